@@ -1,0 +1,78 @@
+"""Opening the warehouse file and keeping its schema (tables, views, comments) current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from warehouse.columns import LOT_COLUMN_NAMES, comment_for, lot_columns_ddl
+
+SQL_DIR = Path(__file__).with_name("sql")
+
+TABLE_COMMENTS: dict[str, str] = {
+    "dim_lots": "Current state of every lot, one row per (source, source_lot_id). Read it through the view lots.",
+    "fct_lot_versions": "Every version of every lot (SCD type 2). Read it through the view lot_history.",
+    "fct_crawl_runs": "One row per ingested crawl run. Read it through the view crawl_runs.",
+    "fct_rejects": "Records refused at ingest or by the crawl's normalizer, with the reason, source and URL.",
+    "lots": "One row per lot (source, source_lot_id): its current state, with first_seen and last_seen. "
+    "Money in yuan, times in Asia/Shanghai.",
+    "lot_history": "One row per version of a lot: a new version whenever a price, the status, the round, the times "
+    "or the bid count changed. valid_from/valid_to bound the period; valid_to is NULL for the current one.",
+    "crawl_runs": "One row per crawl run: source, started, finished, items, rejects, status (ok/failed/partial).",
+}
+
+
+def sql_text(name: str) -> str:
+    """A SQL file of ``warehouse/sql`` with the lot-column placeholders expanded."""
+    text = (SQL_DIR / name).read_text(encoding="utf-8")
+    return text.replace("{lot_columns}", lot_columns_ddl()).replace("{lot_select}", ", ".join(LOT_COLUMN_NAMES))
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (creating its schema when writable). Times display in Asia/Shanghai."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `salvage ingest` or `salvage demo` first")
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("SET TimeZone = 'Asia/Shanghai'")
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables, (re)create the views and set every COMMENT, in one transaction."""
+    con.execute("BEGIN")
+    try:
+        for sql_file in sorted(SQL_DIR.glob("*.sql")):
+            con.execute(sql_text(sql_file.name))
+        apply_comments(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
+    objects = con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchall()
+    kinds = {name: ("VIEW" if typ == "VIEW" else "TABLE") for name, typ in objects}
+    for name, comment in TABLE_COMMENTS.items():
+        if name in kinds:
+            con.execute(f"COMMENT ON {kinds[name]} {name} IS {_quote(comment)}")
+    columns = con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal"
+    ).fetchall()
+    for table, column in columns:
+        if table not in TABLE_COMMENTS:
+            continue
+        comment = comment_for("status_run" if (table, column) == ("crawl_runs", "status") else column)
+        if comment is None:
+            raise RuntimeError(f"column {table}.{column} has no comment in warehouse/columns.py")
+        con.execute(f"COMMENT ON COLUMN {table}.{column} IS {_quote(comment)}")
