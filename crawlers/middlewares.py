@@ -1,0 +1,90 @@
+"""Downloader middlewares shared by every spider.
+
+- `ReplicaRoutingMiddleware`: with ``SALVAGE_REPLICA`` set, a request for a real site's URL goes to the replica on
+  loopback with the real ``Host`` header, and the response comes back under the real URL. Spiders, parsers, cookies
+  and lot URLs therefore never know the difference; only the socket does.
+- `InterstitialMiddleware`: an anti-bot page (slider, Baxia, expired-cookie redirect) is retried and counted, never
+  handed to a parser as an empty page. After ``SALVAGE_INTERSTITIAL_RETRIES`` it gives up on that URL with an
+  error naming it (and the counter shows up in the run's stats).
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit, urlunsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+REAL_URL = "salvage_real_url"
+
+
+class ReplicaRoutingMiddleware:
+    def __init__(self, crawler: Crawler, replica: str) -> None:
+        self.crawler = crawler
+        parts = urlsplit(replica)
+        self.scheme, self.netloc = parts.scheme or "http", parts.netloc
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReplicaRoutingMiddleware:
+        replica = crawler.settings.get("SALVAGE_REPLICA")
+        if not replica:
+            raise NotConfigured("no replica: crawling the real sites")
+        return cls(crawler, replica)
+
+    def process_request(self, request: Request) -> None:
+        if REAL_URL in request.meta:
+            return None
+        real = urlsplit(request.url)
+        request.meta[REAL_URL] = request.url
+        request.headers["Host"] = real.netloc
+        request._set_url(urlunsplit((self.scheme, self.netloc, real.path or "/", real.query, "")))
+        return None
+
+    def _restore(self, request: Request) -> None:
+        real = request.meta.pop(REAL_URL, None)
+        if real:
+            request._set_url(real)
+            request.headers.pop("Host", None)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        real = request.meta.get(REAL_URL)
+        self._restore(request)
+        return response.replace(url=real) if real else response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._restore(request)
+        return None
+
+
+class InterstitialMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_retries = crawler.settings.getint("SALVAGE_INTERSTITIAL_RETRIES", 5)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> InterstitialMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        spider = self.crawler.spider
+        check = getattr(spider, "is_interstitial", None)
+        marker = check(response.body) if check and response.status == 200 else None
+        if not marker:
+            return response
+        stats = self.crawler.stats
+        stats.inc_value("salvage/interstitials")
+        tries = request.meta.get("salvage_interstitial_tries", 0) + 1
+        if tries > self.max_retries:
+            stats.inc_value("salvage/interstitials_gave_up")
+            logger.error("%s: anti-bot page (%s) persists after %d retries: %s", spider.name, marker, tries - 1,
+                         response.url)
+            raise IgnoreRequest(f"{spider.name}: anti-bot interstitial ({marker}) at {response.url}")
+        logger.info("%s: anti-bot page (%s) at %s, retry %d", spider.name, marker, response.url, tries)
+        retry = request.replace(dont_filter=True, priority=request.priority - 1)
+        retry.meta["salvage_interstitial_tries"] = tries
+        return retry

@@ -1,0 +1,19 @@
+"""Turn a validated raw record into a `Lot` with the normalizers; a record that does not normalize is dropped
+(and written to the run's rejects file with the normalizer's message, which names the field, source and URL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from normalizers.lot import to_lot
+from salvage.models import Lot
+
+
+class NormalizePipeline:
+    def process_item(self, item: dict[str, Any]) -> Lot:
+        try:
+            return to_lot(item)
+        except ValueError as exc:
+            raise DropItem(str(exc)) from exc
