@@ -1,0 +1,253 @@
+"""The ``salvage`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from salvage import config
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+console = Console(stderr=True)
+out = Console(soft_wrap=True)
+
+app = typer.Typer(
+    help="Salvage: distressed-asset auction listings (NPLs, debt packages, seized property) from Chinese auction "
+    "sites and AMC notices, normalized into one DuckDB warehouse.\n\n"
+    "Typical use: `salvage demo` once; nightly `salvage crawl SOURCE` for each source, then `salvage ingest`.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="markdown",
+)
+normalize_app = typer.Typer(help="Run one normalizer over text, for checking how a value is read.",
+                            no_args_is_help=True)
+app.add_typer(normalize_app, name="normalize")
+
+DbOption = Annotated[Optional[Path], typer.Option("--db", help="Warehouse file [env SALVAGE_DB; ./salvage.duckdb].")]
+RunsOption = Annotated[Optional[Path], typer.Option("--runs", help="Run-file folder [env SALVAGE_RUNS; ./runs].")]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+@app.command()
+def crawl(
+    source: Annotated[str, typer.Argument(help="Source slug, e.g. alibaba_sf or alibaba_zc (see `salvage sources`).")],
+    runs: RunsOption = None,
+    replica: Annotated[Optional[str], typer.Option(help="Crawl a replica at this base URL instead of the real "
+                                                   "site [env SALVAGE_REPLICA].")] = None,
+    max_pages: Annotated[int, typer.Option(help="Stop after this many list pages (0 = all).")] = 0,
+    timeout: Annotated[float, typer.Option(help="Hard limit in seconds; the crawl's process group is killed.")] = 1800,
+) -> None:
+    """Crawl one source into a run file (the warehouse is not opened). Exit 1 when the run failed."""
+    from salvage.crawl import run_crawl
+
+    try:
+        result = _with_spinner(f"crawling {source}", lambda progress: run_crawl(
+            source, config.runs_dir(runs), replica=config.replica_url(replica), timeout=timeout,
+            spider_args={"max_pages": str(max_pages)} if max_pages else None, on_progress=progress))
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    meta = result.meta
+    colour = {"ok": "green", "partial": "yellow"}.get(meta.status, "red")
+    console.print(f"[{colour}]{meta.status}[/] {meta.run_id}: {meta.items} lots, {meta.rejects} rejects"
+                  + (f" — {meta.error}" if meta.error else ""))
+    out.print(str(result.paths.lots))
+    if meta.status == "failed":
+        raise typer.Exit(1)
+
+
+def _with_spinner(label: str, work):  # type: ignore[no-untyped-def]
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} lots"),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task(label, total=None)
+        return work(lambda n: progress.update(task, completed=n))
+
+
+@app.command()
+def ingest(
+    runs: Annotated[Optional[list[Path]], typer.Argument(help="Run files, meta files or folders; default: every "
+                                                         "finished run in the runs folder not yet loaded.")] = None,
+    db: DbOption = None,
+    runs_dir: RunsOption = None,
+) -> None:
+    """Load finished runs into the warehouse in one transaction (already-loaded runs are skipped)."""
+    from rich.progress import Progress
+
+    from salvage.runfiles import RunFileError
+    from warehouse.db import connect
+    from warehouse.ingest import ingest as do_ingest, resolve_runs
+
+    try:
+        metas = resolve_runs(runs or [config.runs_dir(runs_dir)])
+    except RunFileError as exc:
+        raise fail(str(exc)) from exc
+    if not metas:
+        console.print(f"no finished runs under {runs or config.runs_dir(runs_dir)}")
+        return
+    con = connect(config.db_path(db))
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(metas))
+        results = do_ingest(con, metas, on_progress=lambda r: progress.advance(task))
+    table = Table("run", "source", "status", "lots", "rejects", "new lots", "new versions", title="ingest")
+    for r in results:
+        table.add_row(r.run_id, r.source, r.status, str(r.items), str(r.rejects), str(r.new_lots),
+                      str(r.new_versions))
+    out.print(table)
+    refused = [r for r in results if r.status == "refused"]
+    for r in refused:
+        console.print(f"[bold red]refused:[/] {r.error}")
+    if refused:
+        raise typer.Exit(1)
+
+
+@app.command()
+def runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How many runs.")] = 20) -> None:
+    """The last crawl runs: source, times, items, rejects, status."""
+    from warehouse.db import connect
+
+    try:
+        con = connect(config.db_path(db), read_only=True)
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from exc
+    rows = con.execute(
+        "SELECT run_id, source, strftime(started_at, '%Y-%m-%d %H:%M'), "
+        "round(epoch(finished_at - started_at)), items, rejects, status, coalesce(error, '') "
+        "FROM crawl_runs ORDER BY started_at DESC LIMIT ?", [limit]).fetchall()
+    table = Table("run", "source", "started", "secs", "items", "rejects", "status", "error", title="crawl_runs")
+    for row in rows:
+        table.add_row(*(str(v) for v in row))
+    out.print(table)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run, e.g. \"SELECT * FROM lots LIMIT 5\".")],
+    db: DbOption = None,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Run a read-only query against the warehouse (the views lots, lot_history, crawl_runs...)."""
+    import duckdb
+
+    from warehouse.db import connect
+
+    try:
+        con = connect(config.db_path(db), read_only=True)
+        cursor = con.execute(query)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        raise fail(str(exc)) from exc
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    if csv:
+        import csv as csv_module
+
+        writer = csv_module.writer(sys.stdout)
+        writer.writerow(names)
+        writer.writerows(rows)
+        return
+    table = Table(*names)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+
+
+@app.command()
+def sources() -> None:
+    """List the source slugs this installation can crawl."""
+    from salvage.crawl import sources as known
+
+    for name in known():
+        out.print(name)
+
+
+@app.command()
+def parse(
+    source: Annotated[str, typer.Argument(help="Source slug, e.g. alibaba_sf.")],
+    files: Annotated[list[Path], typer.Argument(help="Saved pages (list, detail, notice, description).")],
+    url: Annotated[Optional[str], typer.Option(help="The URL the page came from (default: the file's path).")] = None,
+    fetched_at: Annotated[Optional[datetime], typer.Option(help="Fetch time (default: now).")] = None,
+) -> None:
+    """Print the normalized lots found in saved pages, as JSON lines (yuan, ISO 8601 +08:00)."""
+    from crawlers.parsers import parse_page
+    from normalizers.lot import to_lot
+
+    when = (fetched_at or datetime.now(SHANGHAI))
+    when = when if when.tzinfo else when.replace(tzinfo=SHANGHAI)
+    status = 0
+    for path in files:
+        try:
+            records = parse_page(source, path.read_bytes(), url or path.resolve().as_uri(), when)
+            for record in records:
+                lot = to_lot(record)
+                out.print(json.dumps(lot.model_dump(mode="json"), ensure_ascii=False, default=str),
+                          markup=False, highlight=False)
+        except (OSError, ValueError, KeyError) as exc:
+            console.print(f"[bold red]{path}:[/] {exc}", markup=True, highlight=False)
+            status = 1
+    raise typer.Exit(status)
+
+
+@normalize_app.command("amount")
+def normalize_amount(
+    unit: Annotated[str, typer.Option(help="Unit of bare numbers: yuan, wan or fen; 'none' = a unit is "
+                                      "required.")] = "yuan",
+) -> None:
+    """Read one amount per line on stdin; print one JSON object per line (raw, value, low, high, as_of, kind, error)."""
+    from normalizers.amounts import parse_amount
+
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        amount = parse_amount(text, unit=None if unit == "none" else unit)
+        out.print(json.dumps(amount.to_json(), ensure_ascii=False), markup=False, highlight=False)
+
+
+@app.command()
+def schema(db: DbOption = None) -> None:
+    """Print the data dictionary: every analyst view and table, each column with its type and meaning."""
+    import duckdb
+
+    from warehouse.db import ensure_schema
+
+    con = duckdb.connect(str(config.db_path(db)), read_only=True) if db else duckdb.connect()
+    if not db:
+        ensure_schema(con)
+    rows = con.execute(
+        "SELECT c.table_name, c.column_name, c.data_type, coalesce(c.comment, ''), coalesce(t.comment, '') "
+        "FROM duckdb_columns() c LEFT JOIN (SELECT view_name AS name, comment FROM duckdb_views() UNION ALL "
+        "SELECT table_name, comment FROM duckdb_tables()) t ON t.name = c.table_name "
+        "WHERE c.schema_name = 'main' AND NOT c.internal ORDER BY c.table_name, c.column_index").fetchall()
+    current = None
+    for table_name, column, typ, comment, table_comment in rows:
+        if table_name != current:
+            current = table_name
+            out.print(f"\n[bold]{table_name}[/] — {table_comment}")
+        out.print(f"  {column:<18} {typ:<22} {comment}", highlight=False)
+
+
+@app.command()
+def demo(
+    db: Annotated[Path, typer.Option("--db", help="Warehouse file to create.")] = Path("demo/salvage.duckdb"),
+    lots: Annotated[int, typer.Option(help="Lots per source in the replica.")] = 300,
+    seed: Annotated[int, typer.Option(help="Replica seed.")] = 7,
+) -> None:
+    """Start the Alibaba replica, crawl two simulated nights of both sources, ingest each, print a summary."""
+    from salvage.demo import run_demo
+
+    code = run_demo(db, n_lots=lots, seed=seed, console=console, out=out)
+    raise typer.Exit(code)
+
+
+if __name__ == "__main__":
+    app()
