@@ -1,0 +1,654 @@
+"""Shared parsing for Alibaba's legacy auction HTML (sf.taobao.com judicial, zc-paimai asset auctions).
+
+Both sites are one page generation (see shared/sources.md §1): list pages embed the lots as JSON in
+``<script id="sf-item-list-data" type="text/json">`` (the sf home page in several
+``<script class="sf-item-list-data">`` blocks), detail pages carry the price table ``tbody#J_HoverShow``, the
+price box ``li#sf-price``, the countdown ``li#sf-countdown[data-start][data-end]`` and lazily loaded parts whose
+URLs sit in ``data-from`` attributes. `alibaba_sf` and `alibaba_zc` are thin modules over the functions here.
+
+Quirks handled here:
+
+- pages declare ``charset=gbk``; the declared charset is honoured (GBK is read as its superset GB18030),
+  undeclared bodies are read as UTF-8;
+- the embedded JSON is pretty-printed with odd whitespace (``"initialPrice":24990.00 ,``);
+- price-table labels are spaced with full-width or no-break spaces (``起 拍 价``) and matched with all
+  whitespace removed;
+- anti-bot pages (slider, Baxia, expired cookie ``x5referer``, punish, login, mtop ``RGV587``) come back with
+  status 200: `interstitial_marker` recognises them so nothing is parsed from them.
+
+Everything is pure: bytes (or already decoded text), the URL and the fetch time in; raw records out.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
+
+import orjson
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from crawlers.parsers.base import InterstitialPage, ListPage, ParseError, RawRecord, require
+
+Body = bytes | str
+
+# --------------------------------------------------------------------------------------------- decoding
+
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+# GBK and GB2312 pages are read as GB18030, their superset: a stray character outside GBK must not break a page.
+_CHARSET_ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "x-gbk": "gb18030", "utf8": "utf-8"}
+
+
+def declared_charset(body: bytes) -> str | None:
+    """The charset a page declares in a ``<meta>`` tag near its top, or None."""
+    match = _CHARSET_RE.search(body[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def decode(body: Body) -> str:
+    """Decode a page: the declared charset first, else UTF-8; a body that fails both is read leniently."""
+    if isinstance(body, str):
+        return body
+    if body.startswith(b"\xef\xbb\xbf"):
+        return body[3:].decode("utf-8", errors="replace")
+    declared = declared_charset(body)
+    tried = []
+    for charset in (declared, "utf-8", "gb18030"):
+        if not charset:
+            continue
+        charset = _CHARSET_ALIASES.get(charset, charset)
+        if charset in tried:
+            continue
+        tried.append(charset)
+        try:
+            return body.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return body.decode(_CHARSET_ALIASES.get(declared or "", declared or "utf-8"), errors="replace")
+
+
+# --------------------------------------------------------------------------------------------- anti-bot
+
+# Markers that only ever appear on an anti-bot page (sources.md §1 "Anti-bot", §1b Baxia ``RGV587``).
+_STRONG_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("亲，小二正忙，滑动一下马上回来", re.compile(r"亲[，,]\s*小二正忙[，,]\s*滑动一下马上回来")),
+    ("霸下通用 web 页面", re.compile(r"霸下通用\s*web\s*页面", re.I)),
+    ("x5referer", re.compile(r"写入到\s*x5referer")),
+    ("_____tmd_____/punish", re.compile(r"_____tmd_____/punish")),
+    ("x5secdata", re.compile(r"x5secdata=")),
+    ("RGV587_ERROR", re.compile(r"RGV587_ERROR")),
+    ("FAIL_SYS_USER_VALIDATE", re.compile(r"FAIL_SYS_USER_VALIDATE")),
+    ("login redirect", re.compile(r"""location(?:\.href)?\s*=\s*['"](?:https?:)?//login\.taobao\.com""")),
+)
+# A login page is told by its title, but only when the page carries none of the content markers below
+# (a real page links to login.taobao.com from its header).
+_LOGIN_TITLE_RE = re.compile(r"<title>[^<]*登录[^<]*</title>", re.I)
+_CONTENT_MARKERS = ("sf-item-list-data", "J_HoverShow", "没有您要找的标的物", "sf-price")
+
+
+def interstitial_marker(text: str) -> str | None:
+    """The anti-bot marker found in a decoded page, or None for a content page."""
+    for name, pattern in _STRONG_MARKERS:
+        if pattern.search(text):
+            return name
+    if _LOGIN_TITLE_RE.search(text[:8192]) and not any(m in text for m in _CONTENT_MARKERS):
+        return "login page"
+    return None
+
+
+def is_interstitial(body: Body) -> str | None:
+    """For the downloader middleware: the anti-bot marker in ``body``, or None when it is a real page."""
+    return interstitial_marker(decode(body))
+
+
+def raise_if_interstitial(source: str, text: str, url: str) -> None:
+    marker = interstitial_marker(text)
+    if marker:
+        raise InterstitialPage(source, url, marker)
+
+
+# --------------------------------------------------------------------------------------------- embedded JSON
+
+_SCRIPT_RE = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+_ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_TRAILING_COMMA_RE = re.compile(r",(\s*[}\]])")
+LIST_DATA = "sf-item-list-data"
+
+
+def _attrs(raw: str) -> dict[str, str]:
+    return {m.group(1).lower(): next(v for v in m.group(2, 3, 4) if v is not None) for m in _ATTR_RE.finditer(raw)}
+
+
+def list_data_blocks(text: str) -> list[tuple[str, str]]:
+    """Every ``(block id, JSON text)`` of the list data scripts: ``id="sf-item-list-data"`` (list pages) and
+    ``class="sf-item-list-data"`` (the sf home page's car-data, house-data, … blocks), in page order."""
+    blocks = []
+    for match in _SCRIPT_RE.finditer(text):
+        if LIST_DATA not in match.group(1):
+            continue
+        attrs = _attrs(match.group(1))
+        if attrs.get("id") == LIST_DATA or LIST_DATA in attrs.get("class", "").split():
+            blocks.append((attrs.get("id", ""), match.group(2)))
+    return blocks
+
+
+def loads(raw: str, source: str, field: str, url: str) -> Any:
+    """Parse embedded JSON: strict and fast first, then tolerant of control characters and trailing commas."""
+    raw = raw.strip()
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    for candidate in (raw, _TRAILING_COMMA_RE.sub(r"\1", raw)):
+        try:
+            return json.loads(candidate, strict=False)
+        except ValueError as exc:
+            error = exc
+    raise ParseError(source, field, url, f"embedded JSON does not parse: {error}")
+
+
+# --------------------------------------------------------------------------------------------- small helpers
+
+_ROUND_RE = re.compile(r"^\s*【([^】]*)】\s*")
+_WS_RE = re.compile(r"\s+")
+
+
+def split_round(title: str) -> tuple[str | None, str]:
+    """``"【第一次拍卖】运城…"`` → ``("第一次拍卖", "运城…")``; a title without the prefix → ``(None, title)``."""
+    match = _ROUND_RE.match(title)
+    if not match:
+        return None, title.strip()
+    return match.group(1).strip() or None, title[match.end():].strip()
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace (layout, not content) to one space."""
+    return _WS_RE.sub(" ", text).strip()
+
+
+def absolute(href: str, base: str) -> str:
+    """A protocol-relative or relative link made absolute; protocol-relative ones become https."""
+    href = href.strip()
+    if href.startswith("//"):
+        return "https:" + href
+    return urljoin(base, href)
+
+
+def without_query(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def _int_text(text: str | None) -> int | None:
+    digits = re.sub(r"[,\s]", "", text or "")
+    return int(digits) if digits.isdigit() else None
+
+
+# --------------------------------------------------------------------------------------------- list pages
+
+EMPTY_RESULT = "很抱歉，没有您要找的标的物"
+_LIST_CATEGORY_PATH_RE = re.compile(r"/list/(\d+)(?:_[^/]*)?\.htm")
+# JSON keys that map one-to-one onto Lot fields (value kept as the JSON has it).
+_LIST_FIELDS = {
+    "status": "status",
+    "initialPrice": "reserve_price",
+    "currentPrice": "current_price",
+    "consultPrice": "appraisal_price",
+    "marketPrice": "market_price",
+    "start": "start_at",
+    "end": "end_at",
+    "viewerCount": "view_count",
+    "bidCount": "bid_count",
+    "applyCount": "applicant_count",
+}
+# 0 in these keys means "not given" (sources.md §1 sample: "marketPrice":0 on a house with an appraisal).
+_ZERO_IS_ABSENT = {"consultPrice", "marketPrice"}
+
+
+def url_category(url: str, params: tuple[str, ...]) -> str | None:
+    """The category a list URL asks for: a query parameter (``category``, ``front_category``) or the
+    ``/list/{cat}.htm`` path; ``0`` (everything) is no category."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    for param in params:
+        value = (query.get(param) or [""])[0].strip()
+        if value and value != "0":
+            return value
+    match = _LIST_CATEGORY_PATH_RE.search(parts.path)
+    if match and match.group(1) != "0":
+        return match.group(1)
+    return None
+
+
+def list_record(source: str, item: dict[str, Any], url: str, fetched_at: datetime, category: str | None) -> RawRecord:
+    """One raw record from one item of the embedded list JSON."""
+    if not isinstance(item, dict):
+        raise ParseError(source, "data", url, f"list item is not an object: {item!r:.80}")
+    lot_id = require(item.get("id"), source, "id", url)
+    item_url = require(item.get("itemUrl"), source, "itemUrl", url)
+    title = require(item.get("title"), source, "title", url)
+    round_, title = split_round(title)
+    record: RawRecord = {
+        "source": source,
+        "source_lot_id": str(lot_id),
+        "url": absolute(item_url, url),
+        "fetched_at": fetched_at,
+        "title": title,
+    }
+    if item.get("sellOff") is True:
+        round_ = "变卖"
+    if round_:
+        record["round"] = round_
+    for key, field in _LIST_FIELDS.items():
+        value = item.get(key)
+        if value is None or value == "" or (key in _ZERO_IS_ABSENT and value == 0):
+            continue
+        record[field] = value
+    # An ended lot with bids was sold at its current price (sources.md §1: done = 成交 when bidCount ≥ 1).
+    if item.get("status") == "done" and (item.get("bidCount") or 0) >= 1 and "currentPrice" in item:
+        record["final_price"] = item["currentPrice"]
+    item_category = (item.get("catNames") or item.get("collateralCatName") or "").strip() or category
+    if item_category:
+        record["category"] = item_category
+    return record
+
+
+def parse_list(
+    source: str, body: Body, url: str, fetched_at: datetime, *, category_params: tuple[str, ...]
+) -> ListPage:
+    """A list (search, category, court, home) page → its records, next page and totals."""
+    text = decode(body)
+    raise_if_interstitial(source, text, url)
+    blocks = list_data_blocks(text)
+    if not blocks:
+        if EMPTY_RESULT in text:
+            return ListPage(records=[], next_url=None, total_items=0, total_pages=0)
+        raise ParseError(source, LIST_DATA, url, f"no list data and no {EMPTY_RESULT!r}")
+    category = url_category(url, category_params)
+    records: list[RawRecord] = []
+    seen: set[str] = set()
+    block_counts: dict[str, int] = {}
+    for block_id, raw in blocks:
+        data = loads(raw, source, LIST_DATA, url)
+        items = data.get("data") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise ParseError(source, LIST_DATA, url, f"block {block_id or '?'} has no data list")
+        block_counts[block_id] = len(items)
+        for item in items:
+            record = list_record(source, item, url, fetched_at, category)
+            if record["source_lot_id"] not in seen:  # the home page shows a lot in several blocks
+                seen.add(record["source_lot_id"])
+                records.append(record)
+    tree = LexborHTMLParser(text)
+    extra = {"blocks": block_counts} if len(blocks) > 1 else {}
+    return ListPage(
+        records=records,
+        next_url=next_page(tree, url),
+        total_items=_int_text(_node_text(tree.css_first("em.count"))),
+        total_pages=_int_text(_node_text(tree.css_first("em.page-total"))),
+        extra=extra,
+    )
+
+
+def next_page(tree: LexborHTMLParser, url: str) -> str | None:
+    node = tree.css_first("a.next")
+    if node is None or "disabled" in (node.attributes.get("class") or ""):
+        return None
+    href = (node.attributes.get("href") or "").strip()
+    if not href or href.startswith(("javascript", "#")):
+        return None
+    return absolute(href, url)
+
+
+def _node_text(node: LexborNode | None) -> str | None:
+    return node.text(deep=True) if node is not None else None
+
+
+# --------------------------------------------------------------------------------------------- detail pages
+
+# Price-table labels, whitespace removed → Lot field. The first label found for a field wins.
+PRICE_LABELS: dict[str, str] = {
+    "起拍价": "reserve_price",
+    "变卖价": "reserve_price",
+    "起始价": "reserve_price",
+    "评估价": "appraisal_price",
+    "市场价": "market_price",
+    "保证金": "deposit",
+    "变卖预缴款": "deposit",
+    "加价幅度": "increment",
+}
+_LABEL_JUNK_RE = re.compile(r"[\s:：]+")
+_DIGIT_RE = re.compile(r"\d")
+_VALUE_LEAD_RE = re.compile(r"^[\s:：]+")
+
+
+def price_table(tree: LexborHTMLParser) -> dict[str, str] | None:
+    """``tbody#J_HoverShow`` as ``{label without whitespace: value text}``, or None when the table is missing.
+
+    The value is the ``span.J_Price`` text as written (``"3,300,000 "``) when the cell has one, else the
+    cell's text after the label (``"1天"``, ``"无"``)."""
+    tbody = tree.css_first("tbody#J_HoverShow")
+    if tbody is None:
+        return None
+    table: dict[str, str] = {}
+    for cell in tbody.css("td"):
+        mark = cell.css_first("span.pay-mark")
+        if mark is None:
+            continue
+        label = _LABEL_JUNK_RE.sub("", mark.text(deep=True))
+        price = cell.css_first("span.J_Price")
+        if price is not None:
+            value = price.text(deep=True)
+        else:
+            whole = cell.text(deep=True)
+            mark_text = mark.text(deep=True)
+            value = _VALUE_LEAD_RE.sub("", whole[whole.find(mark_text) + len(mark_text):]).strip()
+        if label and label not in table:
+            table[label] = value
+    return table
+
+
+def price_fields(table: dict[str, str]) -> dict[str, str]:
+    """Lot money fields from a price table (labels already without whitespace). A value without a digit
+    (``无``, ``-``) means the price is not given and is left out."""
+    fields: dict[str, str] = {}
+    for label, value in table.items():
+        field = PRICE_LABELS.get(label)
+        if field and field not in fields and _DIGIT_RE.search(value):
+            fields[field] = value
+    return fields
+
+
+_ID_IN_URL_RE = re.compile(r"/(\d{6,})\.htm")
+# Banner sentences of an ended lot (``本场拍卖已流拍 ！``) → the list JSON's status code.
+_BANNER_RE = re.compile(r"本[场次]?(?:拍卖|变卖|标的物?)?已(?:被)?(流拍|撤回|中止|暂缓)")
+_BANNER_STATUS = {"流拍": "failure", "撤回": "revocation", "中止": "break", "暂缓": "break"}
+_J_STATUS = {"4": "failure"}  # sources.md §1: J_Status = 4 on a 流拍 item; other values are not documented
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def labelled(html: str, label: str) -> str | None:
+    """The text right after ``label：`` in an HTML fragment, skipping tags (``处置单位：<a>X</a>`` → ``X``)."""
+    match = re.search(re.escape(label) + r"\s*[:：]\s*(?:<[^>]+>\s*)*([^<]+)", html)
+    if not match:
+        return None
+    value = squash(htmllib.unescape(match.group(1)))
+    return value or None
+
+
+def _epoch_ms(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if re.fullmatch(r"-?\d+", value) else None
+
+
+def _status(tree: LexborHTMLParser, countdown: LexborNode | None, sold: bool) -> str | None:
+    """The detail page's state as the site's list status code (todo/doing/done/failure/break/revocation)."""
+    for node in tree.css("div.pm-bid h1, div.pm-bid h2, div.pm-bid p, div.pm-bid div, .bid-fail, .pm-status"):
+        match = _BANNER_RE.search(node.text(deep=True))
+        if match:
+            return _BANNER_STATUS[match.group(1)]
+    status_input = tree.css_first("#J_Status")
+    code = (status_input.attributes.get("value") or "").strip() if status_input is not None else ""
+    if code in _J_STATUS:
+        return _J_STATUS[code]
+    if sold:
+        return "done"
+    if countdown is not None:
+        to_start = _epoch_ms(countdown.attributes.get("data-timetostart"))
+        to_end = _epoch_ms(countdown.attributes.get("data-timetoend"))
+        if to_start is not None and to_start > 0:
+            return "todo"
+        if to_end is not None and to_end > 0:
+            return "doing"
+        if to_end is not None:
+            return "done"
+    return None
+
+
+def detail_title(tree: LexborHTMLParser) -> str | None:
+    for node in tree.css("div.pm-main h1"):
+        if "bid-fail" not in (node.attributes.get("class") or ""):
+            return squash(node.text(deep=True))
+    return None
+
+
+def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> RawRecord:
+    """A lot's detail page → one raw record (the spider lays it over the list record)."""
+    text = decode(body)
+    raise_if_interstitial(source, text, url)
+    tree = LexborHTMLParser(text)
+    countdown = tree.css_first("li#sf-countdown")
+
+    item_input = tree.css_first("#J_ItemId")
+    lot_id = (item_input.attributes.get("value") or "").strip() if item_input is not None else ""
+    if not lot_id and countdown is not None:
+        lot_id = (countdown.attributes.get("data-itemid") or "").strip()
+    if not lot_id:
+        match = _ID_IN_URL_RE.search(urlsplit(url).path)
+        lot_id = match.group(1) if match else ""
+    require(lot_id, source, "source_lot_id", url)
+
+    round_, title = split_round(require(detail_title(tree), source, "title", url))
+    table = price_table(tree)
+    if table is None:
+        raise ParseError(source, "price_table", url, "tbody#J_HoverShow is missing")
+    record: RawRecord = {
+        "source": source,
+        "source_lot_id": lot_id,
+        "url": without_query(url),
+        "fetched_at": fetched_at,
+        "title": require(title, source, "title", url),
+    }
+    if round_:
+        record["round"] = round_
+    record.update(price_fields(table))
+    require(record.get("reserve_price"), source, "reserve_price", url)
+    if "变卖价" in table and "round" not in record:
+        record["round"] = "变卖"
+
+    sold = False
+    price_box = tree.css_first("li#sf-price")
+    if price_box is not None:
+        price = next(
+            (em for em in price_box.css("span.pm-current-price em") if "rmb-unit" not in (em.attributes.get("class") or "")),
+            None,
+        )
+        if price is not None and price.text(deep=True).strip():
+            record["current_price"] = price.text(deep=True)
+            sold = "成交价" in price_box.text(deep=True)
+            if sold:
+                record["final_price"] = record["current_price"]
+
+    if countdown is not None:
+        for attr, field in (("data-start", "start_at"), ("data-end", "end_at")):
+            value = _epoch_ms(countdown.attributes.get(attr))
+            if value:
+                record[field] = value
+    status = _status(tree, countdown, sold)
+    if status:
+        record["status"] = status
+
+    for selector, field in (
+        ("em.J_Applyer", "applicant_count"),
+        ("span.pm-reminder em", "reminder_count"),
+        ("em#J_Looker", "view_count"),
+    ):
+        node = tree.css_first(selector)
+        if node is not None and node.text(deep=True).strip():
+            record[field] = node.text(deep=True).strip()
+
+    unit = labelled(text, "处置单位")
+    if unit:
+        record["disposal_unit"] = unit
+    address_node = tree.css_first("#itemAddress")
+    place = squash(address_node.text(deep=True)) if address_node is not None else None
+    place = place or labelled(text, "标的物所在地")
+    if place:
+        record["location"] = place
+        record["address"] = place
+    coordinate = tree.css_first("input#J_Coordinate")
+    if coordinate is not None:
+        lng_lat = _coordinates(coordinate.attributes.get("value"))
+        if lng_lat:
+            record["lng"], record["lat"] = lng_lat
+    return record
+
+
+def _coordinates(value: str | None) -> tuple[float, float] | None:
+    parts = [p.strip() for p in (value or "").split(",")]
+    try:
+        lng, lat = (float(p) for p in parts)
+    except ValueError:
+        return None
+    if (lng, lat) == (0.0, 0.0) or not (-180 <= lng <= 180 and -90 <= lat <= 90):
+        return None
+    return lng, lat
+
+
+# The lazily loaded parts of a detail page: element id → key in `detail_links`.
+LAZY_PARTS = {
+    "J_NoticeDetail": "notice",
+    "J_ItemNotice": "item_notice",
+    "J_DownLoadFirst": "attachments",
+    "J_DownLoadSecond": "attachments_2",
+    "J_desc": "desc",
+    "J_RecordContent": "bid_records",
+}
+
+
+def detail_links(body: Body, url: str) -> dict[str, str]:
+    """The absolute URLs of a detail page's lazily loaded parts (``data-from`` attributes), by name:
+    ``notice`` (竞买公告 JSON), ``item_notice`` (竞买须知), ``attachments``/``attachments_2``, ``desc``
+    (标的物介绍), ``bid_records``; missing parts are left out."""
+    tree = LexborHTMLParser(decode(body))
+    links: dict[str, str] = {}
+    for element_id, name in LAZY_PARTS.items():
+        node = tree.css_first(f"#{element_id}")
+        href = (node.attributes.get("data-from") or "").strip() if node is not None else ""
+        if href:
+            links[name] = absolute(href, url)
+    return links
+
+
+# --------------------------------------------------------------------------------------------- JSON fragments
+
+_JSONP_RE = re.compile(r"^\s*[\w$.]*\s*\((.*)\)\s*;?\s*$", re.S)
+_UNICODE_ESCAPE_RE = re.compile(r"\\u([0-9a-fA-F]{4})")
+# （2026）晋08执恢123号, (2019)粤民终123号: year in brackets, court abbreviation and court code, case type, serial, 号.
+_CASE_NUMBER_RE = re.compile(
+    r"[（(]\s*(?:19|20)\d{2}\s*[）)]\s*[\u4e00-\u9fa5]{1,3}\d{0,6}[\u4e00-\u9fa5]{1,6}\s*\d+(?:-\d+)?\s*号"
+)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def fragment_text(body: Body) -> str:
+    """The readable text of a JSON / JSONP / ``var x='…'`` response: every string in the JSON joined, or the raw
+    text with ``\\uXXXX`` escapes decoded, HTML entities resolved."""
+    text = decode(body).strip()
+    match = _JSONP_RE.match(text)
+    candidate = match.group(1) if match and not text.startswith(("{", "[")) else text
+    try:
+        joined = "\n".join(_strings(json.loads(candidate, strict=False)))
+    except ValueError:
+        joined = _UNICODE_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return htmllib.unescape(joined)
+
+
+def looks_like_fragment(text: str) -> bool:
+    """True for a JSON / JSONP / ``var desc='…'`` body (not an HTML page)."""
+    head = text.lstrip()[:200]
+    return head.startswith(("{", "[", "var ")) or bool(re.match(r"^[\w$.]*\s*\(", head))
+
+
+def parse_notice(source: str, body: Body, url: str, fetched_at: datetime) -> dict[str, str]:
+    """The 竞买公告 JSON → ``{"case_number": "（2026）晋08执恢123号"}``, or {} when it names no case.
+
+    A notice often cites the judgment (``（2025）晋08民初77号``) before the enforcement case that orders the sale;
+    the first enforcement number (one with 执) is taken, else the first case number."""
+    text = decode(body)
+    raise_if_interstitial(source, text, url)
+    numbers = [_WS_RE.sub("", m.group(0)) for m in _CASE_NUMBER_RE.finditer(fragment_text(text))]
+    if not numbers:
+        return {}
+    return {"case_number": next((n for n in numbers if "执" in n), numbers[0])}
+
+
+# 债权 description labels (``>债权本金：<…">值<``) → Lot field; the first label present wins.
+DESC_LABELS: dict[str, tuple[str, ...]] = {
+    "principal": ("债权本金", "本金金额"),
+    "interest": ("未尝利息", "未偿利息", "利息金额"),
+    "total_claim": ("本息合计", "债权余额"),
+    "claim_as_of": ("基准日",),
+    "debtor": ("债务人名称",),
+    "guarantors": ("担保人",),
+    "collateral": ("抵押信息",),
+}
+_DESC_MARKERS = ("债权本金", "本金金额", "本息合计", "债权余额", "债务人名称", "未尝利息")
+_EMPTY_VALUES = {"", "-", "--", "/", "无"}
+
+
+def desc_value(html: str, label: str) -> str | None:
+    """The first text after ``>label：`` and the tags that follow it (``>债权本金：</span></td><td><span
+    class="v">1,234.56万元<`` → ``"1,234.56万元"``), as the page wrote it; None when the value cell is empty
+    (the next text is then another label)."""
+    pattern = r">\s*" + re.escape(label) + r"\s*[:：]\s*(?:<[^>]*>\s*)+([^<]+?)\s*<"
+    match = re.search(pattern, html)
+    if not match:
+        return None
+    value = squash(match.group(1))
+    return None if value in _EMPTY_VALUES or value.endswith((":", "：")) else value
+
+
+def is_claim_desc(text: str) -> bool:
+    """True when a description fragment carries the 债权 (loan claim) labels."""
+    readable = fragment_text(text)
+    return any(f">{m}" in readable.replace(" ", "") for m in _DESC_MARKERS)
+
+
+def parse_desc(source: str, body: Body, url: str, fetched_at: datetime) -> dict[str, Any]:
+    """The zc 债权 description (``json/get_pc_desc.htm?item_id=``, unicode-escaped HTML) → claim fields.
+
+    Values stay as written (``"1,234.56万元"``, ``"2026年6月20日"``); ``guarantors`` is the raw 担保人 text
+    (the normalizer splits it); ``collateral`` is ``[{"description": 抵押信息}]``."""
+    text = decode(body)
+    raise_if_interstitial(source, text, url)
+    html = fragment_text(text)
+    fields: dict[str, Any] = {}
+    for field, labels in DESC_LABELS.items():
+        for label in labels:
+            value = desc_value(html, label)
+            if value:
+                fields[field] = [{"description": value}] if field == "collateral" else value
+                break
+    return fields
+
+
+# --------------------------------------------------------------------------------------------- page kinds
+
+_DETAIL_MARKERS = ("J_HoverShow", 'id="sf-price"', "id='sf-price'", 'id="J_ItemId"')
+
+
+def page_kind(text: str) -> str | None:
+    """What a decoded body is, by its content: ``"interstitial"``, ``"list"``, ``"detail"``, ``"desc"``
+    (a 债权 description), ``"notice"`` (any other JSON fragment), or None."""
+    if interstitial_marker(text):
+        return "interstitial"
+    if any(m in text for m in _DETAIL_MARKERS):
+        return "detail"
+    if LIST_DATA in text or EMPTY_RESULT in text:
+        return "list"
+    if looks_like_fragment(text):
+        return "desc" if is_claim_desc(text) else "notice"
+    return None
