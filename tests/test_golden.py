@@ -1,0 +1,141 @@
+"""Golden files: every saved page of every source, parsed and compared with its reviewed output.
+
+A case is a folder ``tests/golden/<source>/<case>/`` holding
+
+- ``input.<ext>``: the bytes exactly as served (a replica page or a hand-made page from shared/sources.md);
+- ``case.json``: ``{"url": …, "fetched_at": "2026-11-20T02:00:00+08:00", "note": "what this case shows"}``;
+- ``expected.json``: the reviewed output: ``{"records": [raw record, …]}`` (what
+  ``crawlers.parsers.parse_page`` returns) and, once ``normalizers.lot.to_lot`` exists, ``"lots"`` (each record
+  with a lot identity turned into ``Lot.model_dump(mode="json")``; a notice/description fragment has none);
+  or ``{"error": "InterstitialPage"}`` when the page must raise that exception.
+
+A missing ``expected.json`` (or a missing ``"lots"`` part once the normalizer exists) is written from the
+current output and the test fails until a person has read it against the input and committed it. Set
+``GOLDEN_UPDATE=1`` to rewrite every expected file after an intended change (then review the git diff).
+A registered source with fewer than `MIN_CASES` cases fails the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawlers.parsers import PARSERS, parse_page
+
+GOLDEN = Path(__file__).parent / "golden"
+MIN_CASES = 8
+UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
+
+try:  # the normalizer is written in parallel; compare raw records only until it exists
+    from normalizers.lot import to_lot
+except ImportError:  # pragma: no cover - depends on the state of the tree
+    to_lot = None
+
+
+def find_cases() -> list[Path]:
+    return sorted(
+        path
+        for path in GOLDEN.glob("*/*")
+        if path.is_dir() and (path / "case.json").is_file() and any(path.glob("input.*"))
+    )
+
+
+CASES = find_cases()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def run_case(case: Path) -> dict[str, Any]:
+    """The output of one case in the shape of ``expected.json``."""
+    meta = json.loads((case / "case.json").read_text(encoding="utf-8"))
+    (input_path,) = case.glob("input.*")
+    source = case.parent.name
+    fetched_at = datetime.fromisoformat(meta["fetched_at"])
+    try:
+        records = parse_page(source, input_path.read_bytes(), meta["url"], fetched_at)
+    except Exception as exc:  # the expected error is part of the golden output
+        return {"error": type(exc).__name__, "message": str(exc)}
+    output: dict[str, Any] = {"records": _jsonable(records)}
+    if to_lot is not None:
+        output["lots"] = [to_lot(r).model_dump(mode="json") for r in records if "source_lot_id" in r]
+    return output
+
+
+def diff(expected: Any, actual: Any, path: str = "") -> list[str]:
+    """Every difference between two JSON values, one line per differing field."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        lines = []
+        for key in sorted(expected.keys() | actual.keys(), key=str):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in actual:
+                lines.append(f"{where}: missing (expected {expected[key]!r})")
+            elif key not in expected:
+                lines.append(f"{where}: unexpected {actual[key]!r}")
+            else:
+                lines.extend(diff(expected[key], actual[key], where))
+        return lines
+    if isinstance(expected, list) and isinstance(actual, list):
+        lines = []
+        if len(expected) != len(actual):
+            lines.append(f"{path}: {len(actual)} items, expected {len(expected)}")
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            lines.extend(diff(e, a, f"{path}[{i}]"))
+        return lines
+    if expected != actual or type(expected) is not type(actual):
+        return [f"{path}: expected {expected!r}, got {actual!r}"]
+    return []
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
+def test_golden(case: Path) -> None:
+    actual = run_case(case)
+    expected_path = case / "expected.json"
+    if not expected_path.exists() or UPDATE:
+        _write(expected_path, {k: v for k, v in actual.items() if k != "message"})
+        if not UPDATE:
+            pytest.fail(f"wrote {expected_path}: review it against the input and commit it")
+        return
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    if "error" in expected:
+        assert actual.get("error") == expected["error"], (
+            f"expected {expected['error']} to be raised, got "
+            + (f"{actual['error']}: {actual['message']}" if "error" in actual else "records")
+        )
+        return
+    if "error" in actual:
+        pytest.fail(f"{actual['error']} raised: {actual['message']}")
+    if "lots" in actual and "lots" not in expected:
+        _write(expected_path, {**expected, "lots": actual["lots"]})
+        pytest.fail(f"the normalizer exists now: wrote the lots into {expected_path}; review them and commit")
+    if "lots" not in actual:
+        expected.pop("lots", None)  # written by a tree that had the normalizer; compare the raw part
+    differences = diff(expected, actual)
+    assert not differences, f"{case.parent.name}/{case.name} differs from expected.json:\n  " + "\n  ".join(
+        differences
+    )
+
+
+@pytest.mark.parametrize("source", sorted(PARSERS))
+def test_every_source_has_golden_cases(source: str) -> None:
+    cases = [c for c in CASES if c.parent.name == source]
+    assert len(cases) >= MIN_CASES, f"{source} has {len(cases)} golden cases in {GOLDEN / source}, needs {MIN_CASES}"
