@@ -8,8 +8,8 @@ URLs sit in ``data-from`` attributes. `alibaba_sf` and `alibaba_zc` are thin mod
 
 Quirks handled here:
 
-- pages declare ``charset=gbk``; the declared charset is honoured (GBK is read as its superset GB18030),
-  undeclared bodies are read as UTF-8;
+- pages declare ``charset=gbk``; the declared charset is honoured (GBK is read as its superset GB18030) unless
+  the bytes are valid UTF-8 (a re-encoded copy); undeclared bodies are read as UTF-8, then GB18030;
 - the embedded JSON is pretty-printed with odd whitespace (``"initialPrice":24990.00 ,``);
 - price-table labels are spaced with full-width or no-break spaces (``起 拍 价``) and matched with all
   whitespace removed;
@@ -55,6 +55,13 @@ def decode(body: Body) -> str:
     if body.startswith(b"\xef\xbb\xbf"):
         return body[3:].decode("utf-8", errors="replace")
     declared = declared_charset(body)
+    if _CHARSET_ALIASES.get(declared or "") == "gb18030" and not body.isascii():
+        # A page that declares GBK but is valid UTF-8 was re-encoded on the way (a proxy, a replica, a saved
+        # copy): Chinese GBK text is practically never valid UTF-8, while UTF-8 bytes decode as GB18030 mojibake.
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     tried = []
     for charset in (declared, "utf-8", "gb18030"):
         if not charset:

@@ -1,0 +1,301 @@
+"""Focused tests of the shared Alibaba helpers (crawlers/parsers/alibaba.py); whole pages are in tests/golden."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from crawlers.parsers import alibaba, alibaba_sf, alibaba_zc, parse_page
+from crawlers.parsers.base import InterstitialPage, ParseError
+
+GOLDEN = Path(__file__).parents[1] / "golden"
+AT = datetime.fromisoformat("2026-11-20T02:00:00+08:00")
+URL = "https://sf-item.taobao.com/sf_item/619653118427.htm"
+
+
+def golden(source: str, case: str) -> bytes:
+    (path,) = (GOLDEN / source / case).glob("input.*")
+    return path.read_bytes()
+
+
+def table(rows: str) -> dict[str, str] | None:
+    return alibaba.price_table(LexborHTMLParser(f"<table><tbody id='J_HoverShow'>{rows}</tbody></table>"))
+
+
+# ------------------------------------------------------------------ price table
+
+def cell(label: str, value: str) -> str:
+    return (f'<td><span class="pay-mark i-b">{label}</span><span class="pay-price">: <em class="m-i">&yen;</em>'
+            f'<span class="J_Price">{value}</span></span></td>')
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["起拍价", "起 拍 价", "起&nbsp;拍&nbsp;价", "起\u3000拍\u3000价", " 起 拍 价 ：", "起\n  拍\t价"],
+)
+def test_price_label_matched_whatever_its_spacing(label: str) -> None:
+    got = table(f"<tr>{cell(label, '3,300,000 ')}</tr>")
+    assert got == {"起拍价": "3,300,000 "}
+    assert alibaba.price_fields(got) == {"reserve_price": "3,300,000 "}
+
+
+def test_price_table_maps_every_documented_label() -> None:
+    rows = "<tr>" + "".join(
+        cell(label, f"{i},000 ")
+        for i, label in enumerate(["起 拍 价", "评 估 价", "市 场 价", "保 证 金", "加价幅度"], start=1)
+    ) + "</tr>"
+    assert alibaba.price_fields(table(rows)) == {
+        "reserve_price": "1,000 ",
+        "appraisal_price": "2,000 ",
+        "market_price": "3,000 ",
+        "deposit": "4,000 ",
+        "increment": "5,000 ",
+    }
+
+
+@pytest.mark.parametrize(
+    ("reserve_label", "deposit_label"), [("变 卖 价", "变卖预缴款"), ("起 始 价", "保 证 金")]
+)
+def test_sell_off_and_asset_labels(reserve_label: str, deposit_label: str) -> None:
+    got = alibaba.price_fields(table(f"<tr>{cell(deposit_label, '5,000 ')}{cell(reserve_label, '24,990 ')}</tr>"))
+    assert got == {"reserve_price": "24,990 ", "deposit": "5,000 "}
+
+
+def test_text_cells_keep_their_text_and_non_amounts_are_dropped() -> None:
+    rows = ('<tr><td><span class="pay-mark i-b">竞价周期</span><span>: 1天</span></td>'
+            '<td><span class="pay-mark i-b">市 场 价</span><span>: 无</span></td>'
+            '<td class="delay-td"><span class="pay-mark i-b">延时周期</span><span>：5分钟</span></td></tr>')
+    got = table(rows)
+    assert got == {"竞价周期": "1天", "市场价": "无", "延时周期": "5分钟"}
+    assert alibaba.price_fields(got) == {}
+
+
+def test_missing_price_table_is_none_and_detail_raises_naming_it() -> None:
+    assert alibaba.price_table(LexborHTMLParser("<div class='pm-main'><h1>x</h1></div>")) is None
+    page = '<div class="pm-main"><h1>【一拍】某房产</h1></div><input id="J_ItemId" value="619653118427">'
+    with pytest.raises(ParseError) as err:
+        alibaba_sf.parse_detail(page.encode(), URL, AT)
+    assert (err.value.source, err.value.field, err.value.url) == ("alibaba_sf", "price_table", URL)
+
+
+# ------------------------------------------------------------------ embedded JSON
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        '<script id="sf-item-list-data" type="text/json">{"data":[{"id":1}]}</script>',
+        "<script type='text/json' id='sf-item-list-data'>\n\n  {\"data\" : [ {\"id\" : 1 } ] }\n</script>",
+        '<SCRIPT TYPE="text/json" ID="sf-item-list-data" >{"data":[{"id":1}]}</SCRIPT >',
+        '<script type="text/json" class="sf-item-list-data" id="car-data">{"data":[{"id":1}]}</script>',
+        '<script type="text/json" class="J_Data sf-item-list-data" id="house-data">[{"id":1}]</script>',
+    ],
+)
+def test_list_data_blocks_found_whatever_the_attribute_layout(script: str) -> None:
+    blocks = alibaba.list_data_blocks(f"<html><body>{script}</body></html>")
+    assert len(blocks) == 1
+    data = alibaba.loads(blocks[0][1], "alibaba_sf", "sf-item-list-data", URL)
+    assert (data["data"] if isinstance(data, dict) else data) == [{"id": 1}]
+
+
+def test_list_data_blocks_ignore_other_scripts() -> None:
+    text = ('<script id="sf-item-list-data-config" type="text/json">{}</script>'
+            '<script>var x = "sf-item-list-data";</script>'
+            '<script class="sf-item-list-data-x" type="text/json">{}</script>')
+    assert alibaba.list_data_blocks(text) == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"data":[{"initialPrice":24990.00 ,\n\t"title":"x"  }  ]}',
+        '{\r\n  "data" :\r\n [ {"initialPrice" :24990.00\t, "title":"x"} ]\r\n}',
+        '{"data":[{"initialPrice":24990.00,"title":"x",},]}',  # trailing commas
+        '{"data":[{"initialPrice":24990.00,"title":"x"}]}'.replace('"x"', '"x"\u3000'.strip()),
+    ],
+)
+def test_loads_tolerates_odd_whitespace_and_trailing_commas(raw: str) -> None:
+    assert alibaba.loads(raw, "alibaba_sf", "sf-item-list-data", URL) == {"data": [{"initialPrice": 24990.0, "title": "x"}]}
+
+
+def test_loads_keeps_control_characters_inside_strings() -> None:
+    got = alibaba.loads('{"title":"第一行\n第二行"}', "alibaba_sf", "sf-item-list-data", URL)
+    assert got == {"title": "第一行\n第二行"}
+
+
+def test_broken_json_raises_parse_error_naming_source_field_and_url() -> None:
+    page = '<script id="sf-item-list-data" type="text/json">{"data":[{"id":1,</script>'
+    with pytest.raises(ParseError) as err:
+        alibaba_sf.parse_list(page.encode(), "https://sf.taobao.com/list/0.htm", AT)
+    message = str(err.value)
+    assert "alibaba_sf" in message and "'sf-item-list-data'" in message
+    assert "https://sf.taobao.com/list/0.htm" in message and "does not parse" in message
+
+
+def test_list_item_without_id_raises() -> None:
+    page = '<script id="sf-item-list-data" type="text/json">{"data":[{"itemUrl":"//x/1.htm","title":"t"}]}</script>'
+    with pytest.raises(ParseError, match=r"alibaba_zc: required field 'id' not found on https://zc"):
+        alibaba_zc.parse_list(page.encode(), "https://zc-paimai.taobao.com/zc_item_list.htm", AT)
+
+
+def test_page_with_neither_data_nor_empty_text_raises() -> None:
+    with pytest.raises(ParseError) as err:
+        alibaba_sf.parse_list(b"<html><body>maintenance</body></html>", "https://sf.taobao.com/list/0.htm", AT)
+    assert err.value.field == "sf-item-list-data"
+
+
+# ------------------------------------------------------------------ list pages: pagination and totals
+
+def test_list_page_next_url_and_totals() -> None:
+    url = "https://sf.taobao.com/item_list.htm?category=50025969&city=%B6%AB%DD%B8&page=2"
+    page = alibaba_sf.parse_list(golden("alibaba_sf", "list_search_page"), url, AT)
+    assert len(page.records) == 5
+    assert page.next_url == (
+        "https://sf.taobao.com/item_list.htm?category=50025969&auction_source=0&city=%B6%AB%DD%B8&sorder=0"
+        "&st_param=-1&auction_start_seg=-1&page=3"
+    )
+    assert (page.total_items, page.total_pages) == (1234, 62)
+
+
+def test_home_page_counts_every_block_once() -> None:
+    page = alibaba_sf.parse_list(golden("alibaba_sf", "home_page_blocks"), "https://sf.taobao.com/", AT)
+    assert page.extra["blocks"] == {
+        "house-data": 2, "car-data": 1, "other-data": 1, "tomorrow-data": 2,
+        "after-tomorrow-data": 0, "three-days-later-data": 1,
+    }
+    assert len(page.records) == 6  # 627001000102 is in house-data and tomorrow-data
+    assert page.next_url is None and page.total_items is None
+
+
+def test_empty_result_is_zero_records() -> None:
+    page = alibaba_zc.parse_list(golden("alibaba_zc", "list_empty"), "https://zc-paimai.taobao.com/zc_item_list.htm", AT)
+    assert (page.records, page.next_url, page.total_items) == ([], None, 0)
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ('<a class="next" href=" //sf.taobao.com/list/0.htm?page=2">下一页</a>', "https://sf.taobao.com/list/0.htm?page=2"),
+        ('<a class="next" href="/list/0.htm?page=2">下一页</a>', "https://sf.taobao.com/list/0.htm?page=2"),
+        ('<a class="next" href="javascript:;">下一页</a>', None),
+        ('<a class="next disabled" href="//sf.taobao.com/list/0.htm?page=2">下一页</a>', None),
+        ('<span class="next">下一页</span>', None),
+    ],
+)
+def test_next_page_link(href: str, expected: str | None) -> None:
+    assert alibaba.next_page(LexborHTMLParser(href), "https://sf.taobao.com/list/0.htm?page=1") == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://sf.taobao.com/item_list.htm?category=50025969&page=2", "50025969"),
+        ("https://sf.taobao.com/list/50025970.htm", "50025970"),
+        ("https://sf.taobao.com/list/50025969__2.htm?page=1", "50025969"),
+        ("https://sf.taobao.com/list/0.htm", None),
+        ("https://sf.taobao.com/item_list.htm?category=0", None),
+    ],
+)
+def test_url_category(url: str, expected: str | None) -> None:
+    assert alibaba.url_category(url, ("category",)) == expected
+
+
+# ------------------------------------------------------------------ decoding and interstitials
+
+def test_declared_gbk_is_honoured_and_undeclared_utf8_read() -> None:
+    page = '<meta http-equiv="Content-Type" content="text/html; charset=gbk" /><h1>运城</h1>'
+    assert "运城" in alibaba.decode(page.encode("gbk"))
+    assert "运城" in alibaba.decode("<h1>运城</h1>".encode("utf-8"))
+    assert "运城" in alibaba.decode("<h1>运城</h1>".encode("gbk"))  # undeclared, not UTF-8: GB18030 last
+    assert "运城" in alibaba.decode(page.encode("utf-8"))  # declared GBK but served as UTF-8
+
+
+@pytest.mark.parametrize(
+    ("page", "marker"),
+    [
+        ("<div>亲，小二正忙，滑动一下马上回来</div>", "亲，小二正忙，滑动一下马上回来"),
+        ("<title>霸下通用 web 页面 - 验证码</title>", "霸下通用 web 页面"),
+        ("<script>// 将用户正常页面写入到 x5referer ，以备后续跳转返回</script>", "x5referer"),
+        ('<script>location.href="https://sf.taobao.com/_____tmd_____/punish?x5secdata=a"</script>', "_____tmd_____/punish"),
+        ('mtopjsonp1({"ret":["RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试"]})', "RGV587_ERROR"),
+        ("<html><head><title>淘宝网 - 登录</title></head><body>密码登录</body></html>", "login page"),
+    ],
+)
+def test_interstitial_markers(page: str, marker: str) -> None:
+    assert alibaba.is_interstitial(page.encode("utf-8")) == marker
+    with pytest.raises(InterstitialPage) as err:
+        parse_page("alibaba_sf", page.encode("utf-8"), URL, AT)
+    assert err.value.marker == marker and err.value.url == URL
+
+
+def test_content_pages_are_not_interstitials() -> None:
+    for source, case in [("alibaba_sf", "detail_first_round_ongoing"), ("alibaba_sf", "list_search_page"),
+                         ("alibaba_zc", "list_empty"), ("alibaba_zc", "desc_claim")]:
+        assert alibaba.is_interstitial(golden(source, case)) is None, case
+    # a real page's header links to the login page; its title is not a login title
+    assert alibaba.is_interstitial('<title>登录后可出价</title><tbody id="J_HoverShow"></tbody>'.encode()) is None
+
+
+# ------------------------------------------------------------------ detail helpers
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("【第一次拍卖】运城空港…", ("第一次拍卖", "运城空港…")),
+        ("  【 变卖 】 东莞市某房", ("变卖", "东莞市某房")),
+        ("东莞市【精装】某房", (None, "东莞市【精装】某房")),
+        ("【】某房", (None, "某房")),
+    ],
+)
+def test_split_round(title: str, expected: tuple[str | None, str]) -> None:
+    assert alibaba.split_round(title) == expected
+
+
+def test_detail_links_are_absolute() -> None:
+    links = alibaba_sf.detail_links(golden("alibaba_sf", "detail_first_round_ongoing"), URL)
+    assert links["notice"] == "https://sf.taobao.com/json/get_notice_attach.htm?project_id=619653"
+    assert links["attachments"] == "https://sf.taobao.com/json/get_gov_attach.htm?id=619653118427"
+    assert links["bid_records"] == (
+        "https://sf.taobao.com/json/get_bid_records.htm?id=619653118427&records_type=pageRecords"
+    )
+    assert links["desc"].startswith("https://desc.alicdn.com/i7/")
+    assert set(links) == {"notice", "item_notice", "attachments", "desc", "bid_records"}
+
+
+def test_detail_without_title_names_the_field() -> None:
+    page = '<input id="J_ItemId" value="619653118427"><div class="pm-main"><p>x</p></div>'
+    with pytest.raises(ParseError, match=r"alibaba_sf: required field 'title' not found on https://sf-item"):
+        alibaba_sf.parse_detail(page.encode(), URL, AT)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("依（2026）晋08执恢123号执行裁定", "（2026）晋08执恢123号"),
+        ("(2019)粤民终123号判决，(2020)粤0304执4567号", "(2020)粤0304执4567号"),
+        ("案号：（ 2025 ）京0105执保 1234 号", "（2025）京0105执保1234号"),
+        ("（2024）晋01民初2087号", "（2024）晋01民初2087号"),
+        ("本公告无案号", None),
+    ],
+)
+def test_notice_case_number(text: str, expected: str | None) -> None:
+    body = ('{"data":[{"content":"' + text.replace('"', '\\"') + '"}]}').encode("utf-8")
+    got = alibaba_sf.parse_notice(body, "https://sf.taobao.com/json/get_notice_attach.htm?project_id=1", AT)
+    assert got == ({"case_number": expected} if expected else {})
+
+
+def test_desc_empty_value_does_not_swallow_the_next_label() -> None:
+    html = ('<tr><td>担保人：</td><td><span class="v"></span></td><td>债务人名称：</td>'
+            '<td><span class="v">某公司</span></td></tr>')
+    assert alibaba.desc_value(html, "担保人") is None
+    assert alibaba.desc_value(html, "债务人名称") == "某公司"
+    assert alibaba.desc_value(">有无担保人：</td><td><span>有</span>", "担保人") is None
+
+
+def test_parse_page_rejects_unknown_pages_and_sources() -> None:
+    with pytest.raises(ParseError, match="unrecognised page"):
+        parse_page("alibaba_sf", b"<html><body>hello</body></html>", URL, AT)
+    with pytest.raises(ValueError, match="no parser registered"):
+        parse_page("nowhere", b"", URL, AT)
