@@ -1,0 +1,143 @@
+"""Dates and times as the sites write them, to aware datetimes in Asia/Shanghai.
+
+Accepted by `parse_datetime` / `parse_date`:
+
+- epoch milliseconds (13 digits) or seconds (10 digits) as int, float or digit string (Alibaba, JD);
+- ``2017/09/26 10:00:00``, ``2017-09-26 10:00``, ``2024-05-01`` (midnight), ``2024.05.01``;
+- ``2025年8月30日10时`` / ``10时30分`` / ``10点`` with optional 上午/下午/晚上, ``24时`` (= next midnight),
+  trailing 起/止/前 ignored (court notices);
+- Chinese numerals ``二〇二六年三月五日`` (〇/零 digits, 十 in month and day);
+- a leading 截至/截止/基准日 label (``截至2023年6月30日``);
+- ISO 8601 with an offset (``2024-05-01T10:00:00+08:00``, ``…Z``); naive values are Shanghai time;
+- `datetime` (naive = Shanghai) and `date` objects.
+
+None and blank give None; anything else raises `DateParseError`. No clock is read here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "两": "2"}
+_CN_NUM = "〇零一二两三四五六七八九十"
+_CN_DATE = re.compile(rf"([{_CN_NUM}]{{4}})年([{_CN_NUM}]{{1,3}})月([{_CN_NUM}]{{1,3}})日")
+_LABEL = re.compile(r"^(?:截至|截止(?:日期)?(?:到|至)?|基准日(?:期)?(?:为|是)?|于|自)\s*[:：]?\s*")
+_TRAILER = re.compile(r"\s*(?:起|止|前|为止|整)$")
+_DATE = r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+_TIME = (
+    r"(?:[\sT]*(?P<ap>上午|下午|中午|晚上|凌晨)?\s*(?P<H>\d{1,2})\s*[:时点]\s*"
+    r"(?:(?P<M>\d{1,2})\s*(?:分|:)?\s*(?:(?P<S>\d{1,2})(?:\.\d+)?\s*秒?)?)?)?"
+)
+_DATETIME = re.compile(rf"^{_DATE}{_TIME}\s*(?P<tz>Z|[+-]\d{{2}}:?\d{{2}})?$")
+_AS_OF = re.compile(
+    r"(?P<open>\()?\s*(?:截至|截止(?:日期)?(?:到|至)?|基准日(?:期)?(?:为|是)?)\s*:?\s*"
+    r"(?P<date>\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*(?(open)\))"
+)
+
+
+class DateParseError(ValueError):
+    """A date or time the normalizer does not understand; carries the text."""
+
+    def __init__(self, text: object, detail: str = "unrecognized date/time") -> None:
+        self.text = text
+        super().__init__(f"{detail}: {text!r}")
+
+
+def _cn_small(s: str) -> str:
+    """'十二' → '12', '二十五' → '25', '三十' → '30', '〇五' → '05'."""
+    if "十" not in s:
+        return "".join(_CN_DIGITS[c] for c in s)
+    tens, _, ones = s.partition("十")
+    return str(int(_CN_DIGITS[tens] if tens else 1) * 10 + int(_CN_DIGITS[ones] if ones else 0))
+
+
+def _cn_dates(text: str) -> str:
+    """Rewrite Chinese-numeral dates (二〇二六年三月五日) with Arabic digits."""
+
+    def repl(m: re.Match[str]) -> str:
+        year = "".join(_CN_DIGITS.get(c, c) for c in m[1])
+        return f"{year}年{_cn_small(m[2])}月{_cn_small(m[3])}日"
+
+    return _CN_DATE.sub(repl, text)
+
+
+def _clean(text: str) -> str:
+    return _cn_dates(unicodedata.normalize("NFKC", text)).strip()
+
+
+def _from_epoch(number: int, text: object) -> datetime:
+    digits = len(str(abs(number)))
+    if number < 0 or digits not in (10, 13):
+        raise DateParseError(text, "epoch value must have 10 (s) or 13 (ms) digits")
+    return datetime.fromtimestamp(0, SHANGHAI) + timedelta(milliseconds=number if digits == 13 else number * 1000)
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """Parse a page's date/time value into an aware datetime in Asia/Shanghai (see module docstring)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=SHANGHAI)
+    if isinstance(value, bool):
+        raise DateParseError(value)
+    if isinstance(value, (int, float, Decimal)):
+        if value != value or int(value) != value:
+            raise DateParseError(value, "epoch value must be a whole number")
+        return _from_epoch(int(value), value)
+    if not isinstance(value, str):
+        raise DateParseError(value, f"unsupported type {type(value).__name__}")
+    text = _TRAILER.sub("", _LABEL.sub("", _clean(value)))
+    if not text:
+        return None
+    if text.isdigit() and len(text) in (10, 13):
+        return _from_epoch(int(text), value)
+    m = _DATETIME.match(text)
+    if not m:
+        raise DateParseError(value)
+    hour, minute, second = (int(m[k] or 0) for k in ("H", "M", "S"))
+    if m["ap"] in ("下午", "晚上") and hour < 12 or m["ap"] == "中午" and hour < 11:
+        hour += 12
+    extra = timedelta(0)
+    if hour == 24 and minute == second == 0:
+        hour, extra = 0, timedelta(days=1)
+    tz = SHANGHAI
+    if m["tz"]:
+        tz = timezone.utc if m["tz"] == "Z" else datetime.strptime(m["tz"].replace(":", ""), "%z").tzinfo
+    try:
+        result = datetime(int(m["y"]), int(m["m"]), int(m["d"]), hour, minute, second, tzinfo=tz) + extra
+    except ValueError as exc:
+        raise DateParseError(value, str(exc)) from None
+    return result.astimezone(SHANGHAI)
+
+
+def parse_date(value: object) -> date | None:
+    """Like `parse_datetime`, but the calendar date in Shanghai time."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(value)
+    return None if parsed is None else parsed.date()
+
+
+def find_as_of(text: str | None) -> date | None:
+    """The as-of date stated in free text (截至2023年6月30日, 截止…, 基准日：2023-06-30, 基准日为…), or None."""
+    return split_as_of(text or "")[0]
+
+
+def split_as_of(text: str) -> tuple[date | None, str]:
+    """``(as-of date or None, text without that phrase)``; the text comes back NFKC-normalized.
+
+    ``"7,816,582.53元（截止2018年5月21日）"`` → ``(date(2018, 5, 21), "7,816,582.53元")``.
+    """
+    cleaned = _clean(text)
+    m = _AS_OF.search(cleaned)
+    if m is None:
+        return None, cleaned
+    return parse_date(m["date"]), (cleaned[: m.start()] + cleaned[m.end() :]).strip()
