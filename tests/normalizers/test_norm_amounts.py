@@ -1,0 +1,254 @@
+"""normalizers.amounts: every amount format the sites write, and no silent unit errors."""
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from normalizers.amounts import Amount, AmountError, amount_value, parse_amount
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("65,454,900 ", D("65454900.00")),  # sf detail price, trailing space
+        ("&yen;3,300,000", D("3300000")),  # sf price table
+        ("¥3,300,000", D("3300000")),
+        ("￥3,300,000", D("3300000")),
+        ("3,300,000元", D("3300000")),
+        ("1,234.56万元", D("12345600")),
+        ("1,234.56万", D("12345600")),
+        ("2.3亿元", D("230000000")),
+        ("2.3亿", D("230000000")),
+        ("12千元", D("12000")),
+        ("3千万", D("30000000")),
+        ("１２３，４５６．７８", D("123456.78")),  # full-width digits, comma, dot
+        ("人民币壹佰贰拾万元整", D("1200000")),
+        ("壹拾万零叁佰元伍角陆分", D("100300.56")),
+        ("一百二十万元", D("1200000")),
+        ("两百万元", D("2000000")),
+        ("24990.00 ", D("24990")),  # JSON float text
+        ("2,959,062.14", D("2959062.14")),  # JD currentPriceStr
+        ("债权总额：1,000元", D("1000")),
+        ("人民币：1234.5", D("1234.50")),
+        ("本金余额（元）：1,234.50", D("1234.50")),
+        ("资产总额（单位：万元）：人民币：1234.5", D("12345000")),  # Cinda detail
+        ("100元人民币", D("100")),
+        ("5,000（人民币元）", D("5000")),  # JD debt-table unit text
+        ("0", D("0")),
+        ("1.005", D("1.01")),  # quantized half-up
+    ],
+)
+def test_single_amounts(text, value):
+    amount = parse_amount(text)
+    assert (amount.kind, amount.value, amount.currency, amount.error) == ("amount", value, "CNY", None)
+    assert amount.raw == text
+    assert amount.value.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "as_of"),
+    [
+        ("7,816,582.53元（截止2018年5月21日）", D("7816582.53"), date(2018, 5, 21)),
+        ("7,816,582.53元（截至2018年5月21日）", D("7816582.53"), date(2018, 5, 21)),
+        ("7,816,582.53元（基准日：2018-05-21）", D("7816582.53"), date(2018, 5, 21)),
+        ("7,816,582.53元(2018年5月21日)", D("7816582.53"), date(2018, 5, 21)),
+        ("截至2023年6月30日债权本金：1,000万元", D("10000000"), date(2023, 6, 30)),
+    ],
+)
+def test_as_of(text, value, as_of):
+    amount = parse_amount(text)
+    assert (amount.kind, amount.value, amount.as_of) == ("amount", value, as_of)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("100-300万元", D("1000000"), D("3000000")),
+        ("50万元-100万元", D("500000"), D("1000000")),
+        ("100万-300万", D("1000000"), D("3000000")),
+        ("100～300万元", D("1000000"), D("3000000")),
+        ("100~300万元", D("1000000"), D("3000000")),
+        ("100至300万元", D("1000000"), D("3000000")),
+        ("1-2亿元", D("100000000"), D("200000000")),
+        ("500万元以下", None, D("5000000")),
+        ("500万元以内", None, D("5000000")),
+        ("1亿以上", D("100000000"), None),
+        ("1亿元及以上", D("100000000"), None),
+    ],
+)
+def test_ranges(text, low, high):
+    amount = parse_amount(text)
+    assert (amount.kind, amount.value, amount.low, amount.high) == ("range", None, low, high)
+
+
+def test_shares_are_a_count_not_money():
+    amount = parse_amount("9731万股（占该公司总股本的5.1%）")
+    assert (amount.kind, amount.value, amount.low, amount.high) == ("shares", D("97310000"), None, None)
+
+
+@pytest.mark.parametrize("text", [None, "", "  ", "无", "-", "--", "—", "暂无", "不详", "面议", "债权总额：无"])
+def test_none(text):
+    amount = parse_amount(text)
+    assert (amount.kind, amount.value, amount.error) == ("none", None, None)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (24990.00, "yuan", D("24990")),
+        (236732, "yuan", D("236732")),
+        (1640000.0, "yuan", D("1640000")),
+        (0.1 + 0.2, "yuan", D("0.30")),  # Decimal(str(x)), never binary float maths
+        (D("12.345"), "yuan", D("12.35")),
+        (12345, "fen", D("123.45")),  # Alibaba mtop integers in 分
+        ("12345", "fen", D("123.45")),
+        (1234.5, "wan", D("12345000")),
+        ("1234.5", "wan", D("12345000")),
+        ("1234.5元", "fen", D("1234.50")),  # a unit in the text wins over the default
+        ("1234.5万元", "wan", D("12345000")),
+        ("1,234元", None, D("1234")),
+    ],
+)
+def test_numbers_and_default_units(value, unit, expected):
+    amount = parse_amount(value, unit=unit)
+    assert (amount.kind, amount.value) == ("amount", expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("12元/㎡", "per-unit price"),
+        ("12元每平方米", "per-unit price"),
+        ("8,000元(元/平方米)", "per-unit price"),
+        ("-100", "negative"),
+        ("1.2.3", "unrecognized"),
+        ("1,2345", "unrecognized"),  # bad digit grouping
+        ("约100万元", "unrecognized"),
+        ("100万英里", "unrecognized"),
+        ("1亿2000万元", "unrecognized"),
+        ("百百", "Chinese numeral"),
+        ("100万-300", "left side only"),
+        ("300-100万", "low is above high"),
+        ("人民币100万美元", "mixed currencies"),
+        ("1e400", "unrecognized"),
+    ],
+)
+def test_unparseable_text_is_explicit(text, error):
+    amount = parse_amount(text)
+    assert amount.kind == "unparseable" and amount.value is None
+    assert error in amount.error
+    assert amount.raw == text
+
+
+@pytest.mark.parametrize(
+    ("value", "error"), [(-1, "negative"), (float("nan"), "finite"), (float("inf"), "finite"), (True, "bool")]
+)
+def test_unparseable_numbers(value, error):
+    amount = parse_amount(value)
+    assert amount.kind == "unparseable" and error in amount.error
+
+
+def test_unit_none_requires_a_unit():
+    assert parse_amount("1234.5", unit=None).error == "no unit"
+    assert parse_amount(1234, unit=None).error == "no unit"
+    assert parse_amount("100-300", unit=None).error == "no unit"
+
+
+def test_unknown_unit_argument_is_a_programming_error():
+    with pytest.raises(ValueError, match="unknown unit"):
+        parse_amount("1", unit="cents")
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "value"),
+    [
+        ("100万美元", "USD", D("1000000")),
+        ("100美元", "USD", D("100")),
+        ("USD 1,000", "USD", D("1000")),
+        ("US$1,000", "USD", D("1000")),
+        ("HK$500", "HKD", D("500")),
+        ("港元100", "HKD", D("100")),
+        ("100港币", "HKD", D("100")),
+        ("100（单位：万美元）", "USD", D("1000000")),
+        ("币种美元：2,000", "USD", D("2000")),
+    ],
+)
+def test_foreign_currency_is_parsed_and_flagged(text, currency, value):
+    amount = parse_amount(text)
+    assert (amount.kind, amount.currency, amount.value) == ("amount", currency, value)
+
+
+def test_to_json():
+    assert parse_amount("7,816,582.53元（截止2018年5月21日）").to_json() == {
+        "raw": "7,816,582.53元（截止2018年5月21日）",
+        "value": 7816582.53,
+        "low": None,
+        "high": None,
+        "as_of": "2018-05-21",
+        "kind": "amount",
+        "currency": "CNY",
+        "error": None,
+    }
+    rng = parse_amount("100-300万元").to_json()
+    assert (rng["value"], rng["low"], rng["high"], rng["kind"]) == (None, 1000000, 3000000, "range")
+    assert json.loads(json.dumps(rng)) == rng
+    assert parse_amount("12元/㎡").to_json()["error"] == "per-unit price"
+
+
+def test_amount_value():
+    assert amount_value("65,454,900 ") == D("65454900")
+    assert amount_value("无") is None
+    assert amount_value(None) is None
+    assert amount_value(12345, unit="fen") == D("123.45")
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("100-300万元", "a range is not a single amount"),
+        ("9731万股", "a shares is not a single amount"),
+        ("12元/㎡", "per-unit price"),
+        ("100万美元", "currency USD"),
+    ],
+)
+def test_amount_value_raises_naming_field_source_url_and_text(text, why):
+    with pytest.raises(AmountError) as info:
+        amount_value(text, field="reserve_price", source="alibaba_sf", url="https://x/1")
+    message = str(info.value)
+    for part in ("reserve_price", "alibaba_sf", "https://x/1", why, repr(text)):
+        assert part in message
+    assert isinstance(info.value, ValueError) and isinstance(info.value.amount, Amount)
+
+
+cents = st.decimals(min_value=0, max_value=D("9999999999999.99"), places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(cents)
+def test_roundtrip_formatted_yuan(x):
+    assert parse_amount(f"{x:,.2f}").value == x
+    assert parse_amount(f"¥{x:,.2f} ").value == x
+    assert parse_amount(f"{x:,.2f}元").value == x
+
+
+@given(st.decimals(min_value=0, max_value=D("99999999.9999"), places=4, allow_nan=False, allow_infinity=False))
+def test_roundtrip_wan(x):
+    assert parse_amount(f"{x}万元").value == (x * 10000).quantize(D("0.01"))
+    assert parse_amount(f"{x:,}万").value == (x * 10000).quantize(D("0.01"))
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_fen_integers_are_exact(n):
+    assert parse_amount(n, unit="fen").value == D(n) / 100
+
+
+@given(st.text(max_size=12))
+def test_never_raises_and_never_guesses(text):
+    amount = parse_amount(text)
+    assert amount.kind in {"amount", "range", "shares", "none", "unparseable"}
+    assert (amount.error is not None) == (amount.kind == "unparseable")
