@@ -1,0 +1,277 @@
+"""Site codes and labels to the common enums: status, auction round, asset type, seller type.
+
+Every table is a plain dict at module level, named by site, with the evidence in a comment (see
+/work/shared/sources.md). An unknown code raises `CodeError` naming source and code: a new code means the site
+changed and a person must map it; guessing would file lots under the wrong status or type.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import cn2an
+
+from salvage.models import AssetType, Round, Status
+
+
+class CodeError(ValueError):
+    """A site code that no table knows. Names the source and the code."""
+
+    def __init__(self, source: str, code: object, what: str) -> None:
+        self.source, self.code = source, code
+        super().__init__(f"{source}: unknown {what} code {code!r}")
+
+
+# ---------------------------------------------------------------- status
+ALIBABA_SOURCES = ("alibaba_sf", "alibaba_zc", "alibaba_mtop")
+# sf/zc list JSON ``status`` (AliPmEnum.java, sources.md §1). ``done`` = 已结束: sold when bidCount ≥ 1.
+ALIBABA_STATUS = {
+    "todo": Status.upcoming,
+    "doing": Status.ongoing,
+    "done": Status.ended,
+    "failure": Status.unsold,
+    "break": Status.suspended,
+    "revocation": Status.withdrawn,
+}
+# mtop search rows (sources.md §1b, one repo only, unverified): ing / end / sold / upcoming.
+ALIBABA_MTOP_STATUS = {"ing": Status.ongoing, "end": Status.ended, "sold": Status.sold, "upcoming": Status.upcoming}
+# JD auctionStatus (0 预告中 / 1 进行中 / 2 已结束); displayStatus overrides it (1 = 无异常).
+JD_AUCTION_STATUS = {"0": Status.upcoming, "1": Status.ongoing, "2": Status.ended}
+JD_DISPLAY_STATUS = {
+    "1": None,
+    "3": Status.suspended,  # 已暂停 (idx:54630055527)
+    "5": Status.withdrawn,  # 已撤回
+    "6": Status.suspended,  # 已暂缓
+    "7": Status.suspended,  # 已中止
+}
+# gpai.net status codes (GPaiPmEnum.java); 103 上线 is not mapped: it does not say upcoming or ongoing.
+GPAI_STATUS = {"113": Status.unsold, "114": Status.sold, "125": Status.withdrawn}
+# Labels any site may print (list badges, detail banners, rmfysszc 未开始 / 进行中 / 已结束).
+CHINESE_STATUS = {
+    "即将开始": Status.upcoming, "预告中": Status.upcoming, "未开始": Status.upcoming,
+    "正在进行": Status.ongoing, "进行中": Status.ongoing, "竞价中": Status.ongoing,
+    "已成交": Status.sold, "成交": Status.sold, "拍卖成交": Status.sold,
+    "已流拍": Status.unsold, "流拍": Status.unsold, "流标": Status.unsold, "本场拍卖已流拍": Status.unsold,
+    "中止": Status.suspended, "已中止": Status.suspended, "暂缓": Status.suspended, "已暂缓": Status.suspended,
+    "已暂停": Status.suspended,
+    "撤回": Status.withdrawn, "已撤回": Status.withdrawn, "撤拍": Status.withdrawn,
+    "已结束": Status.ended, "结束": Status.ended,
+}  # fmt: skip
+SOURCE_STATUS = {"alibaba_sf": ALIBABA_STATUS, "alibaba_zc": ALIBABA_STATUS, "gpai": GPAI_STATUS}
+SOURCE_STATUS["alibaba_mtop"] = ALIBABA_STATUS | ALIBABA_MTOP_STATUS
+
+
+def _key(raw: object) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(raw))).strip("【】[]!！")
+
+
+def _jd_status(raw: object) -> Status:
+    """JD: ``{"auctionStatus": 2, "displayStatus": 5}``, ``"2|5"``, ``(2, 5)`` or just the auctionStatus."""
+    if isinstance(raw, dict):
+        auction, display = raw.get("auctionStatus"), raw.get("displayStatus")
+    elif isinstance(raw, (tuple, list)):
+        auction, display = (tuple(raw) + (None,))[:2]
+    else:
+        auction, _, display = str(raw).partition("|")
+    display_key = _key(display) if display not in (None, "") else "1"
+    if display_key not in JD_DISPLAY_STATUS:
+        raise CodeError("jd_auction", raw, "displayStatus")
+    if JD_DISPLAY_STATUS[display_key] is not None:
+        return JD_DISPLAY_STATUS[display_key]
+    if _key(auction) not in JD_AUCTION_STATUS:
+        raise CodeError("jd_auction", raw, "auctionStatus")
+    return JD_AUCTION_STATUS[_key(auction)]
+
+
+def status(source: str, raw: object, *, bid_count: int | None = None) -> str | None:
+    """The `Status` value for a site's status code or label; None when ``raw`` is None or blank.
+
+    ``source`` picks the code table (``alibaba_sf`` / ``alibaba_zc`` / ``alibaba_mtop`` / ``jd_auction`` / ``gpai``);
+    Chinese labels (即将开始, 已流拍, 中止 …) work for every source. For ``jd_auction`` pass both codes as a dict
+    ``{"auctionStatus": 2, "displayStatus": 5}``, a string ``"2|5"`` or a pair; displayStatus 3/5/6/7 overrides.
+    An ended auction with ``bid_count`` ≥ 1 is ``sold`` (in these auctions any bid meets the reserve).
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    key = "" if isinstance(raw, (dict, tuple, list)) else _key(raw)
+    table = SOURCE_STATUS.get(source, {})
+    if key in CHINESE_STATUS:
+        result = CHINESE_STATUS[key]
+    elif source == "jd_auction":
+        result = _jd_status(raw)
+    elif key.lower() in table:
+        result = table[key.lower()]
+    else:
+        raise CodeError(source, raw, "status")
+    if result is Status.ended and bid_count is not None and bid_count >= 1:
+        result = Status.sold
+    return result.value
+
+
+# ---------------------------------------------------------------- round
+# JD paimaiTimes (sources.md §2): 1 一拍, 2 二拍, 4 变卖; 3 再次拍卖 and 6 破产 seen (unverified) → other.
+JD_ROUND = {"1": Round.first, "2": Round.second, "3": Round.other, "4": Round.sell_off, "6": Round.other}
+_ROUND_WORD = re.compile(r"第?(?P<n>[一二三四五六七八九十\d]+)次(?:拍卖)?|(?P<short>[一二三四])拍|(?P<word>变卖|再次拍卖|重新拍卖)")
+_BRACKETS = re.compile(r"[【\[〔](?P<inner>[^】\]〕]*)[】\]〕]")
+
+
+def _round_word(text: str) -> Round | None:
+    m = _ROUND_WORD.fullmatch(re.sub(r"\s+", "", text))
+    if m is None:
+        return None
+    if m["word"]:
+        return Round.sell_off if m["word"] == "变卖" else Round.other
+    n = m["n"] or m["short"]
+    number = int(n) if n.isdigit() else int(cn2an.cn2an(n, "normal"))
+    return {1: Round.first, 2: Round.second}.get(number, Round.other)
+
+
+def auction_round(raw: object) -> str | None:
+    """The `Round` value stated by ``raw``; None when it states none.
+
+    ``raw`` is a round label (``第一次拍卖``, ``一拍``, ``第二次拍卖``, ``二拍``, ``变卖``, ``第三次拍卖`` / ``再次拍卖`` →
+    other), the same in 【】 (``【变卖】``), a whole title whose 【…】 groups are searched
+    (``【第二次拍卖】运城空港…``), or JD's paimaiTimes written ``"jd:1"`` (raises `CodeError` if unknown).
+    """
+    if raw is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    if text.startswith("jd:"):
+        code = text[3:].strip()
+        if code not in JD_ROUND:
+            raise CodeError("jd_auction", raw, "paimaiTimes")
+        return JD_ROUND[code].value
+    found = _round_word(text)
+    for m in _BRACKETS.finditer(text):
+        found = found or _round_word(m["inner"])
+    return None if found is None else found.value
+
+
+def strip_round_prefix(title: str) -> str:
+    """The title without its round brackets: ``【第一次拍卖】运城空港…`` → ``运城空港…`` (other 【】 stay)."""
+    return _BRACKETS.sub(lambda m: "" if _round_word(m["inner"]) else m[0], title).strip()
+
+
+# ---------------------------------------------------------------- asset type
+A = AssetType
+# Alibaba category ids, sf (``category=``, list ``catNames``) and zc (``front_category``), one namespace:
+# AliPmEnum.java SF_TYPE_CODE / TYPE_CODE (idx:1442236252) and a category table (idx:16984359376).
+ALIBABA_CATEGORY = {
+    "50025969": A.real_estate,  # 住宅用房 / 房产
+    "200782003": A.real_estate,  # 商业用房
+    "200788003": A.real_estate,  # 工业用房
+    "200798003": A.real_estate,  # 其他用房
+    "50025970": A.land,  # 土地
+    "50025971": A.other,  # 资产 / 实物资产
+    "50025972": A.vehicle,  # 机动车
+    "50025973": A.land,  # 林权
+    "50025974": A.intangible,  # 矿权
+    "50025975": A.other,  # 工程
+    "50025976": A.other,  # 其他
+    "200790004": A.vehicle,  # 航空交通
+    "125228021": A.vehicle,  # 船舶
+    "200794003": A.vehicle,  # 其他交通(工具)
+    "125088031": A.equity,  # 股权
+    "200816002": A.debt,  # 债权
+    "200778005": A.land,  # 海域
+    "200772003": A.equipment,  # 机器设备
+    "122406001": A.intangible,  # 无形资产
+    "200804006": A.other,  # 古玩字画
+    "200808002": A.other,  # 珠宝首饰
+    "201290015": A.other,  # 奢侈品
+    "201272017": A.equipment,  # 通信设备
+    "201280014": A.inventory,  # 农贸产品
+    "56968002": A.inventory,  # 加贸边角料
+    "56950002": A.real_estate,  # zc 房产
+    "56940002": A.other,  # zc 其他资产
+    "56968001": A.vehicle,  # zc 机动车
+    "56972001": A.land,  # zc 土地
+    "56936003": A.equipment,  # zc 机器设备 / 机械设备
+    "56950003": A.equity,  # zc 股权
+    "56970001": A.intangible,  # zc 无形资产
+    "56956002": A.debt,  # zc 债权
+    "57746020": A.land,  # zc 林权
+    "57734016": A.vehicle,  # zc 船舶
+    "57728018": A.intangible,  # zc 矿权
+    "57758011": A.other,  # zc 工程
+}
+# JD childrenCateId: only the ids whose names are known (sources.md §2). Legacy auction.jd.com ids 127xx too.
+JD_CATEGORY = {
+    "101": A.real_estate,  # 住宅用房
+    "108": A.equity,  # 股权
+    "109": A.debt,  # 债权
+    "110": A.intangible,  # 矿权
+    "123": A.other,  # 其他财产
+    "12728": A.real_estate,  # 司法住宅 (legacy)
+    "12762": A.real_estate,  # 房产 (legacy)
+    "12766": A.equity,  # 股权 (legacy)
+    "12767": A.debt,  # 债权 (legacy)
+}
+SOURCE_CATEGORY = {s: ALIBABA_CATEGORY for s in ALIBABA_SOURCES} | {"jd_auction": JD_CATEGORY}
+# Category names as sites print them (sf catNames / collateralCatName, zc and JD menus).
+CATEGORY_NAMES = {
+    **dict.fromkeys(["住宅用房", "商业用房", "工业用房", "其他用房", "房产", "房屋", "住宅", "商铺", "不动产"], A.real_estate),
+    **dict.fromkeys(["土地", "林权", "海域", "土地使用权"], A.land),
+    **dict.fromkeys(["机动车", "车辆", "船舶", "航空交通", "其他交通", "其他交通工具", "交通运输工具"], A.vehicle),
+    **dict.fromkeys(["机械设备", "机器设备", "设备", "通信设备"], A.equipment),
+    **dict.fromkeys(["股权", "股票", "股份"], A.equity),
+    **dict.fromkeys(["债权", "不良资产", "资产包", "金融资产"], A.debt),
+    **dict.fromkeys(["存货", "货物", "农贸产品", "加贸边角料"], A.inventory),
+    **dict.fromkeys(["无形资产", "矿权", "知识产权", "专利", "商标"], A.intangible),
+    **dict.fromkeys(["其他", "其他资产", "其他财产", "资产", "实物资产", "工程", "奢侈品", "古玩字画", "珠宝首饰"], A.other),
+}  # fmt: skip
+# Title keywords, tried in order (first hit wins). 车 excludes 车位/车库/车间/车站 (real estate).
+TITLE_KEYWORDS = [
+    (re.compile(r"债权|不良资产|资产包"), A.debt),
+    (re.compile(r"房产|住宅|商铺|房屋|公寓|别墅|厂房|写字楼|办公楼|车位|车库|不动产"), A.real_estate),
+    (re.compile(r"土地使用权|林权"), A.land),
+    (re.compile(r"车(?!位|库|间|站)"), A.vehicle),
+    (re.compile(r"股权|股份(?!有限)|股票"), A.equity),
+    (re.compile(r"设备|生产线"), A.equipment),
+    (re.compile(r"存货|货物|库存"), A.inventory),
+    (re.compile(r"专利|商标|著作权|采矿权|探矿权"), A.intangible),
+]
+
+
+def asset_type(source: str, category: object = None, title: str | None = None) -> str:
+    """The `AssetType` value: from the site's category id or name, else from title keywords, else ``other``.
+
+    A numeric category id unknown to the source's table raises `CodeError`; an unknown category *name* falls
+    through to the title.
+    """
+    if category is not None and str(category).strip():
+        key = _key(category)
+        table = SOURCE_CATEGORY.get(source, {})
+        if key in table:
+            return table[key].value
+        if key in CATEGORY_NAMES:
+            return CATEGORY_NAMES[key].value
+        if key.isdigit():
+            raise CodeError(source, category, "category")
+    for pattern, kind in TITLE_KEYWORDS:
+        if title and pattern.search(title):
+            return kind.value
+    return A.other.value
+
+
+# ---------------------------------------------------------------- seller type
+# Disposal-unit name patterns, tried in order (first hit wins).
+SELLER_PATTERNS = [
+    (re.compile(r"法院"), "court"),
+    (re.compile(r"管理人|清算组|破产"), "bankruptcy_administrator"),
+    (re.compile(r"资产管理|信达|华融|长城资产|东方资产|中信金融资产"), "amc"),
+    (re.compile(r"银行|农商行|农村商业|信用社|信用合作联社"), "bank"),
+    (re.compile(r"政府|国资委|国有资产监督|海关|税务|公安|财政|检察院|监察委"), "government"),
+    (re.compile(r"公司|有限|集团"), "enterprise"),
+]
+
+
+def seller_type(disposal_unit: str | None) -> str | None:
+    """The `SellerType` value guessed from the disposal unit's name (处置单位); None for None or blank."""
+    if disposal_unit is None or not disposal_unit.strip():
+        return None
+    for pattern, kind in SELLER_PATTERNS:
+        if pattern.search(disposal_unit):
+            return kind
+    return "other"
