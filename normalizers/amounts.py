@@ -2,31 +2,36 @@
 
 `parse_amount` never raises on page text: it returns an `Amount` whose ``kind`` says what was found.
 
-- ``amount``: one number. ``65,454,900 `` / ``&yen;3,300,000`` / ``¥`` / ``￥`` / ``1,234.56万元`` / ``2.3亿元`` / ``2.3亿`` /
-  ``12千元`` / full-width ``１２３，４５６．７８`` / 大写 and lower-case Chinese numerals ``人民币壹佰贰拾万元整``,
-  ``一百二十万元`` / JSON floats ``24990.00 `` / Python int, float (via ``str``), Decimal.
-  An as-of phrase is split off into ``as_of``: ``7,816,582.53元（截止2018年5月21日）``, ``（截至…）``, ``基准日：…``.
-  A label is dropped: ``债权总额：``, ``人民币：``; a unit in the label counts: ``本金余额（元）：``,
+- ``amount``: one number. ``65,454,900 `` / ``&yen;3,300,000`` / ``¥`` / ``￥`` / ``1,234.56万元`` /
+  ``2.3亿元`` / ``2.3亿`` / ``12千元`` / full-width ``１２３，４５６．７８`` / 大写 and lower-case
+  Chinese numerals ``人民币壹佰贰拾万元整``, ``一百二十万元`` / JSON floats ``24990.00 `` /
+  Python int, float (via ``str``), Decimal.
+  An as-of phrase goes to ``as_of``: ``7,816,582.53元（截止2018年5月21日）``, ``（截至…）``, ``基准日：…``.
+  A label is dropped (``债权总额：``, ``人民币：``) but a unit in it counts: ``本金余额（元）：``;
   ``资产总额（单位：万元）：人民币：1234.5`` (Cinda) is 12,345,000 yuan.
-- ``range``: ``100-300万元``, ``50万元-100万元``, ``100万-300万``, ``100～300万元``, ``100至300万元`` (``low``/``high``,
-  the left side takes the right side's unit); open ranges ``500万元以下`` / ``以内`` (high only), ``1亿以上`` (low only).
+- ``range``: ``100-300万元``, ``50万元-100万元``, ``100万-300万``, ``100～300万元``, ``100至300万元``
+  (``low``/``high``; the left side takes the right side's unit); open ranges ``500万元以下`` /
+  ``以内`` (high only), ``1亿以上`` (low only).
 - ``shares``: ``9731万股（…）``; ``value`` is the number of shares (97,310,000), not money.
 - ``none``: None, blank, ``无``, ``-``, ``—``, ``暂无``, ``不详``, ``面议``, ``/``.
-- ``unparseable``: anything else, with ``error`` saying why: unknown unit text, per-unit prices (``12元/㎡``),
-  negative numbers, a bare number when ``unit=None``, malformed digit grouping. There is no silent 10,000× error:
-  text that is not fully understood is never turned into a number.
+- ``unparseable``: anything else, with ``error`` saying why: unknown unit text, per-unit prices
+  (``12元/㎡``), negative numbers, a bare number when ``unit=None``, malformed digit grouping.
+  There is no silent 10,000× error: text that is not fully understood never becomes a number.
 
-Currencies: ``美元``/``USD``/``US$``/``$`` → ``currency="USD"``, ``港元``/``港币``/``HKD``/``HK$`` → ``HKD`` (also EUR, JPY,
-GBP); the value is still parsed (``100万美元`` → 1,000,000) and callers decide. `amount_value` accepts CNY only.
+Currencies: ``美元``/``USD``/``US$``/``$`` → ``currency="USD"``, ``港元``/``港币``/``HKD``/``HK$`` →
+``HKD`` (also EUR, JPY, GBP); the value is still parsed (``100万美元`` → 1,000,000) and callers
+decide. `amount_value` and `Amount.yuan` accept CNY only.
 
-Unit precedence: a unit in the text, then a unit in its label or parenthesis, then the ``unit`` argument
-(``"yuan"``, ``"fen"`` for API integers in 分 such as Alibaba mtop, ``"wan"`` for 万元; ``None`` = a unit is required).
+Unit precedence: a unit in the text, then a unit in its label or parenthesis, then the ``unit``
+argument (``"yuan"``, ``"fen"`` for API integers in 分 such as Alibaba mtop, ``"wan"`` for 万元;
+``None`` = a unit is required).
 """
 
 from __future__ import annotations
 
 import html
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -87,7 +92,7 @@ class Amount:
     currency: str = "CNY"
 
     def to_json(self) -> dict:
-        """JSON-ready dict (numbers as JSON numbers, ``as_of`` ISO) as printed by ``salvage normalize amount``."""
+        """JSON-ready dict (JSON numbers, ``as_of`` ISO), as printed by ``salvage normalize amount``."""
         return {
             "raw": self.raw,
             "value": _json_number(self.value),
@@ -100,7 +105,7 @@ class Amount:
         }
 
     def yuan(self, field: str = "amount", source: str = "?", url: str = "?") -> Decimal | None:
-        """``value`` for one CNY amount, None for kind ``none``; else raise `AmountError` naming field/source/url."""
+        """``value`` of one CNY amount, None for kind ``none``; else `AmountError` (field, source, url)."""
         if self.kind == "none":
             return None
         if self.kind == "amount" and self.currency == "CNY":
@@ -109,7 +114,7 @@ class Amount:
 
 
 class AmountError(ValueError):
-    """A money field held something other than one CNY amount (a range, shares, unparseable, foreign money)."""
+    """A money field held something other than one CNY amount (range, shares, unparseable, foreign money)."""
 
     def __init__(self, field: str, source: str, url: str, amount: Amount) -> None:
         self.field, self.source, self.url, self.amount = field, source, url, amount
@@ -144,7 +149,11 @@ def _quantity(text: str) -> tuple[Decimal, Decimal | None, bool]:
     if m := _ARABIC.fullmatch(text):
         number = Decimal(m["num"].replace(",", ""))
         has_unit = bool(m["mult"] or m["yuan"] or m["shares"])
-        return number, MULTIPLIERS[m["mult"]] if m["mult"] else (Decimal(1) if has_unit else None), bool(m["shares"])
+        return (
+            number,
+            MULTIPLIERS[m["mult"]] if m["mult"] else (Decimal(1) if has_unit else None),
+            bool(m["shares"]),
+        )
     if m := _CHINESE.fullmatch(text):
         try:
             number = Decimal(str(cn2an.cn2an(m["num"], "normal")))
@@ -165,7 +174,7 @@ def _currencies(text: str) -> set[str]:
 
 
 def _unit_word(text: str) -> Decimal | None:
-    """The multiplier of a bare unit such as ``万元``, ``元``, ``人民币万元``, ``美元``; None if not a unit."""
+    """The multiplier of a bare unit (``万元``, ``元``, ``人民币万元``, ``美元``); None if not a unit."""
     m = _UNIT_WORD.fullmatch(_CURRENCY_RE.sub("", text))
     if not text or m is None:
         return None
@@ -175,7 +184,7 @@ def _unit_word(text: str) -> Decimal | None:
 def _outside(text: str) -> tuple[str, str, Decimal | None, date | None]:
     """Take the parentheses and the ``label:`` off an amount.
 
-    Returns ``(value text, label and unit words, multiplier stated in them or None, a bare date in parentheses)``.
+    Returns ``(value text, label and unit words, their multiplier or None, a bare date in parentheses)``.
     """
     mult: Decimal | None = None
     as_of: date | None = None
@@ -189,10 +198,8 @@ def _outside(text: str) -> tuple[str, str, Decimal | None, date | None]:
         elif _PER_UNIT.match(inner):
             raise _Unparseable(f"per-unit price ({m[1]})")
         else:
-            try:
+            with suppress(DateParseError):  # otherwise free text, e.g. a note on shares: ignored
                 as_of = parse_date(inner)
-            except DateParseError:
-                pass  # free text, e.g. a note on shares: not part of the amount
         return ""
 
     text = _PAREN.sub(paren, text)
@@ -277,7 +284,7 @@ def amount_value(
 ) -> Decimal | None:
     """The CNY value of one amount; None when the page says there is none.
 
-    Raises `AmountError` (naming field, source, URL and the raw text) for a range, shares, unparseable text or a
-    foreign currency.
+    Raises `AmountError` (naming field, source, URL and the raw text) for a range, shares, unparseable
+    text or a foreign currency.
     """
     return parse_amount(text, unit=unit).yuan(field, source, url)

@@ -35,7 +35,12 @@ ALIBABA_STATUS = {
     "revocation": Status.withdrawn,
 }
 # mtop search rows (sources.md §1b, one repo only, unverified): ing / end / sold / upcoming.
-ALIBABA_MTOP_STATUS = {"ing": Status.ongoing, "end": Status.ended, "sold": Status.sold, "upcoming": Status.upcoming}
+ALIBABA_MTOP_STATUS = {
+    "ing": Status.ongoing,
+    "end": Status.ended,
+    "sold": Status.sold,
+    "upcoming": Status.upcoming,
+}
 # JD auctionStatus (0 预告中 / 1 进行中 / 2 已结束); displayStatus overrides it (1 = 无异常).
 JD_AUCTION_STATUS = {"0": Status.upcoming, "1": Status.ongoing, "2": Status.ended}
 JD_DISPLAY_STATUS = {
@@ -53,7 +58,8 @@ CHINESE_STATUS = {
     "正在进行": Status.ongoing, "进行中": Status.ongoing, "竞价中": Status.ongoing,
     "已成交": Status.sold, "成交": Status.sold, "拍卖成交": Status.sold,
     "已流拍": Status.unsold, "流拍": Status.unsold, "流标": Status.unsold, "本场拍卖已流拍": Status.unsold,
-    "中止": Status.suspended, "已中止": Status.suspended, "暂缓": Status.suspended, "已暂缓": Status.suspended,
+    "中止": Status.suspended, "已中止": Status.suspended,
+    "暂缓": Status.suspended, "已暂缓": Status.suspended,
     "已暂停": Status.suspended,
     "撤回": Status.withdrawn, "已撤回": Status.withdrawn, "撤拍": Status.withdrawn,
     "已结束": Status.ended, "结束": Status.ended,
@@ -71,7 +77,7 @@ def _jd_status(raw: object) -> Status:
     if isinstance(raw, dict):
         auction, display = raw.get("auctionStatus"), raw.get("displayStatus")
     elif isinstance(raw, (tuple, list)):
-        auction, display = (tuple(raw) + (None,))[:2]
+        auction, display = (*raw, None)[:2]
     else:
         auction, _, display = str(raw).partition("|")
     display_key = _key(display) if display not in (None, "") else "1"
@@ -87,9 +93,10 @@ def _jd_status(raw: object) -> Status:
 def status(source: str, raw: object, *, bid_count: int | None = None) -> str | None:
     """The `Status` value for a site's status code or label; None when ``raw`` is None or blank.
 
-    ``source`` picks the code table (``alibaba_sf`` / ``alibaba_zc`` / ``alibaba_mtop`` / ``jd_auction`` / ``gpai``);
-    Chinese labels (即将开始, 已流拍, 中止 …) work for every source. For ``jd_auction`` pass both codes as a dict
-    ``{"auctionStatus": 2, "displayStatus": 5}``, a string ``"2|5"`` or a pair; displayStatus 3/5/6/7 overrides.
+    ``source`` picks the code table (``alibaba_sf``, ``alibaba_zc``, ``alibaba_mtop``, ``jd_auction``,
+    ``gpai``); Chinese labels (即将开始, 已流拍, 中止 …) work for every source. For ``jd_auction`` pass
+    both codes as a dict ``{"auctionStatus": 2, "displayStatus": 5}``, a string ``"2|5"`` or a pair;
+    displayStatus 3/5/6/7 overrides auctionStatus; a bare ``2`` / ``"2"`` is auctionStatus alone.
     An ended auction with ``bid_count`` ≥ 1 is ``sold`` (in these auctions any bid meets the reserve).
     """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -112,7 +119,9 @@ def status(source: str, raw: object, *, bid_count: int | None = None) -> str | N
 # ---------------------------------------------------------------- round
 # JD paimaiTimes (sources.md §2): 1 一拍, 2 二拍, 4 变卖; 3 再次拍卖 and 6 破产 seen (unverified) → other.
 JD_ROUND = {"1": Round.first, "2": Round.second, "3": Round.other, "4": Round.sell_off, "6": Round.other}
-_ROUND_WORD = re.compile(r"第?(?P<n>[一二三四五六七八九十\d]+)次(?:拍卖)?|(?P<short>[一二三四])拍|(?P<word>变卖|再次拍卖|重新拍卖)")
+_ROUND_WORD = re.compile(
+    r"第?(?P<n>[一二三四五六七八九十\d]+)次(?:拍卖)?|(?P<short>[一二三四])拍|(?P<word>变卖|再次拍卖|重新拍卖)"
+)
 _BRACKETS = re.compile(r"[【\[〔](?P<inner>[^】\]〕]*)[】\]〕]")
 
 
@@ -130,9 +139,10 @@ def _round_word(text: str) -> Round | None:
 def auction_round(raw: object) -> str | None:
     """The `Round` value stated by ``raw``; None when it states none.
 
-    ``raw`` is a round label (``第一次拍卖``, ``一拍``, ``第二次拍卖``, ``二拍``, ``变卖``, ``第三次拍卖`` / ``再次拍卖`` →
-    other), the same in 【】 (``【变卖】``), a whole title whose 【…】 groups are searched
-    (``【第二次拍卖】运城空港…``), or JD's paimaiTimes written ``"jd:1"`` (raises `CodeError` if unknown).
+    ``raw`` is a round label (``第一次拍卖``, ``一拍``, ``第二次拍卖``, ``二拍``, ``变卖``;
+    ``第三次拍卖`` / ``再次拍卖`` → other), the same in 【】 (``【变卖】``), a whole title whose 【…】
+    groups are searched (``【第二次拍卖】运城空港…``), or JD's paimaiTimes written ``"jd:1"``
+    (raises `CodeError` if unknown).
     """
     if raw is None:
         return None
@@ -211,21 +221,25 @@ JD_CATEGORY = {
 SOURCE_CATEGORY = {s: ALIBABA_CATEGORY for s in ALIBABA_SOURCES} | {"jd_auction": JD_CATEGORY}
 # Category names as sites print them (sf catNames / collateralCatName, zc and JD menus).
 CATEGORY_NAMES = {
-    **dict.fromkeys(["住宅用房", "商业用房", "工业用房", "其他用房", "房产", "房屋", "住宅", "商铺", "不动产"], A.real_estate),
-    **dict.fromkeys(["土地", "林权", "海域", "土地使用权"], A.land),
-    **dict.fromkeys(["机动车", "车辆", "船舶", "航空交通", "其他交通", "其他交通工具", "交通运输工具"], A.vehicle),
-    **dict.fromkeys(["机械设备", "机器设备", "设备", "通信设备"], A.equipment),
-    **dict.fromkeys(["股权", "股票", "股份"], A.equity),
-    **dict.fromkeys(["债权", "不良资产", "资产包", "金融资产"], A.debt),
-    **dict.fromkeys(["存货", "货物", "农贸产品", "加贸边角料"], A.inventory),
-    **dict.fromkeys(["无形资产", "矿权", "知识产权", "专利", "商标"], A.intangible),
-    **dict.fromkeys(["其他", "其他资产", "其他财产", "资产", "实物资产", "工程", "奢侈品", "古玩字画", "珠宝首饰"], A.other),
-}  # fmt: skip
+    name: kind
+    for kind, names in [
+        (A.real_estate, "住宅用房 商业用房 工业用房 其他用房 房产 房屋 住宅 商铺 不动产"),
+        (A.land, "土地 林权 海域 土地使用权"),
+        (A.vehicle, "机动车 车辆 船舶 航空交通 其他交通 其他交通工具 交通运输工具"),
+        (A.equipment, "机械设备 机器设备 设备 通信设备"),
+        (A.equity, "股权 股票 股份"),
+        (A.debt, "债权 不良资产 资产包 金融资产"),
+        (A.inventory, "存货 货物 农贸产品 加贸边角料"),
+        (A.intangible, "无形资产 矿权 知识产权 专利 商标"),
+        (A.other, "其他 其他资产 其他财产 资产 实物资产 工程 奢侈品 古玩字画 珠宝首饰"),
+    ]
+    for name in names.split()
+}
 # Title keywords, tried in order (first hit wins). 车 excludes 车位/车库/车间/车站 (real estate).
 TITLE_KEYWORDS = [
     (re.compile(r"债权|不良资产|资产包"), A.debt),
     (re.compile(r"房产|住宅|商铺|房屋|公寓|别墅|厂房|写字楼|办公楼|车位|车库|不动产"), A.real_estate),
-    (re.compile(r"土地使用权|林权"), A.land),
+    (re.compile(r"土地使用权|地块|林权"), A.land),
     (re.compile(r"车(?!位|库|间|站)"), A.vehicle),
     (re.compile(r"股权|股份(?!有限)|股票"), A.equity),
     (re.compile(r"设备|生产线"), A.equipment),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -75,7 +75,9 @@ def _from_epoch(number: int, text: object) -> datetime:
     digits = len(str(abs(number)))
     if number < 0 or digits not in (10, 13):
         raise DateParseError(text, "epoch value must have 10 (s) or 13 (ms) digits")
-    return datetime.fromtimestamp(0, SHANGHAI) + timedelta(milliseconds=number if digits == 13 else number * 1000)
+    return datetime.fromtimestamp(0, SHANGHAI) + timedelta(
+        milliseconds=number if digits == 13 else number * 1000
+    )
 
 
 def parse_datetime(value: object) -> datetime | None:
@@ -103,14 +105,14 @@ def parse_datetime(value: object) -> datetime | None:
     if not m:
         raise DateParseError(value)
     hour, minute, second = (int(m[k] or 0) for k in ("H", "M", "S"))
-    if m["ap"] in ("下午", "晚上") and hour < 12 or m["ap"] == "中午" and hour < 11:
+    if (m["ap"] in ("下午", "晚上") and hour < 12) or (m["ap"] == "中午" and hour < 11):
         hour += 12
     extra = timedelta(0)
     if hour == 24 and minute == second == 0:
         hour, extra = 0, timedelta(days=1)
     tz = SHANGHAI
     if m["tz"]:
-        tz = timezone.utc if m["tz"] == "Z" else datetime.strptime(m["tz"].replace(":", ""), "%z").tzinfo
+        tz = UTC if m["tz"] == "Z" else datetime.strptime(m["tz"].replace(":", ""), "%z").tzinfo
     try:
         result = datetime(int(m["y"]), int(m["m"]), int(m["d"]), hour, minute, second, tzinfo=tz) + extra
     except ValueError as exc:
@@ -127,7 +129,7 @@ def parse_date(value: object) -> date | None:
 
 
 def find_as_of(text: str | None) -> date | None:
-    """The as-of date stated in free text (截至2023年6月30日, 截止…, 基准日：2023-06-30, 基准日为…), or None."""
+    """The as-of date in free text (截至2023年6月30日, 截止…, 基准日：2023-06-30, 基准日为…) or None."""
     return split_as_of(text or "")[0]
 
 

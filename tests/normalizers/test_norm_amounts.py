@@ -92,7 +92,9 @@ def test_shares_are_a_count_not_money():
     assert (amount.kind, amount.value, amount.low, amount.high) == ("shares", D("97310000"), None, None)
 
 
-@pytest.mark.parametrize("text", [None, "", "  ", "无", "-", "--", "—", "暂无", "不详", "面议", "债权总额：无"])
+@pytest.mark.parametrize(
+    "text", [None, "", "  ", "无", "-", "--", "—", "暂无", "不详", "面议", "债权总额：无"]
+)
 def test_none(text):
     amount = parse_amount(text)
     assert (amount.kind, amount.value, amount.error) == ("none", None, None)
@@ -226,7 +228,9 @@ def test_amount_value_raises_naming_field_source_url_and_text(text, why):
     assert isinstance(info.value, ValueError) and isinstance(info.value.amount, Amount)
 
 
-cents = st.decimals(min_value=0, max_value=D("9999999999999.99"), places=2, allow_nan=False, allow_infinity=False)
+cents = st.decimals(
+    min_value=0, max_value=D("9999999999999.99"), places=2, allow_nan=False, allow_infinity=False
+)
 
 
 @given(cents)
@@ -236,7 +240,9 @@ def test_roundtrip_formatted_yuan(x):
     assert parse_amount(f"{x:,.2f}元").value == x
 
 
-@given(st.decimals(min_value=0, max_value=D("99999999.9999"), places=4, allow_nan=False, allow_infinity=False))
+@given(
+    st.decimals(min_value=0, max_value=D("99999999.9999"), places=4, allow_nan=False, allow_infinity=False)
+)
 def test_roundtrip_wan(x):
     assert parse_amount(f"{x}万元").value == (x * 10000).quantize(D("0.01"))
     assert parse_amount(f"{x:,}万").value == (x * 10000).quantize(D("0.01"))

@@ -137,7 +137,7 @@ def test_auction_round(raw, expected):
 
 
 def test_unknown_jd_round_raises():
-    with pytest.raises(CodeError, match="jd_auction.*paimaiTimes.*'jd:9'"):
+    with pytest.raises(CodeError, match=r"jd_auction.*paimaiTimes.*'jd:9'"):
         auction_round("jd:9")
 
 
@@ -214,6 +214,7 @@ def test_asset_type_from_category(source, category, expected):
         ("某房屋及附属设施", "real_estate"),
         ("某小区地下车位", "real_estate"),  # 车位 is not a vehicle
         ("国有土地使用权", "land"),
+        ("某工业园区地块", "land"),
         ("宝马牌小型轿车一辆", "vehicle"),
         ("某公司30%股权", "equity"),
         ("某公司股份100万股", "equity"),

@@ -1,6 +1,6 @@
 """normalizers.dates: every date format the sites write (sources.md, "Date formats")."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -39,7 +39,7 @@ def sh(*args: int) -> datetime:
         ("2024-05-01T02:00:00Z", sh(2024, 5, 1, 10)),
         ("2024-05-01T10:00:00.123+0800", sh(2024, 5, 1, 10)),
         (datetime(2024, 5, 1, 10), sh(2024, 5, 1, 10)),  # naive = Shanghai
-        (datetime(2024, 5, 1, 2, tzinfo=timezone.utc), sh(2024, 5, 1, 10)),
+        (datetime(2024, 5, 1, 2, tzinfo=UTC), sh(2024, 5, 1, 10)),
         (date(2024, 5, 1), sh(2024, 5, 1)),
     ],
 )
@@ -57,7 +57,17 @@ def test_blank_is_none(value):
 
 @pytest.mark.parametrize(
     "value",
-    ["abc", "2023-02-30", 123, -1506391200000, 1.5, True, "2025年8月30日10时起至2025年8月31日10时止", "13:00", [1]],
+    [
+        "abc",
+        "2023-02-30",
+        123,
+        -1506391200000,
+        1.5,
+        True,
+        "2025年8月30日10时起至2025年8月31日10时止",
+        "13:00",
+        [1],
+    ],
 )
 def test_unparseable_raises_with_text(value):
     with pytest.raises(DateParseError) as info:
