@@ -235,13 +235,19 @@ CATEGORY_NAMES = {
     ]
     for name in names.split()
 }
-# Title keywords, tried in order (first hit wins). 车 excludes 车位/车库/车间/车站 (real estate).
+# Title keywords, tried in order (first hit wins). Equity comes before real estate and vehicles because
+# share titles name the company (某房地产开发有限公司100%股权); 车 excludes 车位/车库/车间/车站.
 TITLE_KEYWORDS = [
     (re.compile(r"债权|不良资产|资产包"), A.debt),
-    (re.compile(r"房产|住宅|商铺|房屋|公寓|别墅|厂房|写字楼|办公楼|车位|车库|不动产"), A.real_estate),
+    (re.compile(r"股权|股份(?!有限)|股票"), A.equity),
+    (
+        re.compile(
+            r"房产|住宅|商铺|房屋|公寓|别墅|厂房|写字楼|综合楼|办公楼|号楼|商品房|房地产|车位|车库|不动产|\d+[室房]|[栋幢]"
+        ),
+        A.real_estate,
+    ),
     (re.compile(r"土地使用权|地块|林权"), A.land),
     (re.compile(r"车(?!位|库|间|站)"), A.vehicle),
-    (re.compile(r"股权|股份(?!有限)|股票"), A.equity),
     (re.compile(r"设备|生产线"), A.equipment),
     (re.compile(r"存货|货物|库存"), A.inventory),
     (re.compile(r"专利|商标|著作权|采矿权|探矿权"), A.intangible),

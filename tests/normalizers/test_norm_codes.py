@@ -213,6 +213,11 @@ def test_asset_type_from_category(source, category, expected):
         ("某商铺", "real_estate"),
         ("某房屋及附属设施", "real_estate"),
         ("某小区地下车位", "real_estate"),  # 车位 is not a vehicle
+        ("东莞市东城区东纵路21号东城花园12栋502房", "real_estate"),
+        ("太原市小店区长治路111号山西世贸中心A座1808室", "real_estate"),
+        ("运城空港经济开发区机场大道6号综合楼及土地使用权", "real_estate"),
+        ("某房地产开发有限公司100%股权", "equity"),
+        ("某汽车销售有限公司51%股权", "equity"),
         ("国有土地使用权", "land"),
         ("某工业园区地块", "land"),
         ("宝马牌小型轿车一辆", "vehicle"),
