@@ -45,7 +45,7 @@ class StagePipeline:
 
     def process_item(self, item: Lot) -> Lot:
         assert self.writer is not None
-        self.writer.write_lot(item.model_dump_json())
+        self.writer.write_lot(item)
         return item
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:

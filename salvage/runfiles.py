@@ -1,9 +1,12 @@
 """Run files: how a crawl hands its lots to the warehouse without ever opening it.
 
-A crawl writes ``<runs>/<source>/<run_id>.jsonl`` (one ``Lot`` per line, ``Lot.model_dump(mode="json")``: money as
-decimal strings, datetimes ISO 8601 with offset), ``<run_id>.rejects.jsonl`` (records its normalizer refused), and
-last ``<run_id>.meta.json`` (source, times, counts, status, stats). Lines go to ``*.part`` files that are renamed when
-the crawl closes, so a file without its meta is a crawl that is still running or died, and ingest leaves it alone.
+A crawl writes ``<runs>/<source>/<run_id>.parquet`` (one ``Lot`` per row, typed by the warehouse's column registry:
+money as decimal(18,2), datetimes with time zone; ``raw`` as JSON text), ``<run_id>.rejects.jsonl`` (records its
+normalizer refused, with the reason) and last ``<run_id>.meta.json`` (source, times, counts, status, stats). Rows go
+to ``*.part`` files in batches and are renamed when the crawl closes, so a run without its meta is a crawl that is
+still running or died, and ingest leaves it alone. ``<run_id>.jsonl`` (one ``Lot.model_dump(mode="json")`` per line)
+is accepted too, for hand-made and re-parsed runs; Parquet is the fast path (measured: JSON parsing alone costs
+about 3.5 s per million lots here, more than the whole load budget).
 """
 
 from __future__ import annotations
@@ -16,6 +19,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from warehouse.columns import LOT_COLUMNS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -61,7 +69,10 @@ class RunPaths:
 
     @property
     def lots(self) -> Path:
-        return self.directory / f"{self.run_id}.jsonl"
+        """The run's lots: the Parquet file, or the JSON-lines file when that is what the run has."""
+        parquet = self.directory / f"{self.run_id}.parquet"
+        jsonl = self.directory / f"{self.run_id}.jsonl"
+        return jsonl if jsonl.exists() and not parquet.exists() else parquet
 
     @property
     def rejects(self) -> Path:
@@ -76,26 +87,62 @@ class RunPaths:
         return cls(meta_path.parent, meta_path.name.removesuffix(".meta.json"))
 
 
-class RunWriter:
-    """Writes one run's files. Lines are appended to ``.part`` files; ``close`` renames them, then writes the meta."""
+def _arrow_type(duck: str) -> pa.DataType:
+    if duck.startswith("DECIMAL"):
+        return pa.decimal128(18, 2)
+    if duck.startswith("STRUCT"):
+        return pa.list_(pa.struct([("description", pa.string()), ("kind", pa.string()),
+                                   ("area_m2", pa.decimal128(18, 2)), ("address", pa.string()),
+                                   ("appraisal", pa.decimal128(18, 2))]))
+    return {"VARCHAR": pa.string(), "JSON": pa.string(), "TIMESTAMPTZ": pa.timestamp("us", tz="Asia/Shanghai"),
+            "DATE": pa.date32(), "INTEGER": pa.int32(), "DOUBLE": pa.float64(),
+            "VARCHAR[]": pa.list_(pa.string())}[duck]
 
-    def __init__(self, runs_dir: Path, source: str, started_at: datetime, run_id: str | None = None) -> None:
+
+ARROW_SCHEMA = pa.schema([(name, _arrow_type(typ)) for name, typ, _ in LOT_COLUMNS])
+
+
+class RunWriter:
+    """Writes one run's files: lots to Parquet (or JSON lines with ``fmt="jsonl"``) in batches, rejects as JSON
+    lines, all to ``.part`` files that ``close`` renames before it writes the meta."""
+
+    BATCH = 2000  # lots per Parquet row group: bounded memory in long crawls
+
+    def __init__(self, runs_dir: Path, source: str, started_at: datetime, run_id: str | None = None,
+                 fmt: str = "parquet") -> None:
         self.meta = RunMeta(
             run_id=run_id or new_run_id(source, started_at), source=source, started_at=started_at.isoformat()
         )
         self.paths = RunPaths(Path(runs_dir) / source, self.meta.run_id)
         self.paths.directory.mkdir(parents=True, exist_ok=True)
-        self._lots: IO[str] = open(self._part(self.paths.lots), "w", encoding="utf-8")
+        self.lots_path = self.paths.directory / f"{self.meta.run_id}.{fmt}"
+        self._batch: list[dict[str, Any]] = []
+        self._parquet = pq.ParquetWriter(self._part(self.lots_path), ARROW_SCHEMA) if fmt == "parquet" else None
+        self._jsonl: IO[str] | None = None if self._parquet else open(self._part(self.lots_path), "w",
+                                                                          encoding="utf-8")
         self._rejects: IO[str] = open(self._part(self.paths.rejects), "w", encoding="utf-8")
 
     @staticmethod
     def _part(path: Path) -> Path:
         return path.with_name(path.name + ".part")
 
-    def write_lot(self, line: str) -> None:
-        self._lots.write(line)
-        self._lots.write("\n")
+    def write_lot(self, lot: Any) -> None:
+        """Write a ``Lot`` (or, for JSON-lines runs, a ready JSON line: tests use it for malformed input)."""
+        if self._jsonl is not None:
+            self._jsonl.write(lot if isinstance(lot, str) else lot.model_dump_json())
+            self._jsonl.write("\n")
+        else:
+            row = lot.model_dump()
+            row["raw"] = json.dumps(row["raw"], ensure_ascii=False, default=str)
+            self._batch.append(row)
+            if len(self._batch) >= self.BATCH:
+                self._flush()
         self.meta.items += 1
+
+    def _flush(self) -> None:
+        if self._parquet is not None and self._batch:
+            self._parquet.write_batch(pa.RecordBatch.from_pylist(self._batch, schema=ARROW_SCHEMA))
+            self._batch.clear()
 
     def write_reject(self, record: dict[str, Any]) -> None:
         self._rejects.write(json.dumps(record, ensure_ascii=False, default=str))
@@ -103,7 +150,14 @@ class RunWriter:
         self.meta.rejects += 1
 
     def close(self, finished_at: datetime, status: str, error: str | None, stats: dict[str, Any]) -> RunMeta:
-        for handle, path in ((self._lots, self.paths.lots), (self._rejects, self.paths.rejects)):
+        if self._parquet is not None:
+            self._flush()
+            self._parquet.close()
+            _fsync(self._part(self.lots_path))
+            os.replace(self._part(self.lots_path), self.lots_path)
+        for handle, path in ((self._jsonl, self.lots_path), (self._rejects, self.paths.rejects)):
+            if handle is None:
+                continue
             handle.flush()
             os.fsync(handle.fileno())
             handle.close()
@@ -114,6 +168,14 @@ class RunWriter:
         tmp.write_text(json.dumps(asdict(self.meta), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         os.replace(tmp, self.paths.meta)
         return self.meta
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def find_runs(runs_dir: Path) -> list[Path]:

@@ -73,7 +73,7 @@ EXTRA_COMMENTS: dict[str, str] = {
     "valid_from": "Start of the period in which this version was the lot's state (the fetch that observed it).",
     "valid_to": "End of the period (the fetch that observed the next version); NULL for the current version.",
     "is_current": "True for the lot's current version.",
-    "run_id": "The crawl run that produced the observation.",
+    "run_id": "The crawl run that last wrote this version row.",
     "started_at": "When the crawl started.",
     "finished_at": "When the crawl finished.",
     "items": "Lots the crawl wrote to its run file.",
@@ -88,7 +88,9 @@ EXTRA_COMMENTS: dict[str, str] = {
     "reason": "Why the record was refused.",
     "record": "The refused record as JSON.",
     "rejected_at": "When the record was refused.",
-    "tracked_hash": "Hash of the tracked fields, used to detect changes.",
+    "tracked_hash": "Hash of the tracked fields, used to detect changes that open a new version.",
+    "full_hash": "Hash of every field but fetched_at, used to detect changes of untracked fields.",
+    "version_from": "valid_from of the lot's current version.",
     "last_run_id": "The run that last updated this lot.",
 }
 

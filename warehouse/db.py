@@ -11,8 +11,10 @@ from warehouse.columns import LOT_COLUMN_NAMES, comment_for, lot_columns_ddl
 SQL_DIR = Path(__file__).with_name("sql")
 
 TABLE_COMMENTS: dict[str, str] = {
-    "dim_lots": "Current state of every lot, one row per (source, source_lot_id). Read it through the view lots.",
-    "fct_lot_versions": "Every version of every lot (SCD type 2). Read it through the view lot_history.",
+    "dim_lots": "One row per lot (source, source_lot_id): first and last seen, current version, change hashes. "
+    "Read lots through the view lots.",
+    "fct_lot_versions": "Every version of every lot (SCD type 2), all Lot columns. Read it through the views lots "
+    "and lot_history.",
     "fct_crawl_runs": "One row per ingested crawl run. Read it through the view crawl_runs.",
     "fct_rejects": "Records refused at ingest or by the crawl's normalizer, with the reason, source and URL.",
     "lots": "One row per lot (source, source_lot_id): its current state, with first_seen and last_seen. "
@@ -26,7 +28,10 @@ TABLE_COMMENTS: dict[str, str] = {
 def sql_text(name: str) -> str:
     """A SQL file of ``warehouse/sql`` with the lot-column placeholders expanded."""
     text = (SQL_DIR / name).read_text(encoding="utf-8")
-    return text.replace("{lot_columns}", lot_columns_ddl()).replace("{lot_select}", ", ".join(LOT_COLUMN_NAMES))
+    current = ", ".join("d.last_seen AS fetched_at" if c == "fetched_at" else f"v.{c}" for c in LOT_COLUMN_NAMES)
+    return (text.replace("{lot_columns}", lot_columns_ddl())
+            .replace("{lot_select_current}", current)
+            .replace("{lot_select}", ", ".join(LOT_COLUMN_NAMES)))
 
 
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -1,11 +1,18 @@
 """Loading run files into the warehouse: staging → validation → merge → history → run log, set-based.
 
-All runs of one ``ingest`` call load in ONE transaction, oldest run first (so two nights loaded together still give
-two versions). Each run file is read whole by ``read_json`` into a staging table (never row by row); rows whose
-values do not cast or validate go to ``fct_rejects`` with the reason, the source and the URL. A run file that cannot
-be read at all is refused: it is named in the error, nothing of it is loaded, and it is not marked as ingested, so a
-later ingest can retry it. A run already in ``fct_crawl_runs`` is skipped: ingesting the same run twice changes
-nothing.
+Phase 1 reads every new run file whole into a temporary table (``read_parquet``, or ``read_json`` with every column
+as text for JSON-lines runs), outside any transaction: a DuckDB error aborts the transaction it happens in, and a
+malformed file must not abort the others. Such a file is refused: named in the result, nothing of it loaded, not
+marked as ingested (a later ingest retries it).
+
+Phase 2, in ONE transaction for all runs, oldest run first (so two nights loaded together still give two versions):
+rows that do not cast or validate go to ``fct_rejects`` with the reason, source and URL; the rest are deduplicated
+(latest fetch wins) and compared with ``dim_lots`` by two hashes: a tracked field changed → the current version is
+closed and a new one opened; only untracked fields changed → the current version row is rewritten in place;
+nothing changed → a narrow update of ``last_seen`` (0.4 s for a million lots, where rewriting the wide rows cost
+1.7 s with delete + insert and 3.5 s with MERGE). Staging is narrow (keys, hashes, reasons); the wide columns are
+read from the run file only for the rows that are written. A run already in ``fct_crawl_runs`` is skipped, so ingesting the same run twice
+changes nothing. An observation older than the lot's ``last_seen`` never overwrites it. ``CHECKPOINT`` at the end.
 """
 
 from __future__ import annotations
@@ -23,7 +30,8 @@ from warehouse.columns import LOT_COLUMN_NAMES, LOT_TYPES, TRACKED
 
 REQUIRED = ("source", "source_lot_id", "url", "fetched_at", "title")
 ENUMS = {"asset_type": AssetType, "seller_type": SellerType, "round": Round, "status": Status}
-NESTED = {"guarantors", "collateral", "raw"}  # JSON values in the run file
+NESTED = {"guarantors", "collateral", "raw"}  # JSON values in a JSON-lines run
+NUMERIC = [c for c in LOT_COLUMN_NAMES if LOT_TYPES[c].startswith("DECIMAL") or LOT_TYPES[c] == "INTEGER"]
 
 
 @dataclass
@@ -43,114 +51,121 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _typed(col: str) -> str:
-    typ = LOT_TYPES[col]
-    if col in NESTED:
-        return f"TRY_CAST(json({col}) AS {typ})"
-    return f"TRY_CAST({col} AS {typ})"
+def _source_sql(file: Path, raw_table: str | None) -> str:
+    """A subquery giving a run's typed Lot columns, ``line_no`` and ``cast_errors``.
+
+    Parquet runs are read straight from the file (typed already; ``file_row_number`` is the line number). JSON-lines
+    runs were read into ``raw_table`` in phase 1, every column as text and cast there, so that one bad value rejects
+    one row, not the file."""
+    if raw_table is not None:
+        return raw_table
+    cols = ", ".join(f"CAST({c} AS {LOT_TYPES[c]}) AS {c}" for c in LOT_COLUMN_NAMES)
+    return (f"(SELECT {cols}, file_row_number AS line_no, '' AS cast_errors "
+            f"FROM read_parquet({_lit(str(file))}, file_row_number = true))")
 
 
-def _checks(col: str) -> list[str]:
-    """SQL expressions that give a reason text when the staged text value of ``col`` is bad, else NULL."""
-    out: list[str] = []
-    if col in REQUIRED:
-        out.append(f"CASE WHEN {col} IS NULL OR trim({col}) = '' THEN 'missing {col}' END")
-    out.append(f"CASE WHEN {col} IS NOT NULL AND {_typed(col)} IS NULL THEN 'bad {col}: ' || left({col}, 80) END")
-    if col in ENUMS:
-        allowed = ", ".join(_lit(m.value) for m in ENUMS[col])
-        out.append(f"CASE WHEN {col} IS NOT NULL AND {col} NOT IN ({allowed}) THEN 'unknown {col}: ' || {col} END")
-    if LOT_TYPES[col].startswith("DECIMAL") or LOT_TYPES[col] == "INTEGER":
-        out.append(f"CASE WHEN {_typed(col)} < 0 THEN 'negative {col}' END")
-    return out
-
-
-def _read_sql(table: str, file: Path) -> str:
-    """Read a run file whole, every column as text: casting and validation happen in SQL, row by row reasons."""
+def _read_jsonl_sql(table: str, file: Path) -> str:
     read_cols = "{" + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in LOT_COLUMN_NAMES) + "}"
+    cols = ", ".join(f"{_cast(c)} AS {c}" for c in LOT_COLUMN_NAMES)
+    errors = "concat_ws('; ', " + ", ".join(
+        f"CASE WHEN {c} IS NOT NULL AND {_cast(c)} IS NULL THEN 'bad {c}: ' || left({c}, 80) END"
+        for c in LOT_COLUMN_NAMES) + ")"
     return f"""
     CREATE OR REPLACE TEMP TABLE {table} AS
-    SELECT *, row_number() OVER () AS line_no
+    SELECT {cols}, row_number() OVER () AS line_no, {errors} AS cast_errors
     FROM read_json({_lit(str(file))}, format = 'newline_delimited', columns = {read_cols})
     """
 
 
-def _read_rejects_sql(table: str, file: Path) -> str:
-    cols = "{'source': 'VARCHAR', 'source_lot_id': 'VARCHAR', 'url': 'VARCHAR', 'reason': 'VARCHAR', 'record': 'JSON'}"
-    return f"""
-    CREATE OR REPLACE TEMP TABLE {table} AS
-    SELECT * FROM read_json({_lit(str(file))}, format = 'newline_delimited', columns = {cols})
-    """
+def _cast(col: str) -> str:
+    return f"TRY_CAST({'json(' + col + ')' if col in NESTED else col} AS {LOT_TYPES[col]})"
 
 
-def _stage_sql(run_id: str, source: str, raw_table: str) -> str:
-    reasons = [r for c in LOT_COLUMN_NAMES for r in _checks(c)]
-    reasons.append(f"CASE WHEN source <> {_lit(source)} THEN 'source ' || source || ' in a run of {source}' END")
-    reasons.append(
-        "CASE WHEN TRY_CAST(end_at AS TIMESTAMPTZ) < TRY_CAST(start_at AS TIMESTAMPTZ) THEN 'end_at before start_at' END"
-    )
-    typed = ", ".join(f"{_typed(c)} AS {c}" for c in LOT_COLUMN_NAMES)
+def _reasons(source: str) -> str:
+    """SQL for the reasons a typed staged row is refused ('' when it is good)."""
+    checks = ["NULLIF(cast_errors, '')"]
+    checks += [f"CASE WHEN {c} IS NULL OR trim({c}::VARCHAR) = '' THEN 'missing {c}' END" for c in REQUIRED]
+    for col, enum in ENUMS.items():
+        allowed = ", ".join(_lit(m.value) for m in enum)
+        checks.append(f"CASE WHEN {col} NOT IN ({allowed}) THEN 'unknown {col}: ' || {col} END")
+    checks += [f"CASE WHEN {c} < 0 THEN 'negative {c}' END" for c in NUMERIC]
+    checks.append(f"CASE WHEN source <> {_lit(source)} THEN 'source ' || source || ' in a run of {source}' END")
+    checks.append("CASE WHEN end_at < start_at THEN 'end_at before start_at' END")
+    return f"concat_ws('; ', {', '.join(checks)})"
+
+
+def _merge_sql(run_id: str, source: str, src: str) -> str:
+    """Stage narrow (keys, hashes, reasons), refuse bad rows, then write only what changed.
+
+    - ``stg_keys``: one narrow row per staged line; ``stg_changes``: the good ones, latest per lot, joined to
+      ``dim_lots``: ``is_new``, ``is_changed`` (a tracked field changed: close the version, open a new one) and
+      ``is_touched`` (only untracked fields changed: rewrite the current version row in place).
+    - unchanged lots cost a narrow update of ``dim_lots`` (last_seen) and nothing else."""
+    cols = ", ".join(LOT_COLUMN_NAMES)
+    s_cols = ", ".join(f"s.{c}" for c in LOT_COLUMN_NAMES)
+    untracked = [c for c in LOT_COLUMN_NAMES if c != "fetched_at"]
+    run = _lit(run_id)
+    key = "{a}.source = {b}.source AND {a}.source_lot_id = {b}.source_lot_id"
     return f"""
-    CREATE OR REPLACE TEMP TABLE stg_lots AS
-    SELECT {typed}, line_no, concat_ws('; ', {", ".join(reasons)}) AS reason,
-           to_json(struct_pack({", ".join(LOT_COLUMN_NAMES)})) AS record
-    FROM {raw_table};
+    CREATE OR REPLACE TEMP TABLE stg_keys AS
+    SELECT source, source_lot_id, line_no, fetched_at, {_reasons(source)} AS reason,
+           hash({", ".join(TRACKED)}) AS tracked_hash, hash({", ".join(untracked)}) AS full_hash
+    FROM {src};
 
     INSERT INTO fct_rejects
-    SELECT {_lit(run_id)}, source, source_lot_id, url, reason, record, now()
-    FROM stg_lots WHERE reason <> '';
+    SELECT {run}, s.source, s.source_lot_id, s.url, k.reason, to_json(struct_pack({s_cols})), now()
+    FROM stg_keys k JOIN {src} s ON s.line_no = k.line_no WHERE k.reason <> '';
 
-    CREATE OR REPLACE TEMP TABLE stg_good AS
-    SELECT * EXCLUDE (line_no, reason, record), hash({", ".join(TRACKED)}) AS tracked_hash
-    FROM stg_lots WHERE reason = ''
-    QUALIFY row_number() OVER (PARTITION BY source, source_lot_id ORDER BY fetched_at DESC, line_no DESC) = 1;
-    """
-
-
-def _merge_sql(run_id: str) -> str:
-    cols = ", ".join(LOT_COLUMN_NAMES)
-    c_cols = ", ".join(f"c.{c}" for c in LOT_COLUMN_NAMES)
-    sets = ", ".join(f"{c} = c.{c}" for c in LOT_COLUMN_NAMES)
-    run = _lit(run_id)
-    return f"""
     CREATE OR REPLACE TEMP TABLE stg_changes AS
-    SELECT g.*, d.version_no AS prev_version, d.tracked_hash AS prev_hash,
+    SELECT k.*, d.version_no AS prev_version, d.version_from AS prev_from,
+           coalesce(d.first_seen, k.fetched_at) AS first_seen,
            d.source_lot_id IS NULL AS is_new,
-           d.source_lot_id IS NULL OR d.tracked_hash <> g.tracked_hash AS is_changed
-    FROM stg_good g
-    LEFT JOIN dim_lots d ON d.source = g.source AND d.source_lot_id = g.source_lot_id
-    WHERE d.source_lot_id IS NULL OR g.fetched_at >= d.last_seen;
+           d.source_lot_id IS NULL OR d.tracked_hash <> k.tracked_hash AS is_changed,
+           d.tracked_hash = k.tracked_hash AND d.full_hash <> k.full_hash AS is_touched
+    FROM (SELECT * FROM stg_keys WHERE reason = ''
+          QUALIFY row_number() OVER (PARTITION BY source, source_lot_id ORDER BY fetched_at DESC, line_no DESC) = 1
+         ) k
+    LEFT JOIN dim_lots d ON {key.format(a="d", b="k")}
+    WHERE d.source_lot_id IS NULL OR k.fetched_at >= d.last_seen;
 
     UPDATE fct_lot_versions AS v SET valid_to = c.fetched_at
     FROM stg_changes c
-    WHERE v.source = c.source AND v.source_lot_id = c.source_lot_id AND v.valid_to IS NULL
-      AND c.is_changed AND NOT c.is_new;
+    WHERE c.is_changed AND NOT c.is_new AND v.valid_to IS NULL AND {key.format(a="v", b="c")};
+
+    DELETE FROM fct_lot_versions AS v USING stg_changes c
+    WHERE c.is_touched AND v.valid_to IS NULL AND {key.format(a="v", b="c")};
 
     INSERT INTO fct_lot_versions ({cols}, version_no, valid_from, valid_to, run_id)
-    SELECT {c_cols}, coalesce(c.prev_version, 0) + 1, c.fetched_at, NULL, {run}
-    FROM stg_changes c WHERE c.is_changed;
+    SELECT {s_cols},
+           CASE WHEN c.is_changed THEN coalesce(c.prev_version, 0) + 1 ELSE c.prev_version END,
+           CASE WHEN c.is_changed THEN c.fetched_at ELSE c.prev_from END, NULL, {run}
+    FROM stg_changes c JOIN {src} s ON s.line_no = c.line_no
+    WHERE c.is_changed OR c.is_touched;
 
-    MERGE INTO dim_lots d USING stg_changes c
-    ON d.source = c.source AND d.source_lot_id = c.source_lot_id
-    WHEN MATCHED THEN UPDATE SET {sets}, last_seen = c.fetched_at,
-        version_no = d.version_no + CASE WHEN c.is_changed THEN 1 ELSE 0 END,
-        tracked_hash = c.tracked_hash, last_run_id = {run}
-    WHEN NOT MATCHED THEN INSERT ({cols}, first_seen, last_seen, version_no, tracked_hash, last_run_id)
-        VALUES ({c_cols}, c.fetched_at, c.fetched_at, 1, c.tracked_hash, {run});
+    UPDATE dim_lots AS d SET last_seen = c.fetched_at, version_no = c.prev_version + c.is_changed::INTEGER,
+        version_from = CASE WHEN c.is_changed THEN c.fetched_at ELSE d.version_from END,
+        tracked_hash = c.tracked_hash, full_hash = c.full_hash, last_run_id = {run}
+    FROM stg_changes c
+    WHERE NOT c.is_new AND {key.format(a="d", b="c")};
+
+    INSERT INTO dim_lots
+    SELECT source, source_lot_id, fetched_at, fetched_at, 1, fetched_at, tracked_hash, full_hash, {run}
+    FROM stg_changes WHERE is_new;
     """
 
 
 def resolve_runs(paths: Iterable[Path]) -> list[Path]:
-    """Meta files for the given paths: a meta file, a run file (``.jsonl``), or a folder of runs."""
+    """Meta files for the given paths: a meta file, a run file (``.parquet``/``.jsonl``), or a folder of runs."""
     metas: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
             metas.extend(path.rglob("*.meta.json"))
         elif path.name.endswith(".meta.json"):
             metas.append(path)
-        elif path.suffix == ".jsonl" and not path.name.endswith(".rejects.jsonl"):
-            metas.append(path.with_name(path.name.removesuffix(".jsonl") + ".meta.json"))
+        elif path.suffix in (".parquet", ".jsonl") and not path.name.endswith(".rejects.jsonl"):
+            metas.append(path.with_name(path.name.removesuffix(path.suffix) + ".meta.json"))
         else:
-            raise RunFileError(path, "not a run file (expected <run_id>.jsonl, <run_id>.meta.json or a folder)")
+            raise RunFileError(path, "not a run file (expected <run_id>.parquet, .jsonl, .meta.json or a folder)")
     for meta in metas:
         if not meta.exists():
             raise RunFileError(meta, "no meta file: the crawl has not finished (or died); nothing to ingest")
@@ -162,15 +177,10 @@ def ingest(
     metas: list[Path],
     on_progress: Callable[[RunResult], None] | None = None,
 ) -> list[RunResult]:
-    """Load finished runs (their meta files, oldest first) in one transaction, then CHECKPOINT.
-
-    Phase 1 reads every new run file into a temporary table, outside the transaction (a DuckDB error aborts the
-    transaction it happens in, and a malformed file must not abort the others). Phase 2 validates, merges and logs
-    every readable run inside one transaction.
-    """
+    """Load finished runs (their meta files, oldest first) in one transaction, then CHECKPOINT."""
     done = {r[0] for r in con.execute("SELECT run_id FROM fct_crawl_runs").fetchall()}
     results: list[RunResult] = []
-    staged: list[tuple[RunMeta, RunResult, str]] = []
+    staged: list[tuple[RunMeta, RunResult, str | None]] = []
     for i, meta_path in enumerate(metas):
         meta = RunMeta.load(meta_path)
         paths = RunPaths.for_meta(meta_path)
@@ -178,22 +188,13 @@ def ingest(
         results.append(result)
         if meta.run_id in done or meta.run_id in {m.run_id for m, _, _ in staged}:
             continue
-        table = f"stg_raw_{i}"
+        table = f"stg_raw_{i}" if paths.lots.suffix == ".jsonl" else None
         try:
-            if not paths.lots.exists():
-                raise RunFileError(paths.lots, "run file missing")
-            con.execute(_read_sql(table, paths.lots))
-        except (duckdb.Error, RunFileError) as exc:
-            result.status = "refused"
-            result.error = str(exc) if isinstance(exc, RunFileError) else f"{paths.lots}: malformed run file: {exc}"
+            _read_run(con, f"stg_raw_{i}", paths)
+        except RunFileError as exc:
+            result.status, result.error = "refused", str(exc)
             continue
-        if paths.rejects.exists() and paths.rejects.stat().st_size:
-            try:
-                con.execute(_read_rejects_sql(f"{table}_rejects", paths.rejects))
-            except duckdb.Error as exc:
-                result.status, result.error = "refused", f"{paths.rejects}: malformed rejects file: {exc}"
-                continue
-        staged.append((meta, result, table))
+        staged.append((meta, result, f"stg_raw_{i}" if table is None else table))
     con.execute("BEGIN")
     try:
         for meta, result, table in staged:
@@ -206,21 +207,47 @@ def ingest(
         raise
     finally:
         for _, _, table in staged:
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-            con.execute(f"DROP TABLE IF EXISTS {table}_rejects")
+            con.execute(f"DROP TABLE IF EXISTS {table}; DROP TABLE IF EXISTS {table}_rejects")
     con.execute("CHECKPOINT")
     return results
 
 
+def _read_run(con: duckdb.DuckDBPyConnection, table: str, paths: RunPaths) -> None:
+    """Phase 1: make sure the run can be read. JSON lines are read whole into ``table``; a Parquet file's footer and
+    schema are checked (it is read in phase 2, straight from the file)."""
+    if not paths.lots.exists():
+        raise RunFileError(paths.lots, "run file missing")
+    try:
+        if paths.lots.suffix == ".jsonl":
+            con.execute(_read_jsonl_sql(table, paths.lots))
+        else:
+            names = {r[0] for r in con.execute(
+                f"SELECT name FROM parquet_schema({_lit(str(paths.lots))})").fetchall()}
+            missing = [c for c in LOT_COLUMN_NAMES if c not in names]
+            if missing:
+                raise RunFileError(paths.lots, f"not a lot run file: columns {missing} missing")
+    except duckdb.Error as exc:
+        raise RunFileError(paths.lots, f"malformed run file: {exc}") from exc
+    if paths.rejects.exists() and paths.rejects.stat().st_size:
+        cols = "{'source': 'VARCHAR', 'source_lot_id': 'VARCHAR', 'url': 'VARCHAR', 'reason': 'VARCHAR', " \
+               "'record': 'JSON'}"
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_rejects AS SELECT * FROM read_json("
+                        f"{_lit(str(paths.rejects))}, format = 'newline_delimited', columns = {cols})")
+        except duckdb.Error as exc:
+            raise RunFileError(paths.rejects, f"malformed rejects file: {exc}") from exc
+
+
 def _merge_run(con: duckdb.DuckDBPyConnection, meta: RunMeta, result: RunResult, raw_table: str) -> None:
-    con.execute(_stage_sql(meta.run_id, meta.source, raw_table))
+    paths = RunPaths(Path(result.file).parent, meta.run_id)
+    jsonl = paths.lots.suffix == ".jsonl"
+    con.execute(_merge_sql(meta.run_id, meta.source, _source_sql(paths.lots, raw_table if jsonl else None)))
     if con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{raw_table}_rejects'").fetchone()[0]:
         con.execute(
             f"INSERT INTO fct_rejects SELECT {_lit(meta.run_id)}, source, source_lot_id, url, reason, record, now() "
             f"FROM {raw_table}_rejects"
         )
-    warehouse_rejects = con.execute("SELECT count(*) FROM stg_lots WHERE reason <> ''").fetchone()[0]
-    con.execute(_merge_sql(meta.run_id))
+    warehouse_rejects = con.execute("SELECT count(*) FROM stg_keys WHERE reason <> ''").fetchone()[0]
     new_lots, new_versions = con.execute(
         "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE is_changed) FROM stg_changes"
     ).fetchone()

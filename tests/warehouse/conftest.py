@@ -41,11 +41,12 @@ def make_lot(lot_id: str, night: int = 1, **fields: Any) -> Lot:
 
 
 def write_run(runs: Path, lots: list[Lot], *, night: int = 1, source: str = "alibaba_sf",
-              extra_lines: list[str] = (), status: str = "ok") -> Path:
+              extra_lines: list[str] = (), status: str = "ok", jsonl: bool = False) -> Path:
+    """A finished run: Parquet, or JSON lines when ``jsonl`` or when raw ``extra_lines`` must go in."""
     started = NIGHT_1 + timedelta(days=night - 1)
-    writer = RunWriter(runs, source, started)
+    writer = RunWriter(runs, source, started, fmt="jsonl" if extra_lines or jsonl else "parquet")
     for lot in lots:
-        writer.write_lot(lot.model_dump_json())
+        writer.write_lot(lot)
     for line in extra_lines:
         writer.write_lot(line)
     writer.close(started + timedelta(minutes=5), status, None, {"salvage/items": len(lots)})

@@ -1,13 +1,18 @@
 -- Core tables. The lot_columns placeholder expands to the Lot columns of warehouse/columns.py.
--- dim_lots: one row per (source, source_lot_id), the current state.
--- fct_lot_versions: SCD type 2 history, a new version only when a tracked field changed.
+-- fct_lot_versions: SCD type 2 history, every Lot column, a new version only when a tracked field changed; the
+--   current version's untracked columns (title, view counts...) are rewritten in place when they change.
+-- dim_lots: narrow, one row per (source, source_lot_id): when it was seen, its current version, change hashes.
+--   Keeping the wide columns once (not in a state table and again in the history) halves the night's writes.
 
 CREATE TABLE IF NOT EXISTS dim_lots (
-    {lot_columns},
+    source VARCHAR NOT NULL,
+    source_lot_id VARCHAR NOT NULL,
     first_seen TIMESTAMPTZ NOT NULL,
     last_seen TIMESTAMPTZ NOT NULL,
     version_no INTEGER NOT NULL,
+    version_from TIMESTAMPTZ NOT NULL,
     tracked_hash UBIGINT NOT NULL,
+    full_hash UBIGINT NOT NULL,
     last_run_id VARCHAR NOT NULL
 );
 
