@@ -64,8 +64,12 @@ CHINESE_STATUS = {
     "撤回": Status.withdrawn, "已撤回": Status.withdrawn, "撤拍": Status.withdrawn,
     "已结束": Status.ended, "结束": Status.ended,
 }  # fmt: skip
-SOURCE_STATUS = {"alibaba_sf": ALIBABA_STATUS, "alibaba_zc": ALIBABA_STATUS, "gpai": GPAI_STATUS}
-SOURCE_STATUS["alibaba_mtop"] = ALIBABA_STATUS | ALIBABA_MTOP_STATUS
+SOURCE_STATUS = {
+    "alibaba_sf": ALIBABA_STATUS,
+    "alibaba_zc": ALIBABA_STATUS,
+    "alibaba_mtop": ALIBABA_STATUS | ALIBABA_MTOP_STATUS,
+    "gpai": GPAI_STATUS,
+}
 
 
 def _key(raw: object) -> str:

@@ -19,7 +19,7 @@ Steps, in this order:
 8. guarantors (a list, or a string split on 、，,；;); collateral (dicts with their own ``appraisal``
    and ``area_m2`` and optional ``units``; a plain string is a description);
 9. ``raw``: the page's value of every money, date and code field present (JSON-safe), plus the
-   original title when it was cleaned and ``location_code``.
+   original title when it was cleaned, ``location_code`` and the ``collateral`` list as given.
 
 Every failure is a `ValueError` subclass whose message names source, URL and field (`AmountError`
 for money, `LotError` otherwise).
