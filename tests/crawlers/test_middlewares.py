@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawlers.middlewares import InterstitialMiddleware, ReplicaRoutingMiddleware
+
+SLIDER = "<html><body>亲，小二正忙，滑动一下马上回来</body></html>".encode()
+
+
+class FakeSpider(Spider):
+    name = "alibaba_sf"
+
+    def is_interstitial(self, body: bytes) -> str | None:
+        return "slider" if "小二正忙".encode() in body else None
+
+
+def crawler_for(**settings):
+    crawler = get_crawler(FakeSpider, settings_dict=settings)
+    crawler.spider = crawler._create_spider()
+    return crawler
+
+
+def test_routing_is_off_without_a_replica():
+    with pytest.raises(NotConfigured):
+        ReplicaRoutingMiddleware.from_crawler(crawler_for(SALVAGE_REPLICA=None))
+
+
+def test_requests_go_to_the_replica_with_the_real_host_and_come_back_under_the_real_url():
+    mw = ReplicaRoutingMiddleware.from_crawler(crawler_for(SALVAGE_REPLICA="http://127.0.0.1:8765"))
+    real = "https://sf-item.taobao.com/sf_item/123456789012.htm?spm=a.b"
+    request = Request(real)
+    assert mw.process_request(request) is None
+    assert request.url == "http://127.0.0.1:8765/sf_item/123456789012.htm?spm=a.b"
+    assert request.headers["Host"] == b"sf-item.taobao.com"
+    response = mw.process_response(request, HtmlResponse(request.url, body=b"<html></html>", request=request))
+    assert response.url == real
+    assert request.url == real and b"Host" not in request.headers
+
+
+def test_a_failed_download_restores_the_real_url_for_the_retry():
+    mw = ReplicaRoutingMiddleware.from_crawler(crawler_for(SALVAGE_REPLICA="http://127.0.0.1:8765"))
+    request = Request("https://sf.taobao.com/item_list.htm?page=2")
+    mw.process_request(request)
+    mw.process_exception(request, ConnectionRefusedError())
+    assert request.url == "https://sf.taobao.com/item_list.htm?page=2"
+
+
+def test_an_interstitial_is_retried_counted_and_finally_given_up_naming_the_url():
+    crawler = crawler_for(SALVAGE_INTERSTITIAL_RETRIES=2)
+    crawler.stats.open_spider()
+    mw = InterstitialMiddleware.from_crawler(crawler)
+    request = Request("https://sf.taobao.com/item_list.htm?page=1")
+    for attempt in (1, 2):
+        retry = mw.process_response(request, HtmlResponse(request.url, body=SLIDER, request=request))
+        assert isinstance(retry, Request) and retry.dont_filter
+        assert retry.meta["salvage_interstitial_tries"] == attempt
+        request = retry
+    with pytest.raises(IgnoreRequest, match="item_list.htm"):
+        mw.process_response(request, HtmlResponse(request.url, body=SLIDER, request=request))
+    assert crawler.stats.get_value("salvage/interstitials") == 3
+    assert crawler.stats.get_value("salvage/interstitials_gave_up") == 1
+
+
+def test_a_normal_page_passes_through():
+    crawler = crawler_for()
+    mw = InterstitialMiddleware.from_crawler(crawler)
+    request = Request("https://sf.taobao.com/")
+    response = HtmlResponse(request.url, body=b"<html>ok</html>", request=request)
+    assert mw.process_response(request, response) is response
