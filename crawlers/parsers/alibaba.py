@@ -393,7 +393,7 @@ def _epoch_ms(value: str | None) -> int | None:
 
 def _status(tree: LexborHTMLParser, countdown: LexborNode | None, sold: bool) -> str | None:
     """The detail page's state as the site's list status code (todo/doing/done/failure/break/revocation)."""
-    for node in tree.css("div.pm-bid h1, div.pm-bid h2, div.pm-bid p, div.pm-bid div, .bid-fail, .pm-status"):
+    for node in tree.css("div.pm-bid h1, div.pm-bid h2, div.pm-bid p, div.pm-bid div, .bid-fail, .pm-status-notice"):
         match = _BANNER_RE.search(node.text(deep=True))
         if match:
             return _BANNER_STATUS[match.group(1)]
@@ -416,8 +416,9 @@ def _status(tree: LexborHTMLParser, countdown: LexborNode | None, sold: bool) ->
 
 
 def detail_title(tree: LexborHTMLParser) -> str | None:
+    """The lot's ``h1`` in ``div.pm-main`` (the outcome banners ``h1.bid-fail`` … are h1s there too)."""
     for node in tree.css("div.pm-main h1"):
-        if "bid-fail" not in (node.attributes.get("class") or ""):
+        if not (node.attributes.get("class") or "").startswith("bid-"):
             return squash(node.text(deep=True))
     return None
 
@@ -479,6 +480,7 @@ def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> Raw
         record["status"] = status
 
     for selector, field in (
+        ("span.J_Record", "bid_count"),  # the 竞买记录 (N) tab
         ("em.J_Applyer", "applicant_count"),
         ("span.pm-reminder em", "reminder_count"),
         ("em#J_Looker", "view_count"),
@@ -624,11 +626,17 @@ def is_claim_desc(text: str) -> bool:
     return any(f">{m}" in readable.replace(" ", "") for m in _DESC_MARKERS)
 
 
+def _collateral(value: str) -> list[dict[str, str]]:
+    """抵押信息 lists one pledged asset per ``；``-separated part."""
+    return [{"description": part.strip()} for part in re.split(r"[；;]", value) if part.strip()]
+
+
 def parse_desc(source: str, body: Body, url: str, fetched_at: datetime) -> dict[str, Any]:
     """The zc 债权 description (``json/get_pc_desc.htm?item_id=``, unicode-escaped HTML) → claim fields.
 
     Values stay as written (``"1,234.56万元"``, ``"2026年6月20日"``); ``guarantors`` is the raw 担保人 text
-    (the normalizer splits it); ``collateral`` is ``[{"description": 抵押信息}]``."""
+    (the normalizer splits it); ``collateral`` is ``[{"description": …}]``, one per ``；``-separated item of
+    抵押信息."""
     text = decode(body)
     raise_if_interstitial(source, text, url)
     html = fragment_text(text)
@@ -637,7 +645,7 @@ def parse_desc(source: str, body: Body, url: str, fetched_at: datetime) -> dict[
         for label in labels:
             value = desc_value(html, label)
             if value:
-                fields[field] = [{"description": value}] if field == "collateral" else value
+                fields[field] = _collateral(value) if field == "collateral" else value
                 break
     return fields
 
