@@ -6,7 +6,8 @@ A case is a folder ``tests/golden/<source>/<case>/`` holding
 - ``case.json``: ``{"url": …, "fetched_at": "2026-11-20T02:00:00+08:00", "note": "what this case shows"}``;
 - ``expected.json``: the reviewed output: ``{"records": [raw record, …]}`` (what
   ``crawlers.parsers.parse_page`` returns) and, once ``normalizers.lot.to_lot`` exists, ``"lots"`` (each record
-  with a lot identity turned into ``Lot.model_dump(mode="json")``; a notice/description fragment has none);
+  with a lot identity turned into ``Lot.model_dump(mode="json")`` without its empty fields (None, [], {}), so
+  that a new `Lot` field left at its default changes no golden file; a notice/description fragment has no lot);
   or ``{"error": "InterstitialPage"}`` when the page must raise that exception.
 
 A missing ``expected.json`` (or a missing ``"lots"`` part once the normalizer exists) is written from the
@@ -61,6 +62,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _compact(lot: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in lot.items() if v not in (None, [], {})}
+
+
 def run_case(case: Path) -> dict[str, Any]:
     """The output of one case in the shape of ``expected.json``."""
     meta = json.loads((case / "case.json").read_text(encoding="utf-8"))
@@ -73,7 +78,7 @@ def run_case(case: Path) -> dict[str, Any]:
         return {"error": type(exc).__name__, "message": str(exc)}
     output: dict[str, Any] = {"records": _jsonable(records)}
     if to_lot is not None:
-        output["lots"] = [to_lot(r).model_dump(mode="json") for r in records if "source_lot_id" in r]
+        output["lots"] = [_compact(to_lot(r).model_dump(mode="json")) for r in records if "source_lot_id" in r]
     return output
 
 
