@@ -17,7 +17,9 @@ Steps, in this order:
 7. place: ``province`` / ``city`` / ``district`` the record lacks come from ``location_code`` /
    ``location``; the ``location`` text becomes ``address`` when the record has none;
 8. guarantors (a list, or a string split on 、，,；;); collateral (dicts with their own ``appraisal``
-   and ``area_m2`` and optional ``units``; a plain string is a description);
+   and ``area_m2`` and optional ``units``; a plain string is a description); loans (dicts, one per row of
+   a package's claim table: ``seq``, ``debtor``, ``guarantors``, ``collateral``, ``principal``,
+   ``interest``, ``fees``, ``total``, ``currency``, ``claim_as_of``, optional ``units``);
 9. ``raw``: the page's value of every money, date and code field present (JSON-safe), plus the
    original title when it was cleaned, ``location_code`` and the ``collateral`` list as given.
 
@@ -43,6 +45,7 @@ from salvage.models import (
     MONEY_FIELDS,
     AssetType,
     Collateral,
+    Loan,
     Lot,
     SellerType,
 )
@@ -118,6 +121,40 @@ def _collateral(item: Any, source: str, url: str, index: int) -> Collateral:
         appraisal=appraisal.yuan(f"collateral[{index}].appraisal", source, url),
         **item,  # anything left is unknown: Collateral forbids it
     )
+
+
+LOAN_MONEY = ("principal", "interest", "fees", "total")
+
+
+def _loan(item: dict[str, Any], source: str, url: str, index: int) -> Loan:
+    """One row of a package's claim table. Amounts keep the row's currency (a USD row stays in USD); an amount
+    that is a range, shares or unparseable raises, naming ``loans[i].field``."""
+    item = dict(item)
+    units = item.pop("units", {})
+    raw = {k: _jsonable(item[k]) for k in (*LOAN_MONEY, "claim_as_of") if item.get(k) not in (None, "")}
+    loan: dict[str, Any] = {"raw": raw}
+    currencies = set()
+    for name in LOAN_MONEY:
+        amount = parse_amount(item.pop(name, None), unit=units.get(name, "yuan"))
+        if amount.kind == "amount":
+            currencies.add(amount.currency)
+            loan[name] = amount.value
+        elif amount.kind != "none":
+            raise AmountError(f"loans[{index}].{name}", source, url, amount)
+    if len(currencies) > 1:
+        raise LotError(source, url, f"loans[{index}]", f"amounts in several currencies: {sorted(currencies)}")
+    loan["currency"] = _text(item.pop("currency", None)) or (currencies.pop() if currencies else "CNY")
+    as_of = item.pop("claim_as_of", None)
+    try:
+        loan["claim_as_of"] = parse_date(as_of)
+    except ValueError as exc:
+        raise LotError(source, url, f"loans[{index}].claim_as_of", str(exc)) from None
+    seq = item.pop("seq", None)
+    loan["seq"] = _count(seq) if seq not in (None, "") else None
+    loan["debtor"] = _text(item.pop("debtor", None))
+    loan["guarantors"] = _names(item.pop("guarantors", None))
+    loan["collateral"] = _text(item.pop("collateral", None))
+    return Loan(**loan, **item)  # anything left is unknown: Loan forbids it
 
 
 def to_lot(record: dict[str, Any]) -> Lot:
@@ -243,6 +280,10 @@ def to_lot(record: dict[str, Any]) -> Lot:
             lot["collateral"] = [
                 _collateral(c, source, url, i) for i, c in enumerate(record["collateral"] or [])
             ]
+
+    if "loans" in record:
+        with field("loans"):
+            lot["loans"] = [_loan(item, source, url, i) for i, item in enumerate(record["loans"] or [])]
 
     lot["raw"] = raw
     try:

@@ -87,6 +87,24 @@ class Collateral(BaseModel):
     appraisal: Money | None = None
 
 
+class Loan(BaseModel):
+    """One loan of a debt package (债权包), one row of the page's claim table."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seq: int | None = None  # 序号 as the table numbers it
+    debtor: str | None = None
+    guarantors: list[str] = Field(default_factory=list)
+    collateral: str | None = None  # the table's 抵押物 text
+    principal: Money | None = None
+    interest: Money | None = None
+    fees: Money | None = None
+    total: Money | None = None
+    currency: str = "CNY"  # amounts of a USD/HKD row stay in that currency
+    claim_as_of: date | None = None
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+
 class Lot(BaseModel):
     """One listing on one site, normalized."""
 
@@ -124,6 +142,7 @@ class Lot(BaseModel):
     debtor: str | None = None
     guarantors: list[str] = Field(default_factory=list)
     collateral: list[Collateral] = Field(default_factory=list)
+    loans: list[Loan] = Field(default_factory=list)  # the loans of a debt package, row by row
     # activity
     bid_count: int | None = Field(default=None, ge=0)
     view_count: int | None = Field(default=None, ge=0)

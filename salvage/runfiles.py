@@ -87,9 +87,19 @@ class RunPaths:
         return cls(meta_path.parent, meta_path.name.removesuffix(".meta.json"))
 
 
+MONEY_ARROW = pa.decimal128(18, 2)
+LOANS_ARROW = pa.list_(pa.struct([
+    ("seq", pa.int32()), ("debtor", pa.string()), ("guarantors", pa.list_(pa.string())), ("collateral", pa.string()),
+    ("principal", MONEY_ARROW), ("interest", MONEY_ARROW), ("fees", MONEY_ARROW), ("total", MONEY_ARROW),
+    ("currency", pa.string()), ("claim_as_of", pa.date32()), ("raw", pa.string()),
+]))
+
+
 def _arrow_type(duck: str) -> pa.DataType:
     if duck.startswith("DECIMAL"):
-        return pa.decimal128(18, 2)
+        return MONEY_ARROW
+    if duck.startswith("STRUCT(seq"):
+        return LOANS_ARROW
     if duck.startswith("STRUCT"):
         return pa.list_(pa.struct([("description", pa.string()), ("kind", pa.string()),
                                    ("area_m2", pa.decimal128(18, 2)), ("address", pa.string()),
@@ -134,6 +144,8 @@ class RunWriter:
         else:
             row = lot.model_dump()
             row["raw"] = json.dumps(row["raw"], ensure_ascii=False, default=str)
+            for loan in row["loans"]:
+                loan["raw"] = json.dumps(loan["raw"], ensure_ascii=False, default=str)
             self._batch.append(row)
             if len(self._batch) >= self.BATCH:
                 self._flush()

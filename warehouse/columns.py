@@ -12,6 +12,12 @@ COLLATERAL = (
     "STRUCT(description VARCHAR, kind VARCHAR, area_m2 DECIMAL(18,2), address VARCHAR, appraisal DECIMAL(18,2))[]"
 )
 
+LOANS = (
+    "STRUCT(seq INTEGER, debtor VARCHAR, guarantors VARCHAR[], collateral VARCHAR, principal DECIMAL(18,2), "
+    "interest DECIMAL(18,2), fees DECIMAL(18,2), total DECIMAL(18,2), currency VARCHAR, claim_as_of DATE, "
+    "raw JSON)[]"
+)
+
 # (name, DuckDB type, comment) in Lot field order.
 LOT_COLUMNS: list[tuple[str, str, str]] = [
     ("source", "VARCHAR", "Source slug (alibaba_sf, alibaba_zc, jd_auction, ...): the site and its lot family."),
@@ -43,6 +49,8 @@ LOT_COLUMNS: list[tuple[str, str, str]] = [
     ("debtor", "VARCHAR", "Debtor (债务人)."),
     ("guarantors", "VARCHAR[]", "Guarantors (保证人 / 担保人)."),
     ("collateral", COLLATERAL, "Collateral (抵押物): description, kind, area in m², address, appraisal in yuan."),
+    ("loans", LOANS, "The loans of a debt package, one per row of its claim table: seq, debtor, guarantors, "
+     "collateral, principal, interest, fees, total, currency (amounts are in that currency), claim_as_of, raw."),
     ("bid_count", "INTEGER", "Number of bids."),
     ("view_count", "INTEGER", "Number of page views (围观)."),
     ("applicant_count", "INTEGER", "Number of registered bidders (报名)."),

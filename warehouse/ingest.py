@@ -176,8 +176,12 @@ def ingest(
     con: duckdb.DuckDBPyConnection,
     metas: list[Path],
     on_progress: Callable[[RunResult], None] | None = None,
+    hooks: Iterable[Callable[[duckdb.DuckDBPyConnection, list[RunResult]], None]] = (),
 ) -> list[RunResult]:
-    """Load finished runs (their meta files, oldest first) in one transaction, then CHECKPOINT."""
+    """Load finished runs (their meta files, oldest first) in one transaction, then CHECKPOINT.
+
+    ``hooks`` run inside that transaction after the merge, with the results (alert events are written there, so
+    a night and the events it produced commit together or not at all)."""
     done = {r[0] for r in con.execute("SELECT run_id FROM fct_crawl_runs").fetchall()}
     results: list[RunResult] = []
     staged: list[tuple[RunMeta, RunResult, str | None]] = []
@@ -201,6 +205,9 @@ def ingest(
             _merge_run(con, meta, result, table)
             if on_progress:
                 on_progress(result)
+        loaded = [r for r in results if r.status == "loaded"]
+        for hook in hooks:
+            hook(con, loaded)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -158,3 +158,31 @@ def test_analyst_views_have_the_contract_columns(con):
     assert cols("lot_history")[: len(LOT_FIELDS)] == list(LOT_FIELDS)
     assert {"version_no", "valid_from", "valid_to"} <= set(cols("lot_history"))
     assert {"source", "started_at", "finished_at", "items", "rejects", "status"} <= set(cols("crawl_runs"))
+
+
+@pytest.mark.parametrize("jsonl", [False, True], ids=["parquet", "jsonl"])
+def test_package_loans_survive_the_run_file_and_the_warehouse(con, tmp_path: Path, jsonl: bool):
+    loans = [{"seq": 1, "debtor": "运城某钢铁有限公司", "guarantors": ["张三"], "principal": Decimal("9950000"),
+              "total": Decimal("11184567.89"), "currency": "CNY", "raw": {"principal": "995万元"}},
+             {"seq": 2, "debtor": "香港某公司", "principal": Decimal("1000000"), "currency": "USD"}]
+    write_run(tmp_path / "runs", [make_lot("1", asset_type="debt", loans=loans)], jsonl=jsonl)
+    ingest(con, resolve_runs([tmp_path / "runs"]))
+    rows = con.execute("SELECT l.seq, l.debtor, l.guarantors, l.principal, l.currency, l.raw->>'principal' "
+                       "FROM (SELECT unnest(loans) AS l FROM lots) ORDER BY 1").fetchall()
+    assert rows == [(1, "运城某钢铁有限公司", ["张三"], Decimal("9950000.00"), "CNY", "995万元"),
+                    (2, "香港某公司", [], Decimal("1000000.00"), "USD", None)]
+
+
+def test_hooks_run_inside_the_nights_transaction(con, tmp_path: Path):
+    seen = []
+
+    def hook(connection, results):
+        seen.append((connection.execute("SELECT count(*) FROM lots").fetchone()[0], [r.status for r in results]))
+        connection.execute("CREATE TABLE hook_marker AS SELECT 1 AS x")
+        raise RuntimeError("alert step failed")
+
+    with pytest.raises(RuntimeError):
+        ingest(con, [write_run(tmp_path / "runs", [make_lot("1")])], hooks=[hook])
+    assert seen == [(1, ["loaded"])]  # the hook saw the merged night...
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'hook_marker'").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM lots").fetchone() == (0,)  # ...and its failure undid it all
