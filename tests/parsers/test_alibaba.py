@@ -299,3 +299,18 @@ def test_parse_page_rejects_unknown_pages_and_sources() -> None:
         parse_page("alibaba_sf", b"<html><body>hello</body></html>", URL, AT)
     with pytest.raises(ValueError, match="no parser registered"):
         parse_page("nowhere", b"", URL, AT)
+
+
+def test_desc_collateral_one_item_per_semicolon_part() -> None:
+    html = '<tr><td class="label">抵押信息：</td><td class="value" colspan="3">太原市某厂房；晋中市某土地；</td></tr>'
+    body = ('{"content":"' + html.replace('"', '\\"') + '"}').encode("utf-8")
+    got = alibaba_zc.parse_desc(body, "https://zc-paimai.taobao.com/json/get_pc_desc.htm?item_id=1", AT)
+    assert got == {"collateral": [{"description": "太原市某厂房"}, {"description": "晋中市某土地"}]}
+
+
+def test_desc_none_values_are_left_out() -> None:
+    html = ('<tr><td class="label">担保人：</td><td class="value">无</td>'
+            '<td class="label">债权本金：</td><td class="value">7,816,582.53元</td></tr>')
+    body = ('null({"content":"' + html.replace('"', '\\"') + '"});').encode("utf-8")
+    got = alibaba_zc.parse_desc(body, "https://zc-paimai.taobao.com/json/get_pc_desc.htm?item_id=1", AT)
+    assert got == {"principal": "7,816,582.53元"}
