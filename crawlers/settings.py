@@ -31,6 +31,12 @@ SALVAGE_REPLICA = config.replica_url()
 SALVAGE_RUNS = str(config.runs_dir())
 SALVAGE_INTERSTITIAL_RETRIES = 5
 
+# Our own replica on loopback needs no politeness (`salvage crawl --replica` passes the same overrides).
+REPLICA_OVERRIDES = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
+                     "DOWNLOAD_DELAY": 0}
+if SALVAGE_REPLICA:
+    globals().update(REPLICA_OVERRIDES)
+
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.InterstitialMiddleware": 560,
     # last before the download handler, so robots.txt, cookies and retries all see the real site's URLs

@@ -64,7 +64,11 @@ def run_crawl(
            "-s", f"SALVAGE_RUNS={Path(runs_dir).resolve()}", "-s", f"SALVAGE_RUN_ID={run_id}",
            "-s", f"LOG_FILE={log}"]
     if replica:
+        from crawlers.settings import REPLICA_OVERRIDES
+
         cmd += ["-s", f"SALVAGE_REPLICA={replica}"]
+        for key, value in REPLICA_OVERRIDES.items():
+            cmd += ["-s", f"{key}={value}"]
     if clock:
         cmd += ["-s", f"SALVAGE_CLOCK={clock.isoformat()}"]
     for key, value in (settings or {}).items():
