@@ -316,7 +316,8 @@ def _node_text(node: LexborNode | None) -> str | None:
 
 # --------------------------------------------------------------------------------------------- detail pages
 
-# Price-table labels, whitespace removed → Lot field. The first label found for a field wins.
+# Price-table labels, whitespace removed → Lot field, in order of preference: a 变卖 page may show both 保证金
+# (the deposit) and 变卖预缴款 (the sell-off price paid in advance), and then 保证金 is the deposit.
 PRICE_LABELS: dict[str, str] = {
     "起拍价": "reserve_price",
     "变卖价": "reserve_price",
@@ -362,9 +363,9 @@ def price_fields(table: dict[str, str]) -> dict[str, str]:
     """Lot money fields from a price table (labels already without whitespace). A value without a digit
     (``无``, ``-``) means the price is not given and is left out."""
     fields: dict[str, str] = {}
-    for label, value in table.items():
-        field = PRICE_LABELS.get(label)
-        if field and field not in fields and _DIGIT_RE.search(value):
+    for label, field in PRICE_LABELS.items():
+        value = table.get(label)
+        if value is not None and field not in fields and _DIGIT_RE.search(value):
             fields[field] = value
     return fields
 

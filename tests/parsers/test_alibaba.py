@@ -314,3 +314,8 @@ def test_desc_none_values_are_left_out() -> None:
     body = ('null({"content":"' + html.replace('"', '\\"') + '"});').encode("utf-8")
     got = alibaba_zc.parse_desc(body, "https://zc-paimai.taobao.com/json/get_pc_desc.htm?item_id=1", AT)
     assert got == {"principal": "7,816,582.53元"}
+
+
+def test_deposit_prefers_the_deposit_over_the_sell_off_prepayment() -> None:
+    rows = f"<tr>{cell('变卖预缴款', '230,104 ')}{cell('变 卖 价', '230,104 ')}</tr><tr>{cell('保 证 金', '23,000 ')}</tr>"
+    assert alibaba.price_fields(table(rows)) == {"reserve_price": "230,104 ", "deposit": "23,000 "}
