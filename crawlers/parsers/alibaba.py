@@ -79,16 +79,18 @@ def decode(body: Body) -> str:
 
 # --------------------------------------------------------------------------------------------- anti-bot
 
-# Markers that only ever appear on an anti-bot page (sources.md §1 "Anti-bot", §1b Baxia ``RGV587``).
-_STRONG_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("亲，小二正忙，滑动一下马上回来", re.compile(r"亲[，,]\s*小二正忙[，,]\s*滑动一下马上回来")),
-    ("霸下通用 web 页面", re.compile(r"霸下通用\s*web\s*页面", re.I)),
-    ("x5referer", re.compile(r"写入到\s*x5referer")),
-    ("_____tmd_____/punish", re.compile(r"_____tmd_____/punish")),
-    ("x5secdata", re.compile(r"x5secdata=")),
-    ("RGV587_ERROR", re.compile(r"RGV587_ERROR")),
-    ("FAIL_SYS_USER_VALIDATE", re.compile(r"FAIL_SYS_USER_VALIDATE")),
-    ("login redirect", re.compile(r"""location(?:\.href)?\s*=\s*['"](?:https?:)?//login\.taobao\.com""")),
+# Markers that only ever appear on an anti-bot page (sources.md §1 "Anti-bot", §1b Baxia ``RGV587``), each with a
+# literal that the pattern needs (a plain substring test is what makes scanning a content page cheap).
+_STRONG_MARKERS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("亲，小二正忙，滑动一下马上回来", "小二正忙", re.compile(r"亲[，,]\s*小二正忙[，,]\s*滑动一下马上回来")),
+    ("霸下通用 web 页面", "霸下通用", re.compile(r"霸下通用\s*web\s*页面", re.I)),
+    ("x5referer", "x5referer", re.compile(r"写入到\s*x5referer")),
+    ("_____tmd_____/punish", "_____tmd_____/punish", re.compile(r"_____tmd_____/punish")),
+    ("x5secdata", "x5secdata=", re.compile(r"x5secdata=")),
+    ("RGV587_ERROR", "RGV587_ERROR", re.compile(r"RGV587_ERROR")),
+    ("FAIL_SYS_USER_VALIDATE", "FAIL_SYS_USER_VALIDATE", re.compile(r"FAIL_SYS_USER_VALIDATE")),
+    ("login redirect", "//login.taobao.com",
+     re.compile(r"""location(?:\.href)?\s*=\s*['"](?:https?:)?//login\.taobao\.com""")),
 )
 # A login page is told by its title, but only when the page carries none of the content markers below
 # (a real page links to login.taobao.com from its header).
@@ -98,8 +100,8 @@ _CONTENT_MARKERS = ("sf-item-list-data", "J_HoverShow", "没有您要找的标�
 
 def interstitial_marker(text: str) -> str | None:
     """The anti-bot marker found in a decoded page, or None for a content page."""
-    for name, pattern in _STRONG_MARKERS:
-        if pattern.search(text):
+    for name, literal, pattern in _STRONG_MARKERS:
+        if literal in text and pattern.search(text):
             return name
     if _LOGIN_TITLE_RE.search(text[:8192]) and not any(m in text for m in _CONTENT_MARKERS):
         return "login page"
