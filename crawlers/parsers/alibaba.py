@@ -245,7 +245,7 @@ def list_record(source: str, item: dict[str, Any], url: str, fetched_at: datetim
         "source_lot_id": str(lot_id),
         "url": absolute(item_url, url),
         "fetched_at": fetched_at,
-        "title": title,
+        "title": require(title, source, "title", url),  # not only a 【round】
     }
     if item.get("sellOff") is True:
         round_ = "变卖"
