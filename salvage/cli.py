@@ -114,6 +114,40 @@ def ingest(
 
 
 @app.command()
+def nightly(
+    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Crawl only these sources "
+                                                         "(repeatable); default: every source.")] = None,
+    db: DbOption = None,
+    runs_dir: RunsOption = None,
+    replica: Annotated[Optional[str], typer.Option(help="Crawl a replica at this base URL [env "
+                                                   "SALVAGE_REPLICA].")] = None,
+    timeout: Annotated[float, typer.Option(help="Hard limit per source, in seconds.")] = 3600,
+) -> None:
+    """One unattended night: crawl every source, ingest what finished, report. For cron:
+
+    `15 2 * * * cd /srv/salvage && .venv/bin/salvage nightly >> var/nightly.log 2>&1`
+
+    Exit 1 when any source failed (the others are still loaded); exit 2 when another night holds the lock."""
+    from salvage.crawl import sources as known
+    from schedules.nightly import NightAlreadyRunning, run_night
+
+    try:
+        report = run_night(source or known(), config.db_path(db), config.runs_dir(runs_dir),
+                           replica=config.replica_url(replica), timeout=timeout,
+                           on_crawl=lambda r: console.print(
+                               f"{r.meta.source}: {r.meta.status}, {r.meta.items} lots"
+                               + (f" — {r.meta.error}" if r.meta.error else "")))
+    except NightAlreadyRunning as exc:
+        raise fail(str(exc), code=2) from exc
+    for r in report.ingested:
+        console.print(f"ingested {r.run_id}: {r.status}, +{r.new_lots} lots, +{r.new_versions} versions"
+                      + (f" — {r.error}" if r.error else ""))
+    for problem in report.failed:
+        console.print(f"[bold red]failed:[/] {problem}")
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
 def runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How many runs.")] = 20) -> None:
     """The last crawl runs: source, times, items, rejects, status."""
     from warehouse.db import connect
