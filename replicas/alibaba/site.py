@@ -29,10 +29,10 @@ import json
 import math
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
