@@ -39,7 +39,7 @@ def crawl_night(replica: str, runs: Path, night: int, console: Console) -> list[
 
 def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console) -> int:
     from replicas.server import ReplicaServer
-    from warehouse.db import connect
+    from warehouse.db import publishing
     from warehouse.ingest import ingest
 
     workdir = db.parent
@@ -61,9 +61,8 @@ def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console
                               + (f" — {r.meta.error}" if r.meta.error else ""))
                 if r.meta.status == "failed":
                     failed.append(f"night {night} {r.meta.source}: {r.meta.error} (log: {r.log})")
-            con = connect(db)
-            loaded = ingest(con, [r.paths.meta for r in results])
-            con.close()
+            with publishing(db) as con:
+                loaded = ingest(con, [r.paths.meta for r in results])
             console.print(f"  ingested night {night}: "
                           + ", ".join(f"{r.source} +{r.new_lots} lots +{r.new_versions} versions" for r in loaded))
     print_summary(db, out)

@@ -58,7 +58,7 @@ def run_night(
     on_crawl: Callable[[CrawlResult], None] | None = None,
 ) -> NightReport:
     """Crawl ``sources`` and ingest their runs under the night lock. Raises `NightAlreadyRunning`."""
-    from warehouse.db import connect
+    from warehouse.db import publishing
     from warehouse.ingest import ingest
 
     lock = FileLock(str(lock_path(db)))
@@ -77,11 +77,8 @@ def run_night(
 
         with ThreadPoolExecutor(max(1, parallel)) as pool:
             report.crawls = list(pool.map(crawl, sources))
-        con = connect(db)
-        try:
+        with publishing(db) as con:  # analysts keep reading the previous night meanwhile
             report.ingested = ingest(con, [c.paths.meta for c in report.crawls], hooks=list(hooks))
-        finally:
-            con.close()
         return report
     finally:
         lock.release()

@@ -1,10 +1,22 @@
-"""Opening the warehouse file and keeping its schema (tables, views, comments) current."""
+"""Opening the warehouse file, keeping its schema (tables, views, comments) current, and publishing new nights.
+
+Reading while the night loads: a DuckDB file that one process writes cannot be opened by another, not even
+read-only. So writers never open the analysts' file: `publishing` copies it to ``<db>.next``, the night loads
+there, and the finished copy is checkpointed and renamed over ``<db>`` in one atomic step. A reader that opened the
+file before keeps reading the previous night (its open file is the old one); a reader that opens it after sees the
+whole new night. Nobody ever sees a lock error or half a night. A crash leaves ``<db>`` as it was.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock
 
 from warehouse.columns import LOT_COLUMN_NAMES, comment_for, lot_columns_ddl
 
@@ -81,3 +93,37 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
         if comment is None:
             raise RuntimeError(f"column {table}.{column} has no comment in warehouse/columns.py")
         con.execute(f"COMMENT ON COLUMN {table}.{column} IS {_quote(comment)}")
+
+
+@contextmanager
+def publishing(db: str | Path, *, lock_timeout: float = 3600) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writable connection to a working copy of ``db`` that replaces ``db`` atomically when the block ends
+    without error (and is thrown away when it raises). Writers queue on ``<db>.write.lock``."""
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    work = db.with_name(db.name + ".next")
+    with FileLock(str(db.with_name(db.name + ".write.lock")), timeout=lock_timeout):
+        for stale in (work, work.with_name(work.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        if db.exists():
+            shutil.copyfile(db, work)
+        con = connect(work)
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            work.unlink(missing_ok=True)
+            raise
+        con.close()
+        _fsync(work)
+        os.replace(work, db)
+        _fsync(db.parent)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
