@@ -253,6 +253,9 @@ class AlibabaGenerator:
     def __init__(self, seed: int = 7, n_lots: int = 300, base_date: date = date(2026, 11, 20)) -> None:
         self.seed, self.n_lots, self.base_date = seed, n_lots, base_date
         self.day0 = int(datetime.combine(base_date, time(0), tzinfo=TZ).timestamp() * 1000)
+        self.rng = _Random(seed)
+        self._ids: set[int] = set()
+        self._projects: set[int] = set()
         self._lock = threading.Lock()
         self._nights: dict[int, tuple[list[Lot], dict[int, Lot]]] = {}
 
@@ -368,9 +371,7 @@ class AlibabaGenerator:
 
     @cached_property
     def _plans(self) -> list[_Plan]:
-        rng = self.rng = _Random(self.seed)
-        self._ids: set[int] = set()
-        self._projects: set[int] = set()
+        rng = self.rng
         n1 = self.now_ms(1)
         scale = max(self.n_lots, 1) / 1.5  # assets
         specials = [
@@ -690,7 +691,8 @@ class AlibabaGenerator:
                 title = f"{owner}位于{place}{street}的工业厂房及附属设施"
             else:
                 facts["value"] = round(facts["area"] * rng.uniform(*tier_price) * 1.3)
-                title = f"{place}{street}{rng.choice(data.ESTATES)}{rng.randint(1, 3)}层{rng.randint(101, 130)}号商铺"
+                shop = f"{rng.randint(1, 3)}层{rng.randint(101, 130)}号商铺"
+                title = f"{place}{street}{rng.choice(data.ESTATES)}{shop}"
             facts["address"] = f"{place}{street}"
         elif kind == "land":
             facts["area"] = round(rng.uniform(2_000, 60_000), 2)
@@ -770,7 +772,7 @@ class AlibabaGenerator:
             elif biz_type == 1:
                 seller = f"{region.city_full}国有资本投资运营有限公司"
             elif biz_type == 4:
-                seller = f"{region.city_full}公安局{region.district_full if region.district_full != region.city_full else ''}分局"
+                seller = f"{region.city_full}公安局{region.district}分局"
             else:
                 seller = data.firm(rng, region)
             user_id = 3_000_000_000 + crc32(seller.encode()) % 900_000_000

@@ -738,13 +738,15 @@ class AlibabaSite:
         h = _digest("desc", lot.item_id)
         kind = {"commercial": "house"}.get(lot.kind, lot.kind)
         year = _dt(lot.publish_ms).year - 1 - int(h[0], 16) % 8
+        plate = re.search(r"[\u4e00-\u9fa5][A-Z][A-Z0-9]{5}", lot.title)
+        use = re.search(r"出让(\w+?)用地", lot.title)
         facts = {
             "cert": f"{data.PROVINCE_ABBR[lot.province]}（{year}）{lot.city}市不动产权第{int(h[1:8], 16) % 10**7:07d}号",
             "floor": f"第{int(h[8:10], 16) % 30 + 1}层",
-            "use": "出让用地",
+            "use": f"{use.group(1)}用地" if use else "其他用地",
             "state": "现状为空置" if int(h[10], 16) % 2 else "现由被执行人使用",
             "limits": "已抵押、已查封" if int(h[11], 16) % 2 else "已查封",
-            "plate": lot.title[:7] if lot.kind == "vehicle" else "",
+            "plate": plate.group(0) if plate else "",
             "vin": "LSV" + h[12:26].upper(),
             "registered": f"{year - 3}-{int(h[26], 16) % 12 + 1:02d}-15",
             "mileage": int(h[27:32], 16) % 200000,
