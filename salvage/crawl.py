@@ -55,13 +55,14 @@ def run_crawl(
     """Crawl ``source`` into ``runs_dir``; return the run's meta (read from the file the crawl wrote)."""
     if source not in sources():
         raise ValueError(f"unknown source {source!r}; known: {', '.join(sources())}")
+    runs_dir = Path(runs_dir).resolve()  # the subprocess runs in the project folder
     started = clock or datetime.now(SHANGHAI)
     run_id = new_run_id(source, started)
     paths = RunPaths(Path(runs_dir) / source, run_id)
     paths.directory.mkdir(parents=True, exist_ok=True)
     log = paths.directory / f"{run_id}.log"
     cmd = [sys.executable, "-m", "scrapy", "crawl", source,
-           "-s", f"SALVAGE_RUNS={Path(runs_dir).resolve()}", "-s", f"SALVAGE_RUN_ID={run_id}",
+           "-s", f"SALVAGE_RUNS={runs_dir}", "-s", f"SALVAGE_RUN_ID={run_id}",
            "-s", f"LOG_FILE={log}"]
     if replica:
         from crawlers.settings import REPLICA_OVERRIDES

@@ -89,9 +89,10 @@ def print_summary(db: Path, out: Console) -> None:
            "SELECT source, count(*) AS versions, count(DISTINCT source_lot_id) AS lots, "
            "count(*) FILTER (WHERE version_no > 1) AS changed_versions FROM lot_history GROUP BY source ORDER BY 1")
     _table(out, "largest discounts to appraisal", con,
-           "SELECT source, source_lot_id, left(title, 28) AS title, round, status, reserve_price, appraisal_price, "
+           "SELECT source, source_lot_id, left(title, 24) AS title, round, status, reserve_price, appraisal_price, "
            "round(100 * (1 - reserve_price / appraisal_price), 1) AS discount_pct FROM lots "
-           "WHERE appraisal_price > 0 AND reserve_price > 0 ORDER BY reserve_price / appraisal_price LIMIT 8")
+           "WHERE appraisal_price > 0 AND reserve_price > 0 "
+           "ORDER BY reserve_price / appraisal_price, appraisal_price DESC LIMIT 8")
     _table(out, "crawl_runs", con,
            "SELECT source, strftime(started_at, '%Y-%m-%d %H:%M') AS started, items, rejects, status "
            "FROM crawl_runs ORDER BY started_at, source")
