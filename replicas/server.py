@@ -6,7 +6,14 @@ dispatches on that header to the site module that owns the host (`replicas.aliba
 paths get a 404 page.
 
 Admin endpoints, on any host: ``GET /__replica__/night`` (``?n=2`` switches night), ``/__replica__/stats``
-(``?reset=1`` clears the counters), ``/__replica__/health``.
+(``?reset=1`` clears the counters), ``/__replica__/health``, ``/__replica__/fault`` (fault injection, below).
+
+Fault injection (issue 6's failure-mode tests): ``/__replica__/fault?host=sf.taobao.com,sf-item.taobao.com&mode=M``
+with ``count=N`` (the next N requests to those hosts; 0 or absent = until cleared) and, for ``slow``, ``delay=S``
+seconds. Modes: ``500``, ``429`` (with ``Retry-After: 1``), ``slow`` (answers after the delay), ``truncate`` (the
+page cut in half, a consistent Content-Length, as a broken upstream serves it), ``antibot`` (the slider page),
+``down`` (the connection is closed without an answer), ``off`` (clears the hosts). Without ``mode`` it lists the
+faults. In Python: ``rep.set_fault("sf.taobao.com", "500", count=3)``, ``rep.clear_faults()``.
 
     with ReplicaServer(seed=7, n_lots=300, night=1) as rep:
         rep.base_url            # http://127.0.0.1:PORT
@@ -20,6 +27,7 @@ import json
 import logging
 import socket
 import threading
+import time
 from collections import Counter
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -49,6 +57,9 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:  # a replica bug must show as a 500, not as a dropped connection
             logger.exception("replica failed on %s%s", host, self.path)
             response = Response(500, b"<h1>500 Internal Server Error</h1>", "text/html", "error")
+        if response is None:  # fault "down": close the connection without an answer
+            self.close_connection = True
+            return
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -83,6 +94,7 @@ class ReplicaServer:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._counts: Counter = Counter()
+        self._faults: dict[str, dict] = {}  # host -> {"mode", "left" (None = until cleared), "delay"}
         self.night = night
         self.set_night(night)
 
@@ -147,7 +159,7 @@ class ReplicaServer:
         with self._lock:
             counts = dict(self._counts)
         out: dict = {"night": self.night, "requests": counts.pop(("requests",), 0)}
-        for group in ("by_host", "by_kind", "by_status"):
+        for group in ("by_host", "by_kind", "by_status", "faults"):
             out[group] = {str(key[1]): n for key, n in sorted(counts.items(), key=str) if key[0] == group}
         out["interstitials"] = out["by_kind"].get("interstitial", 0)
         return out
@@ -156,12 +168,70 @@ class ReplicaServer:
         with self._lock:
             self._counts.clear()
 
+    FAULT_MODES = ("500", "429", "slow", "truncate", "antibot", "down")
+
+    def set_fault(self, hosts: str | list[str], mode: str, count: int = 0, delay: float = 2.0) -> None:
+        """Make the next ``count`` requests (0 = all until cleared) to ``hosts`` fail in ``mode``; ``off`` clears."""
+        names = [h.strip().lower() for h in (hosts.split(",") if isinstance(hosts, str) else hosts) if h.strip()]
+        if mode != "off" and mode not in self.FAULT_MODES:
+            raise ValueError(f"unknown fault mode {mode!r}; known: {', '.join(self.FAULT_MODES)}, off")
+        with self._lock:
+            for host in names:
+                if mode == "off":
+                    self._faults.pop(host, None)
+                else:
+                    self._faults[host] = {"mode": mode, "left": count or None, "delay": delay}
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def faults(self) -> dict[str, dict]:
+        with self._lock:
+            return {host: dict(fault) for host, fault in self._faults.items()}
+
+    def _take_fault(self, host: str) -> dict | None:
+        with self._lock:
+            fault = self._faults.get(host)
+            if fault is None:
+                return None
+            if fault["left"] is not None:
+                fault["left"] -= 1
+                if fault["left"] <= 0:
+                    del self._faults[host]
+            return dict(fault)
+
+    def _faulty(self, fault: dict, host: str, target: str) -> Response | None:
+        mode = fault["mode"]
+        if mode == "down":
+            return None
+        if mode == "500":
+            return Response(500, b"<h1>500 Internal Server Error</h1>", "text/html", "fault")
+        if mode == "429":
+            return Response(429, b"<h1>429 Too Many Requests</h1>", "text/html", "fault", (("Retry-After", "1"),))
+        if mode == "antibot":
+            site = self._by_host.get(host) or self.sites[0]
+            return site._antibot(self.night, host, target + "#fault")
+        if mode == "slow":
+            time.sleep(fault["delay"])
+        site = self._by_host.get(host)
+        response = site.handle(host, target) if site else self.sites[0].not_found()
+        if mode == "truncate" and not target.startswith("/robots.txt"):
+            response = response._replace(body=response.body[: len(response.body) // 2], kind="fault")
+        return response
+
     # ----------------------------------------------------------------------------------------- requests
 
     def respond(self, host: str, target: str) -> Response:
         """The response to ``GET target`` with ``Host: host`` (what the HTTP handler sends)."""
         if target.startswith(ADMIN):
             return self._admin(target)
+        fault = self._take_fault(host) if self._faults else None
+        if fault is not None:
+            response = self._faulty(fault, host, target)
+            with self._lock:
+                self._counts.update((("requests",), ("by_host", host or "-"), ("faults", fault["mode"])))
+            return response
         site = self._by_host.get(host)
         response = site.handle(host, target) if site else self.sites[0].not_found()
         with self._lock:
@@ -189,6 +259,14 @@ class ReplicaServer:
                 self.reset_stats()
         elif command == "health":
             payload = {"ok": True, "night": self.night}
+        elif command == "fault":
+            if query.get("mode"):
+                try:
+                    self.set_fault(query.get("host", ""), query["mode"], int(query.get("count") or 0),
+                                   float(query.get("delay") or 2.0))
+                except ValueError as exc:
+                    return Response(400, json.dumps({"error": str(exc)}).encode(), "application/json", "admin")
+            payload = {"faults": self.faults()}
         else:
             return Response(404, b'{"error":"unknown admin command"}', "application/json", "admin")
         return Response(

@@ -187,7 +187,6 @@ class AlibabaSite:
             undefined=jinja2.StrictUndefined,
         )
         self.env.filters.update(FILTERS)
-        self._routes: dict[str, list[tuple[re.Pattern, Callable]]] = {host: [] for host in HOSTS}
         json_routes = [
             (r"/json/get_notice_attach\.htm", self._notice_attach),
             (r"/json/get_gov_attach\.htm", self._gov_attach),
@@ -195,7 +194,7 @@ class AlibabaSite:
             (r"/get_notice\.htm", self._item_notice),
             (r"/notice_detail/(\d+)\.htm", self._notice_page),
         ]
-        for host, routes in {
+        routes_by_host = {
             "sf.taobao.com": [
                 (r"/", self._home),
                 (r"/item_list\.htm", self._sf_list),
@@ -218,8 +217,11 @@ class AlibabaSite:
                 (r"/json/get_subscribers_num\.htm", self._subscribers),
             ],
             "desc.alicdn.com": [(r"/i7/\d+/\d+/(\d+)/TB[^/]*\.desc.*", self._desc)],
-        }.items():
-            self._routes[host] = [(re.compile(pattern + r"\Z"), handler) for pattern, handler in routes]
+        }
+        self._routes: dict[str, list[tuple[re.Pattern, Callable]]] = {
+            host: [(re.compile(pattern + r"\Z"), handler) for pattern, handler in routes]
+            for host, routes in routes_by_host.items()
+        }
 
     # ----------------------------------------------------------------------------------------- entry points
 
