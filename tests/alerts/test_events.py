@@ -1,0 +1,110 @@
+"""Events: recorded in the night's transaction, once per (search, lot, kind, version), however often a night runs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from alerts.events import EventsHook, record_events
+from alerts.searches import add_search
+from tests.warehouse.conftest import make_lot, write_run
+from warehouse.ingest import ingest
+
+from .conftest import LATER, SEARCHES, SOON, Nights, night2, search
+
+EXPECTED = [
+    ("homes", "1", "price_drop", 2), ("homes", "2", "status_change", 2), ("homes", "3", "starting_soon", 1),
+    ("homes", "4", "new", 1), ("npl", "5", "new", 1), ("shanxi", "1", "price_drop", 2), ("shanxi", "5", "new", 1),
+]
+
+
+def test_a_night_produces_new_lots_price_drops_status_changes_and_starting_soon(nights: Nights):
+    nights.ingest(1)
+    # the first crawl of a source is its inventory: only the reminder, no "new" for everything
+    assert nights.events() == [("homes", "3", "starting_soon", 1)]
+    nights.ingest(2)
+    assert nights.events() == EXPECTED
+    drop = nights.con.execute("SELECT prev_reserve_price, reserve_price, drop_pct, night::VARCHAR FROM alert_events "
+                              "WHERE kind = 'price_drop' AND search_name = 'homes'").fetchone()
+    assert drop == (Decimal("1000000.00"), Decimal("800000.00"), Decimal("20.00"), "2026-11-21")
+    assert nights.con.execute("SELECT prev_status, status FROM alert_events WHERE kind = 'status_change'"
+                              ).fetchone() == ("ongoing", "withdrawn")
+    assert nights.hook.counts[-1].by_kind == {"new": 3, "price_drop": 2, "status_change": 1, "starting_soon": 0}
+
+
+def test_rerunning_a_night_makes_no_new_events(two_nights: Nights):
+    con, before = two_nights.con, two_nights.events()
+    assert [r.status for r in ingest(con, two_nights.metas, hooks=[two_nights.hook])] == ["skipped", "skipped"]
+    # the same night crawled again (a new run with the same lots) and the hook called again by hand
+    two_nights.ingest(2)
+    loaded = ingest(con, [write_run(two_nights.runs, night2(), night=2)], hooks=[two_nights.hook])
+    record_events(con, loaded, SEARCHES)
+    assert two_nights.events() == before
+
+
+def test_a_rescheduled_auction_is_reminded_again_but_a_new_version_alone_is_not(two_nights: Nights):
+    n = two_nights
+    n.ingest(3, [make_lot("3", night=3, status="upcoming", start_at=SOON, bid_count=0, reserve_price=Decimal("1e6"),
+                          view_count=50)])
+    later_soon = SOON.replace(day=24)
+    n.ingest(4, [make_lot("3", night=4, status="upcoming", start_at=later_soon)])
+    soon = n.con.execute("SELECT version_no, start_at FROM alert_events WHERE kind = 'starting_soon' "
+                         "ORDER BY event_id").fetchall()
+    assert [v for v, _ in soon] == [1, 2] and soon[1][1] == later_soon
+
+
+def test_events_commit_with_the_night_or_not_at_all(nights: Nights):
+    nights.ingest(1)
+
+    def crash(con, results):
+        raise KeyboardInterrupt("power cut after the alert hook")
+
+    meta = write_run(nights.runs, night2(), night=2)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(nights.con, [meta], hooks=[nights.hook, crash])
+    assert nights.events() == [("homes", "3", "starting_soon", 1)]
+    assert nights.con.execute("SELECT count(*) FROM lots").fetchone() == (4,)
+    ingest(nights.con, [meta], hooks=[nights.hook])  # the night is retried: nothing was lost
+    assert nights.events() == EXPECTED
+
+
+def test_a_broken_search_file_neither_stops_the_night_nor_loses_its_events(con, tmp_path: Path):
+    path = tmp_path / "alerts.toml"
+    for s in SEARCHES:
+        add_search(path, s)
+    warnings: list[str] = []
+    hook = EventsHook(path, on_warning=warnings.append)
+    runs = tmp_path / "runs"
+    ingest(con, [write_run(runs, [make_lot("1", start_at=LATER)], night=1)], hooks=[hook])
+    path.write_text(path.read_text() + '\n[[search]]\nname = "typo"\nrecipients = "nobody"\n')
+    [result] = ingest(con, [write_run(runs, [make_lot("4", night=2, start_at=LATER)], night=2)], hooks=[hook])
+    assert result.status == "loaded"
+    assert "search 'typo' refused" in warnings[0] and "using the 3 searches the last ingest loaded" in warnings[0]
+    assert con.execute("SELECT search_name, source_lot_id, kind FROM alert_events").fetchall() == [
+        ("homes", "4", "new")]
+
+
+def test_a_price_that_drops_into_a_searchs_range_alerts(nights: Nights):
+    nights.ingest(1, [make_lot("7", reserve_price=Decimal("2500000"), start_at=LATER)])
+    nights.ingest(2, [make_lot("7", night=2, reserve_price=Decimal("1900000"), start_at=LATER)])
+    assert nights.events() == [("homes", "7", "price_drop", 2)]
+    assert nights.con.execute("SELECT drop_pct FROM alert_events").fetchone() == (Decimal("24.00"),)
+
+
+def test_a_lot_first_seen_already_sold_is_not_news(nights: Nights):
+    nights.ingest(1)
+    nights.ingest(2, [make_lot("8", night=2, status="sold", final_price=Decimal("900000"))])
+    assert ("homes", "8", "new", 1) not in nights.events()
+
+
+def test_a_search_only_gets_the_kinds_it_asked_for(con, tmp_path: Path):
+    only_new = search("only-new", asset_type="real_estate", events=["new"], soon_days=0)
+    hook = EventsHook(searches=[only_new])
+    runs = tmp_path / "runs"
+    from .conftest import night1
+
+    ingest(con, [write_run(runs, night1(), night=1)], hooks=[hook])
+    ingest(con, [write_run(runs, night2(), night=2)], hooks=[hook])
+    assert con.execute("SELECT DISTINCT kind FROM alert_events").fetchall() == [("new",)]
