@@ -1,0 +1,263 @@
+-- Analyst views (issue 5 §2): the questions credit analysts ask, answered over the contracts `lots` (current state)
+-- and `lot_history` (versions). Read-only SELECTs; nothing here is stored.
+--
+-- "For a given period": a view cannot take parameters, so every view carries DATE columns to filter on, in China
+-- time (Asia/Shanghai, whatever the session's TimeZone): `auction_date` / `month` (npl_discounts,
+-- discount_to_appraisal), `month` (realization_rates), `start_date` (lead_times), `first_seen_date` (new_lots),
+-- `changed_date` (status_changes), `dropped_date` (price_drops). For example
+--   SELECT * FROM new_lots WHERE first_seen_date BETWEEN DATE '2026-11-16' AND DATE '2026-11-22'
+-- `salvage export` and `salvage report` filter on the same columns (warehouse/export.py, PERIOD_COLUMNS).
+-- Ratios are fractions (0.417 = 41.7 %), rounded to 4 places; money is in yuan.
+--
+-- status_changes and price_drops pair each version with the previous one of the same lot by a join on
+-- version_no - 1 over fct_lot_versions (the table behind lot_history): the hash join touches only lots that have a
+-- second version, where a window over the whole history sorts every row (bench/bench_views.py).
+
+CREATE OR REPLACE VIEW npl_discounts AS
+SELECT source, source_lot_id, url, title, seller_type, disposal_unit, province, city, debtor, round, status,
+       start_at, end_at,
+       timezone('Asia/Shanghai', coalesce(end_at, start_at, first_seen))::DATE AS auction_date,
+       date_trunc('month', timezone('Asia/Shanghai', coalesce(end_at, start_at, first_seen)))::DATE AS month,
+       principal, interest, total_claim, claim_as_of, reserve_price, final_price,
+       CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN final_price ELSE reserve_price END AS price,
+       CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN 'final' ELSE 'reserve' END AS price_kind,
+       round(CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN final_price ELSE reserve_price END
+             / nullif(total_claim, 0), 4) AS price_to_claim,
+       round(CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN final_price ELSE reserve_price END
+             / nullif(principal, 0), 4) AS price_to_principal,
+       round(reserve_price / nullif(total_claim, 0), 4) AS reserve_to_claim,
+       round(final_price / nullif(total_claim, 0), 4) AS final_to_claim,
+       first_seen, last_seen
+FROM lots
+WHERE asset_type = 'debt' AND (total_claim > 0 OR principal > 0);
+
+COMMENT ON VIEW npl_discounts IS 'Debt lots (NPLs, loan claims) with a claim: the price (final when sold, else reserve) against the total claim and the principal. One row per lot; filter on auction_date or month, group by province, seller_type/disposal_unit, month. Example: a 9.95M yuan claim sold for 4.15M has price_to_claim 0.4171.';
+COMMENT ON COLUMN npl_discounts.source IS 'Source slug (alibaba_sf, alibaba_zc, ...).';
+COMMENT ON COLUMN npl_discounts.source_lot_id IS 'The site''s own lot id; (source, source_lot_id) identifies a lot.';
+COMMENT ON COLUMN npl_discounts.url IS 'Page of the lot on the site.';
+COMMENT ON COLUMN npl_discounts.title IS 'Lot title as listed.';
+COMMENT ON COLUMN npl_discounts.seller_type IS 'court, amc, bank, bankruptcy_administrator, government, enterprise or other.';
+COMMENT ON COLUMN npl_discounts.disposal_unit IS 'The court or seller disposing of the claim (处置单位).';
+COMMENT ON COLUMN npl_discounts.province IS 'Province (省) of the lot.';
+COMMENT ON COLUMN npl_discounts.city IS 'City (市) of the lot.';
+COMMENT ON COLUMN npl_discounts.debtor IS 'Debtor (债务人).';
+COMMENT ON COLUMN npl_discounts.round IS 'Auction round: first, second, sell_off or other.';
+COMMENT ON COLUMN npl_discounts.status IS 'Current status: upcoming, ongoing, sold, unsold, withdrawn, suspended, ended.';
+COMMENT ON COLUMN npl_discounts.start_at IS 'Auction start.';
+COMMENT ON COLUMN npl_discounts.end_at IS 'Auction end (the sale time for a sold lot).';
+COMMENT ON COLUMN npl_discounts.auction_date IS 'Date (China time) of the auction end, else its start, else when first seen: the column to filter a period on.';
+COMMENT ON COLUMN npl_discounts.month IS 'First day of the month of auction_date.';
+COMMENT ON COLUMN npl_discounts.principal IS 'Debt principal in yuan (债权本金).';
+COMMENT ON COLUMN npl_discounts.interest IS 'Accrued interest in yuan.';
+COMMENT ON COLUMN npl_discounts.total_claim IS 'Total claim in yuan (本息合计).';
+COMMENT ON COLUMN npl_discounts.claim_as_of IS 'Reference date of principal and interest (基准日).';
+COMMENT ON COLUMN npl_discounts.reserve_price IS 'Reserve (starting) price in yuan.';
+COMMENT ON COLUMN npl_discounts.final_price IS 'Sale price in yuan when sold.';
+COMMENT ON COLUMN npl_discounts.price IS 'final_price when the lot sold, else reserve_price (yuan).';
+COMMENT ON COLUMN npl_discounts.price_kind IS 'final or reserve: which price is in price.';
+COMMENT ON COLUMN npl_discounts.price_to_claim IS 'price / total_claim as a fraction (0.417 = 41.7 % of the claim); NULL without a claim.';
+COMMENT ON COLUMN npl_discounts.price_to_principal IS 'price / principal as a fraction; NULL without a principal.';
+COMMENT ON COLUMN npl_discounts.reserve_to_claim IS 'reserve_price / total_claim as a fraction.';
+COMMENT ON COLUMN npl_discounts.final_to_claim IS 'final_price / total_claim as a fraction; NULL unless sold with a price.';
+COMMENT ON COLUMN npl_discounts.first_seen IS 'When Salvage first saw the lot.';
+COMMENT ON COLUMN npl_discounts.last_seen IS 'When Salvage last saw the lot.';
+
+CREATE OR REPLACE VIEW discount_to_appraisal AS
+SELECT source, source_lot_id, url, title, asset_type, seller_type, disposal_unit, province, city, round, status,
+       start_at, end_at,
+       timezone('Asia/Shanghai', coalesce(end_at, start_at, first_seen))::DATE AS auction_date,
+       date_trunc('month', timezone('Asia/Shanghai', coalesce(end_at, start_at, first_seen)))::DATE AS month,
+       appraisal_price, reserve_price, final_price,
+       CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN final_price ELSE reserve_price END AS price,
+       CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN 'final' ELSE 'reserve' END AS price_kind,
+       round(CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN final_price ELSE reserve_price END
+             / appraisal_price, 4) AS price_to_appraisal,
+       round(1 - CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN final_price ELSE reserve_price END
+             / appraisal_price, 4) AS discount,
+       round(reserve_price / appraisal_price, 4) AS reserve_to_appraisal,
+       first_seen, last_seen
+FROM lots
+WHERE appraisal_price > 0;
+
+COMMENT ON VIEW discount_to_appraisal IS 'Every lot with an appraisal, any asset type: the price (final when sold, else reserve) against the appraised value. One row per lot; filter on auction_date or month.';
+COMMENT ON COLUMN discount_to_appraisal.source IS 'Source slug.';
+COMMENT ON COLUMN discount_to_appraisal.source_lot_id IS 'The site''s own lot id.';
+COMMENT ON COLUMN discount_to_appraisal.url IS 'Page of the lot on the site.';
+COMMENT ON COLUMN discount_to_appraisal.title IS 'Lot title as listed.';
+COMMENT ON COLUMN discount_to_appraisal.asset_type IS 'real_estate, land, vehicle, equipment, equity, debt, inventory, intangible or other.';
+COMMENT ON COLUMN discount_to_appraisal.seller_type IS 'court, amc, bank, bankruptcy_administrator, government, enterprise or other.';
+COMMENT ON COLUMN discount_to_appraisal.disposal_unit IS 'The court or seller disposing of the asset.';
+COMMENT ON COLUMN discount_to_appraisal.province IS 'Province of the asset.';
+COMMENT ON COLUMN discount_to_appraisal.city IS 'City of the asset.';
+COMMENT ON COLUMN discount_to_appraisal.round IS 'Auction round: first, second, sell_off or other.';
+COMMENT ON COLUMN discount_to_appraisal.status IS 'Current status.';
+COMMENT ON COLUMN discount_to_appraisal.start_at IS 'Auction start.';
+COMMENT ON COLUMN discount_to_appraisal.end_at IS 'Auction end.';
+COMMENT ON COLUMN discount_to_appraisal.auction_date IS 'Date (China time) of the auction end, else its start, else when first seen: the column to filter a period on.';
+COMMENT ON COLUMN discount_to_appraisal.month IS 'First day of the month of auction_date.';
+COMMENT ON COLUMN discount_to_appraisal.appraisal_price IS 'Appraised value in yuan (评估价).';
+COMMENT ON COLUMN discount_to_appraisal.reserve_price IS 'Reserve (starting) price in yuan.';
+COMMENT ON COLUMN discount_to_appraisal.final_price IS 'Sale price in yuan when sold.';
+COMMENT ON COLUMN discount_to_appraisal.price IS 'final_price when the lot sold, else reserve_price (yuan).';
+COMMENT ON COLUMN discount_to_appraisal.price_kind IS 'final or reserve: which price is in price.';
+COMMENT ON COLUMN discount_to_appraisal.price_to_appraisal IS 'price / appraisal_price as a fraction (0.7 = at 70 % of the appraisal).';
+COMMENT ON COLUMN discount_to_appraisal.discount IS '1 - price_to_appraisal: the discount to the appraisal as a fraction (0.3 = 30 % below).';
+COMMENT ON COLUMN discount_to_appraisal.reserve_to_appraisal IS 'reserve_price / appraisal_price as a fraction.';
+COMMENT ON COLUMN discount_to_appraisal.first_seen IS 'When Salvage first saw the lot.';
+COMMENT ON COLUMN discount_to_appraisal.last_seen IS 'When Salvage last saw the lot.';
+
+CREATE OR REPLACE VIEW realization_rates AS
+SELECT date_trunc('month', timezone('Asia/Shanghai', coalesce(end_at, last_seen)))::DATE AS month,
+       province, source, seller_type,
+       count(*) AS sold_lots,
+       sum(final_price) AS recovered,
+       sum(total_claim) AS total_claim,
+       round(sum(final_price) / sum(total_claim), 4) AS realization_rate,
+       sum(final_price) FILTER (WHERE principal > 0) AS recovered_with_principal,
+       sum(principal) FILTER (WHERE principal > 0) AS principal,
+       round(sum(final_price) FILTER (WHERE principal > 0) / sum(principal) FILTER (WHERE principal > 0), 4)
+           AS principal_realization_rate
+FROM lots
+WHERE asset_type = 'debt' AND status = 'sold' AND final_price IS NOT NULL AND total_claim > 0
+GROUP BY ALL;
+
+COMMENT ON VIEW realization_rates IS 'Comprehensive realization rate of sold debt: amount recovered (final prices) over total claim, one row per month x province x source x seller_type. Roll up with sums, never by averaging rates: SELECT province, sum(recovered) / sum(total_claim) FROM realization_rates WHERE month >= DATE ''2026-01-01'' GROUP BY province.';
+COMMENT ON COLUMN realization_rates.month IS 'First day of the month (China time) of the sale (auction end; when unknown, when last seen): the column to filter a period on.';
+COMMENT ON COLUMN realization_rates.province IS 'Province of the lots.';
+COMMENT ON COLUMN realization_rates.source IS 'Source slug.';
+COMMENT ON COLUMN realization_rates.seller_type IS 'Seller type (amc, court, bank, ...).';
+COMMENT ON COLUMN realization_rates.sold_lots IS 'Sold debt lots with a final price and a total claim.';
+COMMENT ON COLUMN realization_rates.recovered IS 'Sum of their final prices in yuan.';
+COMMENT ON COLUMN realization_rates.total_claim IS 'Sum of their total claims in yuan.';
+COMMENT ON COLUMN realization_rates.realization_rate IS 'recovered / total_claim as a fraction: the comprehensive realization rate.';
+COMMENT ON COLUMN realization_rates.recovered_with_principal IS 'Sum of final prices of the lots that state a principal (yuan).';
+COMMENT ON COLUMN realization_rates.principal IS 'Sum of principals of the lots that state one (yuan).';
+COMMENT ON COLUMN realization_rates.principal_realization_rate IS 'recovered_with_principal / principal as a fraction: recovery against principal only.';
+
+CREATE OR REPLACE VIEW lead_times AS
+SELECT source, source_lot_id, url, title, asset_type, seller_type, province, round, status,
+       first_seen, start_at, end_at,
+       timezone('Asia/Shanghai', start_at)::DATE AS start_date,
+       round(epoch(start_at - first_seen) / 86400, 2) AS lead_days,
+       first_seen < start_at AS seen_before_start,
+       CASE WHEN status = 'sold' THEN end_at END AS sold_at,
+       round(epoch(CASE WHEN status = 'sold' THEN end_at END - first_seen) / 86400, 2) AS days_to_sale
+FROM lots;
+
+COMMENT ON VIEW lead_times IS 'How long before its start each lot was first seen (listings are advertised weeks ahead), and for sold lots how long from first seen to the sale. One row per lot; filter a period on start_date. Per lot id: a relisting is a new lot.';
+COMMENT ON COLUMN lead_times.source IS 'Source slug.';
+COMMENT ON COLUMN lead_times.source_lot_id IS 'The site''s own lot id.';
+COMMENT ON COLUMN lead_times.url IS 'Page of the lot on the site.';
+COMMENT ON COLUMN lead_times.title IS 'Lot title as listed.';
+COMMENT ON COLUMN lead_times.asset_type IS 'Asset type.';
+COMMENT ON COLUMN lead_times.seller_type IS 'Seller type.';
+COMMENT ON COLUMN lead_times.province IS 'Province of the asset.';
+COMMENT ON COLUMN lead_times.round IS 'Auction round.';
+COMMENT ON COLUMN lead_times.status IS 'Current status.';
+COMMENT ON COLUMN lead_times.first_seen IS 'When Salvage first saw the lot.';
+COMMENT ON COLUMN lead_times.start_at IS 'Auction start.';
+COMMENT ON COLUMN lead_times.end_at IS 'Auction end.';
+COMMENT ON COLUMN lead_times.start_date IS 'Date (China time) of the auction start: the column to filter a period on.';
+COMMENT ON COLUMN lead_times.lead_days IS 'Days from first seen to the auction start (negative: first seen after it started); NULL without a start.';
+COMMENT ON COLUMN lead_times.seen_before_start IS 'True when the lot was seen before its auction started.';
+COMMENT ON COLUMN lead_times.sold_at IS 'When the lot sold (its auction end); NULL unless sold.';
+COMMENT ON COLUMN lead_times.days_to_sale IS 'Days from first seen to sold_at; NULL unless sold.';
+
+CREATE OR REPLACE VIEW new_lots AS
+SELECT timezone('Asia/Shanghai', first_seen)::DATE AS first_seen_date, first_seen,
+       source, source_lot_id, url, title, asset_type, seller_type, disposal_unit, province, city, round, status,
+       start_at, end_at, reserve_price, appraisal_price, principal, total_claim
+FROM lots;
+
+COMMENT ON VIEW new_lots IS 'Lots by the day Salvage first saw them, with their current state: the new lots of a period are WHERE first_seen_date BETWEEN a AND b.';
+COMMENT ON COLUMN new_lots.first_seen_date IS 'Date (China time) Salvage first saw the lot: the column to filter a period on.';
+COMMENT ON COLUMN new_lots.first_seen IS 'When Salvage first saw the lot.';
+COMMENT ON COLUMN new_lots.source IS 'Source slug.';
+COMMENT ON COLUMN new_lots.source_lot_id IS 'The site''s own lot id.';
+COMMENT ON COLUMN new_lots.url IS 'Page of the lot on the site.';
+COMMENT ON COLUMN new_lots.title IS 'Lot title as listed.';
+COMMENT ON COLUMN new_lots.asset_type IS 'Asset type.';
+COMMENT ON COLUMN new_lots.seller_type IS 'Seller type.';
+COMMENT ON COLUMN new_lots.disposal_unit IS 'The court or seller disposing of the asset.';
+COMMENT ON COLUMN new_lots.province IS 'Province of the asset.';
+COMMENT ON COLUMN new_lots.city IS 'City of the asset.';
+COMMENT ON COLUMN new_lots.round IS 'Auction round.';
+COMMENT ON COLUMN new_lots.status IS 'Current status.';
+COMMENT ON COLUMN new_lots.start_at IS 'Auction start.';
+COMMENT ON COLUMN new_lots.end_at IS 'Auction end.';
+COMMENT ON COLUMN new_lots.reserve_price IS 'Current reserve price in yuan.';
+COMMENT ON COLUMN new_lots.appraisal_price IS 'Appraised value in yuan.';
+COMMENT ON COLUMN new_lots.principal IS 'Debt principal in yuan.';
+COMMENT ON COLUMN new_lots.total_claim IS 'Total claim in yuan.';
+
+CREATE OR REPLACE VIEW status_changes AS
+SELECT timezone('Asia/Shanghai', v.valid_from)::DATE AS changed_date, v.valid_from AS changed_at,
+       v.source, v.source_lot_id, v.url, v.title, v.asset_type, v.seller_type, v.disposal_unit, v.province,
+       p.status AS old_status, v.status AS new_status, p.round AS old_round, v.round,
+       v.reserve_price, v.current_price, v.final_price, v.version_no, v.run_id
+FROM fct_lot_versions v
+JOIN fct_lot_versions p
+  ON p.source = v.source AND p.source_lot_id = v.source_lot_id AND p.version_no = v.version_no - 1
+WHERE v.version_no > 1 AND v.status IS DISTINCT FROM p.status;
+
+COMMENT ON VIEW status_changes IS 'Every change of a lot''s status between two versions in lot_history (withdrawn, suspended, sold, unsold, and back to ongoing), with when the crawl first saw it. Filter a period on changed_date and the kind on new_status: WHERE new_status = ''withdrawn'' AND changed_date >= DATE ''2026-11-16''. A lot first seen already withdrawn has no change here.';
+COMMENT ON COLUMN status_changes.changed_date IS 'Date (China time) of changed_at: the column to filter a period on.';
+COMMENT ON COLUMN status_changes.changed_at IS 'When the crawl first saw the new status (valid_from of the new version); the change happened since the previous crawl.';
+COMMENT ON COLUMN status_changes.source IS 'Source slug.';
+COMMENT ON COLUMN status_changes.source_lot_id IS 'The site''s own lot id.';
+COMMENT ON COLUMN status_changes.url IS 'Page of the lot on the site.';
+COMMENT ON COLUMN status_changes.title IS 'Lot title in the new version.';
+COMMENT ON COLUMN status_changes.asset_type IS 'Asset type.';
+COMMENT ON COLUMN status_changes.seller_type IS 'Seller type.';
+COMMENT ON COLUMN status_changes.disposal_unit IS 'The court or seller disposing of the asset.';
+COMMENT ON COLUMN status_changes.province IS 'Province of the asset.';
+COMMENT ON COLUMN status_changes.old_status IS 'Status in the previous version.';
+COMMENT ON COLUMN status_changes.new_status IS 'Status in the new version: withdrawn, suspended, sold, unsold, ongoing, ...';
+COMMENT ON COLUMN status_changes.old_round IS 'Round in the previous version.';
+COMMENT ON COLUMN status_changes.round IS 'Round in the new version.';
+COMMENT ON COLUMN status_changes.reserve_price IS 'Reserve price in yuan in the new version.';
+COMMENT ON COLUMN status_changes.current_price IS 'Current price in yuan in the new version.';
+COMMENT ON COLUMN status_changes.final_price IS 'Sale price in yuan in the new version (when sold).';
+COMMENT ON COLUMN status_changes.version_no IS 'version_no of the new version in lot_history.';
+COMMENT ON COLUMN status_changes.run_id IS 'The crawl run that wrote the new version.';
+
+CREATE OR REPLACE VIEW price_drops AS
+SELECT timezone('Asia/Shanghai', v.valid_from)::DATE AS dropped_date, v.valid_from AS dropped_at,
+       v.source, v.source_lot_id, v.url, v.title, v.asset_type, v.seller_type, v.disposal_unit, v.province,
+       p.round AS old_round, v.round, v.status,
+       p.reserve_price AS old_reserve_price, v.reserve_price,
+       round((p.reserve_price - v.reserve_price) / nullif(p.reserve_price, 0), 4) AS reserve_drop,
+       p.current_price AS old_current_price, v.current_price,
+       round((p.current_price - v.current_price) / nullif(p.current_price, 0), 4) AS current_drop,
+       greatest(round((p.reserve_price - v.reserve_price) / nullif(p.reserve_price, 0), 4),
+                round((p.current_price - v.current_price) / nullif(p.current_price, 0), 4)) AS largest_drop,
+       v.appraisal_price, v.version_no, v.run_id
+FROM fct_lot_versions v
+JOIN fct_lot_versions p
+  ON p.source = v.source AND p.source_lot_id = v.source_lot_id AND p.version_no = v.version_no - 1
+WHERE v.version_no > 1 AND (v.reserve_price < p.reserve_price OR v.current_price < p.current_price);
+
+COMMENT ON VIEW price_drops IS 'Versions of a lot whose reserve or current price is lower than in its previous version (a cut for the next round, a lower sell-off price), with the drop as a fraction. Filter a period on dropped_date; largest first: ORDER BY largest_drop DESC. Per lot id: a relisting under a new id is not compared here.';
+COMMENT ON COLUMN price_drops.dropped_date IS 'Date (China time) of dropped_at: the column to filter a period on.';
+COMMENT ON COLUMN price_drops.dropped_at IS 'When the crawl first saw the lower price (valid_from of the new version).';
+COMMENT ON COLUMN price_drops.source IS 'Source slug.';
+COMMENT ON COLUMN price_drops.source_lot_id IS 'The site''s own lot id.';
+COMMENT ON COLUMN price_drops.url IS 'Page of the lot on the site.';
+COMMENT ON COLUMN price_drops.title IS 'Lot title in the new version.';
+COMMENT ON COLUMN price_drops.asset_type IS 'Asset type.';
+COMMENT ON COLUMN price_drops.seller_type IS 'Seller type.';
+COMMENT ON COLUMN price_drops.disposal_unit IS 'The court or seller disposing of the asset.';
+COMMENT ON COLUMN price_drops.province IS 'Province of the asset.';
+COMMENT ON COLUMN price_drops.old_round IS 'Round in the previous version.';
+COMMENT ON COLUMN price_drops.round IS 'Round in the new version.';
+COMMENT ON COLUMN price_drops.status IS 'Status in the new version.';
+COMMENT ON COLUMN price_drops.old_reserve_price IS 'Reserve price in yuan in the previous version.';
+COMMENT ON COLUMN price_drops.reserve_price IS 'Reserve price in yuan in the new version.';
+COMMENT ON COLUMN price_drops.reserve_drop IS '(old_reserve_price - reserve_price) / old_reserve_price as a fraction (0.2 = 20 % lower; negative when it rose).';
+COMMENT ON COLUMN price_drops.old_current_price IS 'Current price in yuan in the previous version.';
+COMMENT ON COLUMN price_drops.current_price IS 'Current price in yuan in the new version.';
+COMMENT ON COLUMN price_drops.current_drop IS '(old_current_price - current_price) / old_current_price as a fraction.';
+COMMENT ON COLUMN price_drops.largest_drop IS 'The larger of reserve_drop and current_drop: sort by it for the largest drops.';
+COMMENT ON COLUMN price_drops.appraisal_price IS 'Appraised value in yuan in the new version.';
+COMMENT ON COLUMN price_drops.version_no IS 'version_no of the new version in lot_history.';
+COMMENT ON COLUMN price_drops.run_id IS 'The crawl run that wrote the new version.';
