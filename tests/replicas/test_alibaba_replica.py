@@ -540,3 +540,24 @@ def test_command_line_serves_until_stopped():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_burst_of_concurrent_connections_is_served_without_stalls():
+    """A crawl opens tens of connections at once; none may wait for a retransmitted handshake (seconds)."""
+    import concurrent.futures
+    import time
+    import urllib.request
+
+    from replicas.server import ReplicaServer
+
+    with ReplicaServer(seed=3, n_lots=40, night=1, interstitial_rate=0) as rep:
+        def fetch(_):
+            t0 = time.perf_counter()
+            request = urllib.request.Request(rep.base_url + "/robots.txt", headers={"Host": "sf.taobao.com"})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                response.read()
+            return time.perf_counter() - t0
+
+        with concurrent.futures.ThreadPoolExecutor(64) as pool:
+            slowest = max(pool.map(fetch, range(256)))
+    assert slowest < 0.9  # a dropped SYN is retransmitted after 1 s
