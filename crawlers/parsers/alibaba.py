@@ -103,7 +103,8 @@ def interstitial_marker(text: str) -> str | None:
     for name, literal, pattern in _STRONG_MARKERS:
         if literal in text and pattern.search(text):
             return name
-    if _LOGIN_TITLE_RE.search(text[:8192]) and not any(m in text for m in _CONTENT_MARKERS):
+    head = text[:8192]
+    if "登录" in head and _LOGIN_TITLE_RE.search(head) and not any(m in text for m in _CONTENT_MARKERS):
         return "login page"
     return None
 
@@ -121,7 +122,8 @@ def raise_if_interstitial(source: str, text: str, url: str) -> None:
 
 # --------------------------------------------------------------------------------------------- embedded JSON
 
-_SCRIPT_RE = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+_SCRIPT_OPEN_RE = re.compile(r"<script\b", re.I)
+_SCRIPT_CLOSE_RE = re.compile(r"</script\s*>", re.I)
 _ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _TRAILING_COMMA_RE = re.compile(r",(\s*[}\]])")
 LIST_DATA = "sf-item-list-data"
@@ -133,14 +135,25 @@ def _attrs(raw: str) -> dict[str, str]:
 
 def list_data_blocks(text: str) -> list[tuple[str, str]]:
     """Every ``(block id, JSON text)`` of the list data scripts: ``id="sf-item-list-data"`` (list pages) and
-    ``class="sf-item-list-data"`` (the sf home page's car-data, house-data, … blocks), in page order."""
+    ``class="sf-item-list-data"`` (the sf home page's car-data, house-data, … blocks), in page order.
+
+    The marker is looked up directly and only the script tags that carry it are read (a list page has tens of
+    other scripts; a regex over all of them cost more than parsing the JSON)."""
     blocks = []
-    for match in _SCRIPT_RE.finditer(text):
-        if LIST_DATA not in match.group(1):
-            continue
-        attrs = _attrs(match.group(1))
+    pos = 0
+    while (hit := text.find(LIST_DATA, pos)) != -1:
+        pos = hit + len(LIST_DATA)
+        start = text.rfind("<", 0, hit)
+        tag_end = text.find(">", hit)
+        if start == -1 or tag_end == -1 or not _SCRIPT_OPEN_RE.match(text, start) or ">" in text[start:hit]:
+            continue  # the marker is not inside a <script …> tag's attributes
+        end_match = _SCRIPT_CLOSE_RE.search(text, tag_end)
+        if end_match is None:
+            break
+        attrs = _attrs(text[start + 7:tag_end])
         if attrs.get("id") == LIST_DATA or LIST_DATA in attrs.get("class", "").split():
-            blocks.append((attrs.get("id", ""), match.group(2)))
+            blocks.append((attrs.get("id", ""), text[tag_end + 1:end_match.start()]))
+        pos = end_match.end()
     return blocks
 
 
@@ -270,9 +283,9 @@ def parse_list(
 ) -> ListPage:
     """A list (search, category, court, home) page → its records, next page and totals."""
     text = decode(body)
-    raise_if_interstitial(source, text, url)
     blocks = list_data_blocks(text)
-    if not blocks:
+    if not blocks:  # an anti-bot page never carries list data: only a page without it needs the scan
+        raise_if_interstitial(source, text, url)
         if EMPTY_RESULT in text:
             return ListPage(records=[], next_url=None, total_items=0, total_pages=0)
         raise ParseError(source, LIST_DATA, url, f"no list data and no {EMPTY_RESULT!r}")
@@ -291,25 +304,35 @@ def parse_list(
             if record["source_lot_id"] not in seen:  # the home page shows a lot in several blocks
                 seen.add(record["source_lot_id"])
                 records.append(record)
-    tree = LexborHTMLParser(text)
     extra = {"blocks": block_counts} if len(blocks) > 1 else {}
     return ListPage(
         records=records,
-        next_url=next_page(tree, url),
-        total_items=_int_text(_node_text(tree.css_first("em.count"))),
-        total_pages=_int_text(_node_text(tree.css_first("em.page-total"))),
+        next_url=next_page(text, url),
+        total_items=_em_int(text, "count"),
+        total_pages=_em_int(text, "page-total"),
         extra=extra,
     )
 
 
-def next_page(tree: LexborHTMLParser, url: str) -> str | None:
-    node = tree.css_first("a.next")
-    if node is None or "disabled" in (node.attributes.get("class") or ""):
+# Pagination and totals are read with targeted patterns: building a whole HTML tree of a 70 KB list page for
+# three small elements cost as much as the rest of the parse.
+_NEXT_LINK_RE = re.compile(r"""<a\b[^>]*\bclass\s*=\s*["']([^"']*\bnext\b[^"']*)["'][^>]*>""", re.I)
+
+
+def next_page(html: str, url: str) -> str | None:
+    """The absolute URL of the ``a.next`` link, or None (absent, disabled or a javascript: link)."""
+    match = _NEXT_LINK_RE.search(html)
+    if match is None or "disabled" in match.group(1).split():
         return None
-    href = (node.attributes.get("href") or "").strip()
+    href = _attrs(match.group(0)[2:]).get("href", "").strip()
     if not href or href.startswith(("javascript", "#")):
         return None
     return absolute(href, url)
+
+
+def _em_int(html: str, css_class: str) -> int | None:
+    match = re.search(rf"""<em\b[^>]*\bclass\s*=\s*["']{css_class}["'][^>]*>(.*?)</em>""", html, re.I | re.S)
+    return _int_text(match.group(1)) if match else None
 
 
 def _node_text(node: LexborNode | None) -> str | None:

@@ -185,7 +185,7 @@ def test_empty_result_is_zero_records() -> None:
     ],
 )
 def test_next_page_link(href: str, expected: str | None) -> None:
-    assert alibaba.next_page(LexborHTMLParser(href), "https://sf.taobao.com/list/0.htm?page=1") == expected
+    assert alibaba.next_page(href, "https://sf.taobao.com/list/0.htm?page=1") == expected
 
 
 @pytest.mark.parametrize(
