@@ -96,21 +96,30 @@ _STRONG_MARKERS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 # (a real page links to login.taobao.com from its header).
 _LOGIN_TITLE_RE = re.compile(r"<title>[^<]*登录[^<]*</title>", re.I)
 _CONTENT_MARKERS = ("sf-item-list-data", "J_HoverShow", "没有您要找的标的物", "sf-price")
+_CONTENT_MARKERS_ASCII = tuple(m.encode() for m in _CONTENT_MARKERS if m.isascii())
 
 
 def interstitial_marker(text: str) -> str | None:
-    """The anti-bot marker found in a decoded page, or None for a content page."""
+    """The anti-bot marker found in a decoded page, or None for a content page.
+
+    A page that carries real content (list data, the price table, the empty-result text) is no anti-bot page:
+    that test is a few substring searches, where the marker scan is a dozen."""
+    if any(marker in text for marker in _CONTENT_MARKERS):
+        return None
     for name, literal, pattern in _STRONG_MARKERS:
         if literal in text and pattern.search(text):
             return name
     head = text[:8192]
-    if "登录" in head and _LOGIN_TITLE_RE.search(head) and not any(m in text for m in _CONTENT_MARKERS):
+    if "登录" in head and _LOGIN_TITLE_RE.search(head):
         return "login page"
     return None
 
 
 def is_interstitial(body: Body) -> str | None:
-    """For the downloader middleware: the anti-bot marker in ``body``, or None when it is a real page."""
+    """For the downloader middleware: the anti-bot marker in ``body``, or None when it is a real page (told from
+    the raw bytes when they carry a content marker, without decoding the page)."""
+    if isinstance(body, bytes) and any(marker in body for marker in _CONTENT_MARKERS_ASCII):
+        return None
     return interstitial_marker(decode(body))
 
 
