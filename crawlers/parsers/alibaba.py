@@ -328,19 +328,19 @@ def parse_list(
 _NEXT_LINK_RE = re.compile(r"""<a\b[^>]*\bclass\s*=\s*["']([^"']*\bnext\b[^"']*)["'][^>]*>""", re.I)
 
 
-def next_page(html: str, url: str) -> str | None:
+def next_page(page: str, url: str) -> str | None:
     """The absolute URL of the ``a.next`` link, or None (absent, disabled or a javascript: link)."""
-    match = _NEXT_LINK_RE.search(html)
+    match = _NEXT_LINK_RE.search(page)
     if match is None or "disabled" in match.group(1).split():
         return None
-    href = _attrs(match.group(0)[2:]).get("href", "").strip()
+    href = htmllib.unescape(_attrs(match.group(0)[2:]).get("href", "")).strip()
     if not href or href.startswith(("javascript", "#")):
         return None
     return absolute(href, url)
 
 
-def _em_int(html: str, css_class: str) -> int | None:
-    match = re.search(rf"""<em\b[^>]*\bclass\s*=\s*["']{css_class}["'][^>]*>(.*?)</em>""", html, re.I | re.S)
+def _em_int(page: str, css_class: str) -> int | None:
+    match = re.search(rf"""<em\b[^>]*\bclass\s*=\s*["']{css_class}["'][^>]*>(.*?)</em>""", page, re.I | re.S)
     return _int_text(match.group(1)) if match else None
 
 

@@ -179,6 +179,8 @@ def test_empty_result_is_zero_records() -> None:
     [
         ('<a class="next" href=" //sf.taobao.com/list/0.htm?page=2">下一页</a>', "https://sf.taobao.com/list/0.htm?page=2"),
         ('<a class="next" href="/list/0.htm?page=2">下一页</a>', "https://sf.taobao.com/list/0.htm?page=2"),
+        ('<a class="next" href="//sf.taobao.com/item_list.htm?category=0&amp;page=2">下一页</a>',
+         "https://sf.taobao.com/item_list.htm?category=0&page=2"),
         ('<a class="next" href="javascript:;">下一页</a>', None),
         ('<a class="next disabled" href="//sf.taobao.com/list/0.htm?page=2">下一页</a>', None),
         ('<span class="next">下一页</span>', None),
