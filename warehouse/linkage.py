@@ -1,0 +1,387 @@
+"""Asset linkage: every listing of one asset gets the same ``asset_id``, with explicit evidence.
+
+A relisting is a new lot id for the same asset (一拍 流拍 → 二拍 → 变卖, withdrawn and listed again); the same court
+asset can be on two platforms; a debt package can appear as an AMC notice and then as an Alibaba or JD 债权 lot.
+``link_assets(con, results)`` is an ingest hook (``ingest(con, metas, hooks=[link_assets])``): it runs inside the
+night's transaction, after the merge, and links only the lots this night's runs wrote that have no asset yet.
+
+1. **Keys, in SQL** (``_KEYS_SQL``) for the lots whose current version this night's runs wrote: the case number
+   案号, disposal unit, debtor, address and title normalized (full-width to ASCII, punctuation and spaces gone, the
+   place prefix and round markers such as 【第一次拍卖】 / （重新拍卖） / 变卖 stripped), the numbers of the title,
+   the principal and the value (appraisal, else market price, else total claim). Kept in ``fct_lot_links``, so a
+   later night matches its new lots against them without re-reading a million lots.
+2. **Candidates, in SQL**: each new lot against the existing lots and the other new lots that share a blocking key
+   (case number; debtor; address; title; place + numbers). A block larger than ``BLOCK_CAP`` is left out (a key that
+   common tells nothing). Never all pairs.
+3. **Scores, in Python, in batches**: exact comparisons come from SQL; title and address similarity are
+   rapidfuzz ``ratio`` over the candidate pairs (``process.cpdist``; Python strings compare by characters, where
+   DuckDB's edit distance counts UTF-8 bytes). The first rule of ``RULES`` that fires links the pair.
+4. **Assets**: linked pairs are joined into components (union-find). A component with existing assets takes the
+   oldest (lowest) ``asset_id``; any other existing asset in it is merged into that one and the merge is recorded in
+   ``fct_asset_merges``. A component of new lots only gets a new id (the next numbers, in (source, source_lot_id)
+   order of its first lot). A lot that matched nothing is the first lot of a new asset (rule ``new_asset``).
+
+A lot keeps its asset from night to night: linked lots are never re-matched; their keys are refreshed when the
+lot's title or address changed, so that later lots match the current text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from rapidfuzz import fuzz, process
+
+BLOCK_CAP = 40  # a blocking key shared by more lots than this is too common to say anything
+BATCH = 200_000  # candidate pairs scored per rapidfuzz call
+RATIO_OK = 0.985  # principal / value ratio read as "the same amount" (万元 rounding, 元 vs 万元)
+
+# (rule, what fires it); the first that fires links a pair. Tri-state evidence: 1 same, 0 different, -1 unknown.
+RULES: tuple[tuple[str, str], ...] = (
+    ("case_number", "same normalized 案号, disposal unit and numbers not different, value not different, and "
+     "title similarity >= 50 or address similarity >= 80 or the same value"),
+    ("debtor_principal", "same normalized debtor, principal within 1.5%"),
+    ("address_value", "same normalized address (6+ characters), same value, asset type, unit and numbers not "
+     "different"),
+    ("fuzzy_title_address", "title and address similarity >= 85, same value, asset type, unit and numbers not "
+     "different"),
+    ("fuzzy_title_value", "title similarity >= 90, same disposal unit, same numbers, same value, asset type not "
+     "different"),
+)
+KEY_COLUMNS = ("asset_type", "case_key", "unit_key", "debtor_key", "address_key", "title_key", "number_key",
+               "place_key", "principal", "value")
+EVIDENCE_COLUMNS = ("same_case_number", "same_disposal_unit", "same_debtor", "same_numbers", "principal_ratio",
+                    "value_ratio", "title_similarity", "address_similarity")
+
+_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000〔〕【】號栋幢"
+_HALF = "".join(chr(c) for c in range(0x21, 0x7F)).replace("'", "''") + " ()()号栋栋"
+
+
+def _norm(expr: str) -> str:
+    """SQL: text folded to ASCII digits/letters and CJK characters only (no spaces, punctuation or brackets)."""
+    return (f"nullif(regexp_replace(lower(translate({expr}, '{_FULL}', '{_HALF}')), "
+            f"'[^0-9a-z\\x{{3400}}-\\x{{9fff}}]', '', 'g'), '')")
+
+
+# Round markers: bracketed anywhere (【第一次拍卖】, （重新拍卖）, (二拍)), bare at either end (变卖, 二拍, 第二次拍卖).
+_ROUND_BRACKETED = r"[【\[(（〔][^】\])）〕]{0,12}(拍卖|变卖|拍)[^】\])）〕]{0,6}[】\])）〕]"
+_ROUND_WORD = r"(第[一二三四五六七八九十0-9]+次(公开)?(拍卖|变卖)|[一二三]拍|变卖|重新拍卖|再次拍卖|破产拍卖)"
+
+
+_SUFFIXES = {"p": "壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市", "c": "地区|自治州|盟|市",
+             "d": "自治县|区|县|市|旗"}
+
+
+def _strip_place(expr: str, level: str) -> str:
+    """SQL: ``expr`` (normalized) without a leading place name of ``level`` (p province, c city, d district), full
+    (山西省) or short (山西, then an optional suffix)."""
+    full, short = f"{level}_full", f"{level}_short"
+    suffix = f"'^({_SUFFIXES[level]})'"
+    return (f"CASE WHEN {full} <> '' AND starts_with({expr}, {full}) "
+            f"THEN regexp_replace({expr}[length({full}) + 1:], {suffix}, '') "
+            f"WHEN length({short}) >= 2 AND starts_with({expr}, {short}) "
+            f"THEN regexp_replace({expr}[length({short}) + 1:], {suffix}, '') ELSE {expr} END")
+
+
+_TITLE_NORM = _norm(f"regexp_replace(title, '{_ROUND_BRACKETED}', '', 'g')")
+
+_KEYS_SQL = f"""
+CREATE OR REPLACE TEMP TABLE lk_night AS
+WITH v AS (
+    SELECT source, source_lot_id, run_id, asset_type, case_number, disposal_unit, debtor, address, title,
+           principal, coalesce(appraisal_price, market_price, total_claim) AS value,
+           coalesce({_norm('province')}, '') AS p_full,
+           regexp_replace(p_full, '({_SUFFIXES["p"]})$', '') AS p_short,
+           coalesce({_norm('city')}, '') AS c_full,
+           regexp_replace(c_full, '({_SUFFIXES["c"]})$', '') AS c_short,
+           coalesce({_norm('district')}, '') AS d_full,
+           regexp_replace(d_full, '({_SUFFIXES["d"]})$', '') AS d_short
+    FROM fct_lot_versions
+    WHERE valid_to IS NULL AND run_id IN (SELECT run_id FROM lk_runs)
+), k AS (
+    SELECT *,
+           regexp_replace({_norm('case_number')}, '第([0-9])', '\\1', 'g') AS case_key,
+           replace({_norm('disposal_unit')}, '有限责任公司', '有限公司') AS unit_key,
+           replace({_norm('debtor')}, '有限责任公司', '有限公司') AS debtor_key,
+           regexp_replace({_norm('address')}, '([0-9]+)(栋|座)', '\\1号楼', 'g') AS address_n,
+           regexp_replace(regexp_replace(regexp_replace(
+               {_TITLE_NORM},
+               '^({_ROUND_WORD}|位于|坐落于)+', ''), '{_ROUND_WORD}+$', ''), '([0-9]+)(栋|座)', '\\1号楼', 'g') AS title_n
+    FROM v
+)
+SELECT * EXCLUDE (a1, a2, a3, t1, t2, t3) FROM (
+SELECT source, source_lot_id, run_id, asset_type, case_key, unit_key, debtor_key,
+       {_strip_place('address_n', 'p')} AS a1, {_strip_place('a1', 'c')} AS a2, {_strip_place('a2', 'd')} AS a3,
+       {_strip_place('title_n', 'p')} AS t1, {_strip_place('t1', 'c')} AS t2, {_strip_place('t2', 'd')} AS t3,
+       nullif(a3, '') AS address_key, coalesce(nullif(t3, ''), title_n) AS title_key,
+       nullif(array_to_string(regexp_extract_all(title_key, '[0-9]+'), '|'), '') AS number_key,
+       nullif(CASE WHEN c_short <> '' THEN c_short ELSE p_short END, '') AS place_key,
+       principal, value::DECIMAL(18,2) AS value
+FROM k)
+"""
+
+# The pool a new lot is matched against: the linked lots (with their asset) and the other new lots (with an idx).
+_POOL = f"""(SELECT NULL::BIGINT AS idx, asset_id, source, source_lot_id, {", ".join(KEY_COLUMNS)} FROM fct_lot_links
+       UNION ALL SELECT idx, NULL::BIGINT, source, source_lot_id, {", ".join(KEY_COLUMNS)} FROM lk_new)"""
+_BLOCKS = {
+    "case": ("case_key",),
+    "debtor": ("debtor_key",),
+    "address": ("address_key",),
+    "title": ("title_key",),
+    "numbers": ("place_key", "number_key"),
+}
+
+
+def _pairs_sql() -> str:
+    blocks = []
+    for name, cols in _BLOCKS.items():
+        on = " AND ".join(f"p.{c} = n.{c}" for c in cols)
+        extra = " AND length(n.address_key) >= 6" if name == "address" else ""
+        extra += " AND length(n.number_key) >= 3" if name == "numbers" else ""
+        blocks.append(f"""
+        SELECT n.idx AS a, p.idx AS b, p.asset_id, p.source AS b_source, p.source_lot_id AS b_lot
+        FROM lk_new n JOIN pool p ON {on}
+        WHERE (p.idx IS NULL OR p.idx > n.idx){extra}
+        QUALIFY count(*) OVER (PARTITION BY n.idx) <= {BLOCK_CAP}""")
+    tri = "coalesce((n.{c} = q.{c})::TINYINT, -1)"
+    ratio = "coalesce(least(n.{c}, q.{c}) / nullif(greatest(n.{c}, q.{c}), 0), -1)::DOUBLE"
+    return f"""
+    CREATE OR REPLACE TEMP TABLE lk_pairs AS
+    WITH pool AS {_POOL},
+    cand AS (SELECT DISTINCT * FROM ({" UNION ALL ".join(blocks)}))
+    SELECT c.a, c.b, c.asset_id, c.b_source, c.b_lot,
+           {tri.format(c="case_key")} AS same_case_number,
+           {tri.format(c="unit_key")} AS same_disposal_unit,
+           {tri.format(c="debtor_key")} AS same_debtor,
+           {tri.format(c="number_key")} AS same_numbers,
+           {tri.format(c="asset_type")} AS same_type,
+           coalesce((n.address_key = q.address_key AND length(n.address_key) >= 6)::TINYINT, -1) AS same_address,
+           {ratio.format(c="principal")} AS principal_ratio,
+           {ratio.format(c="value")} AS value_ratio,
+           n.title_key AS a_title, q.title_key AS b_title, n.address_key AS a_address, q.address_key AS b_address
+    FROM cand c
+    JOIN lk_new n ON n.idx = c.a
+    JOIN pool q ON q.source = c.b_source AND q.source_lot_id = c.b_lot
+    """
+
+
+@dataclass
+class LinkStats:
+    """What one call of ``link_assets`` did."""
+
+    night_lots: int = 0
+    new_lots: int = 0
+    candidate_pairs: int = 0
+    linked_pairs: int = 0
+    new_assets: int = 0
+    merges: int = 0
+    rules: dict[str, int] = field(default_factory=dict)
+
+
+def link_assets(con: duckdb.DuckDBPyConnection, results: Iterable) -> LinkStats:
+    """Ingest hook: link the lots of this night's loaded runs to assets (see the module docstring)."""
+    run_ids = sorted({r.run_id for r in results if getattr(r, "status", "loaded") == "loaded"})
+    stats = LinkStats()
+    if not run_ids:
+        return stats
+    con.execute("CREATE OR REPLACE TEMP TABLE lk_runs AS SELECT unnest(?::VARCHAR[]) AS run_id", [run_ids])
+    con.execute(_KEYS_SQL)
+    stats.night_lots = con.execute("SELECT count(*) FROM lk_night").fetchall()[0][0]
+    _refresh_keys(con)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE lk_new AS
+        SELECT row_number() OVER (ORDER BY n.source, n.source_lot_id) - 1 AS idx, n.*
+        FROM lk_night n ANTI JOIN fct_lot_links l USING (source, source_lot_id)""")
+    stats.new_lots = con.execute("SELECT count(*) FROM lk_new").fetchall()[0][0]
+    if stats.new_lots:
+        con.execute(_pairs_sql())
+        _assign(con, stats)
+    # (on an error the ingest rolls back, temporary tables included)
+    for table in ("lk_runs", "lk_night", "lk_new", "lk_pairs", "lk_result", "lk_merges"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return stats
+
+
+def _refresh_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Linked lots whose text changed tonight keep their asset but get their current keys."""
+    sets = ", ".join(f"{c} = n.{c}" for c in KEY_COLUMNS)
+    differ = " OR ".join(f"l.{c} IS DISTINCT FROM n.{c}" for c in KEY_COLUMNS)
+    con.execute(f"UPDATE fct_lot_links AS l SET {sets} FROM lk_night n "
+                f"WHERE l.source = n.source AND l.source_lot_id = n.source_lot_id AND ({differ})")
+
+
+def score_pairs(cols: dict[str, np.ndarray], titles: tuple[list, list], addresses: tuple[list, list]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Title and address similarity (rapidfuzz, by characters), the rule that fires (index into RULES, -1 none)
+    and the score (mean agreement of the comparisons both lots allow) of candidate pairs."""
+    ts = _similarity(*titles)
+    ads = _similarity(*addresses)
+    case, unit, debtor, nums, typ, addr = (cols[c] for c in (
+        "same_case_number", "same_disposal_unit", "same_debtor", "same_numbers", "same_type", "same_address"))
+    pr, vr = cols["principal_ratio"], cols["value_ratio"]
+    v_same, v_diff = vr >= RATIO_OK, (vr >= 0) & (vr < RATIO_OK)
+    ok = lambda x: x != 0  # noqa: E731 - same or unknown
+    fired = [
+        (case == 1) & ok(unit) & ok(nums) & ~v_diff & ((ts >= 50) | (ads >= 80) | v_same),
+        (debtor == 1) & (pr >= RATIO_OK),
+        (addr == 1) & v_same & ok(typ) & ok(unit) & ok(nums),
+        (ts >= 85) & (ads >= 85) & v_same & ok(typ) & ok(unit) & ok(nums),
+        (ts >= 90) & (unit == 1) & (nums == 1) & v_same & ok(typ),
+    ]
+    rule = np.full(len(ts), -1, dtype=np.int8)
+    for i in reversed(range(len(fired))):
+        rule[fired[i]] = i
+    parts = [np.where(x < 0, np.nan, x.astype(float)) for x in (case, unit, debtor, nums)]
+    parts += [np.where(pr < 0, np.nan, pr), np.where(vr < 0, np.nan, vr), ts / 100, np.where(ads < 0, np.nan, ads / 100)]
+    stack = np.vstack(parts)
+    known = ~np.isnan(stack)
+    score = np.where(known, stack, 0).sum(axis=0) / np.maximum(known.sum(axis=0), 1)
+    return ts, ads, rule, np.round(score, 4)
+
+
+def _similarity(left: list, right: list) -> np.ndarray:
+    """rapidfuzz ratio 0-100 of aligned pairs; -1 where either side is missing."""
+    missing = np.array([a is None or b is None for a, b in zip(left, right, strict=True)], dtype=bool)
+    sims = process.cpdist([a or "" for a in left], [b or "" for b in right], scorer=fuzz.ratio, workers=-1,
+                          dtype=np.float32) if left else np.zeros(0, dtype=np.float32)
+    return np.where(missing, -1.0, np.round(sims.astype(float), 1))
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _assign(con: duckdb.DuckDBPyConnection, stats: LinkStats) -> None:
+    """Score the candidate pairs in batches, join linked pairs into components and write fct_lot_links (and
+    fct_asset_merges)."""
+    n = stats.new_lots
+    stats.candidate_pairs = con.execute("SELECT count(*) FROM lk_pairs").fetchall()[0][0]
+    names = ("same_case_number", "same_disposal_unit", "same_debtor", "same_numbers", "same_type", "same_address",
+             "principal_ratio", "value_ratio")
+    linked: list[pa.Table] = []
+    reader = con.sql("SELECT * FROM lk_pairs ORDER BY a, b_source, b_lot").to_arrow_reader(BATCH)
+    for batch in reader:
+        t = pa.Table.from_batches([batch])
+        cols = {c: t.column(c).to_numpy() for c in names}
+        ts, ads, rule, score = score_pairs(cols, (t.column("a_title").to_pylist(), t.column("b_title").to_pylist()),
+                                           (t.column("a_address").to_pylist(), t.column("b_address").to_pylist()))
+        keep = rule >= 0
+        if keep.any():
+            mask = pa.array(keep)
+            kept = t.select(["a", "b", "asset_id", "b_source", "b_lot", *names[:4], "principal_ratio",
+                             "value_ratio"]).filter(mask)
+            kept = kept.append_column("rule", pa.array([RULES[i][0] for i in rule[keep]]))
+            kept = kept.append_column("score", pa.array(score[keep]))
+            kept = kept.append_column("title_similarity", pa.array(ts[keep]))
+            kept = kept.append_column("address_similarity", pa.array(ads[keep]))
+            linked.append(kept)
+    pairs = pa.concat_tables(linked) if linked else None
+    stats.linked_pairs = pairs.num_rows if pairs is not None else 0
+
+    # components over new lots (0..n-1) and the existing assets they touch (n + j)
+    uf = _UnionFind(n)
+    existing: dict[int, int] = {}  # asset_id -> node
+    if pairs is not None:
+        a_col = pairs.column("a").to_pylist()
+        b_col = pairs.column("b").to_pylist()
+        asset_col = pairs.column("asset_id").to_pylist()
+        for a, b, asset in zip(a_col, b_col, asset_col, strict=True):
+            if b is None:
+                node = existing.get(asset)
+                if node is None:
+                    node = existing[asset] = len(uf.parent)
+                    uf.parent.append(node)
+                uf.union(a, node)
+            else:
+                uf.union(a, b)
+    next_id = con.execute("SELECT greatest((SELECT max(asset_id) FROM fct_lot_links), "
+                          "(SELECT max(merged_asset_id) FROM fct_asset_merges), 0)").fetchall()[0][0] + 1
+    assets_of_root: dict[int, list[int]] = {}
+    for asset, node in existing.items():
+        assets_of_root.setdefault(uf.find(node), []).append(asset)
+    target: dict[int, int] = {}
+    merges: list[tuple[int, int, int]] = []  # (merged, into, root)
+    for root, ids in assets_of_root.items():
+        ids.sort()
+        target[root] = ids[0]
+        merges.extend((other, ids[0], root) for other in ids[1:])
+    asset_of = np.empty(n, dtype=np.int64)
+    for idx in range(n):  # idx order = (source, source_lot_id) order: new ids follow it
+        root = uf.find(idx)
+        asset = target.get(root)
+        if asset is None:
+            asset = target[root] = next_id
+            next_id += 1
+            stats.new_assets += 1
+        asset_of[idx] = asset
+
+    # each new lot's best link (highest score, then rule order, then partner) is its evidence
+    con.register("lk_assets", pa.table({"idx": np.arange(n, dtype=np.int64), "asset_id": asset_of}))
+    if pairs is not None:
+        con.register("lk_linked", pairs)
+        best = """
+        SELECT * FROM (
+            SELECT a AS idx, b_source, b_lot, rule, score, same_case_number, same_disposal_unit, same_debtor,
+                   same_numbers, principal_ratio, value_ratio, title_similarity, address_similarity FROM lk_linked
+            UNION ALL
+            SELECT l.b, n.source, n.source_lot_id, rule, score, same_case_number, same_disposal_unit, same_debtor,
+                   same_numbers, principal_ratio, value_ratio, title_similarity, address_similarity
+            FROM lk_linked l JOIN lk_new n ON n.idx = l.a WHERE l.b IS NOT NULL)
+        QUALIFY row_number() OVER (PARTITION BY idx ORDER BY score DESC, b_source, b_lot) = 1"""
+    else:
+        best = ("SELECT NULL::BIGINT AS idx, NULL AS b_source, NULL AS b_lot, NULL AS rule, NULL::DOUBLE AS score, "
+                + ", ".join(f"NULL AS {c}" for c in EVIDENCE_COLUMNS) + " WHERE false")
+    tri = "CASE {c} WHEN 1 THEN true WHEN 0 THEN false END"
+    neg = "nullif({c}, -1)"
+    evidence = [tri.format(c=f"e.{c}") for c in EVIDENCE_COLUMNS[:4]] + \
+               [neg.format(c=f"e.{c}") for c in EVIDENCE_COLUMNS[4:]]
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE lk_result AS
+        SELECT n.source, n.source_lot_id, s.asset_id, coalesce(e.rule, 'new_asset') AS rule, e.score,
+               e.b_source AS matched_source, e.b_lot AS matched_lot_id,
+               {", ".join(f"{x} AS {c}" for x, c in zip(evidence, EVIDENCE_COLUMNS, strict=True))},
+               {", ".join(f"n.{c}" for c in KEY_COLUMNS)}, now() AS linked_at, n.run_id
+        FROM lk_new n JOIN lk_assets s USING (idx) LEFT JOIN ({best}) e USING (idx)""")
+    con.unregister("lk_assets")
+    cols = ("source, source_lot_id, asset_id, rule, score, matched_source, matched_lot_id, "
+            + ", ".join(EVIDENCE_COLUMNS) + ", " + ", ".join(KEY_COLUMNS) + ", linked_at, run_id")
+    if merges:
+        # the bridging lot of each merge: the new lot of the component with the best link
+        root_of_lot = {}
+        for idx in range(n):
+            root_of_lot.setdefault(uf.find(idx), idx)
+        rows = [(merged, into, root_of_lot[root]) for merged, into, root in merges]
+        con.execute("CREATE OR REPLACE TEMP TABLE lk_merges (merged BIGINT, into_id BIGINT, idx BIGINT)")
+        con.executemany("INSERT INTO lk_merges VALUES (?, ?, ?)", rows)
+        con.execute("""
+            INSERT INTO fct_asset_merges
+            SELECT m.merged, m.into_id, r.source, r.source_lot_id, r.rule, r.score,
+                   (SELECT count(*) FROM fct_lot_links l WHERE l.asset_id = m.merged), now(), r.run_id
+            FROM lk_merges m JOIN lk_new n ON n.idx = m.idx
+            JOIN lk_result r ON r.source = n.source AND r.source_lot_id = n.source_lot_id
+            ORDER BY m.merged""")
+        con.execute("UPDATE fct_lot_links AS l SET asset_id = m.into_id FROM lk_merges m WHERE l.asset_id = m.merged")
+        stats.merges = len(merges)
+    con.execute(f"INSERT INTO fct_lot_links ({cols}) SELECT {cols} FROM lk_result ORDER BY asset_id, source, "
+                "source_lot_id")
+    if pairs is not None:
+        con.unregister("lk_linked")
+    stats.rules = dict(con.execute("SELECT rule, count(*) FROM lk_result GROUP BY rule").fetchall())
