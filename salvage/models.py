@@ -174,3 +174,26 @@ MONEY_FIELDS: tuple[str, ...] = (
 DATETIME_FIELDS: tuple[str, ...] = ("start_at", "end_at")
 COUNT_FIELDS: tuple[str, ...] = ("bid_count", "view_count", "applicant_count", "reminder_count")
 LOT_FIELDS: tuple[str, ...] = tuple(Lot.model_fields)
+
+
+SHANGHAI_TZ = "Asia/Shanghai"
+
+
+def lot_json(lot: Lot) -> str:
+    """One lot as a JSON line for people and scripts: amounts as JSON numbers in yuan (integral amounts as
+    integers), datetimes ISO 8601 in +08:00, dates ISO. (Run files keep exact decimal strings instead.)"""
+    import json
+    from zoneinfo import ZoneInfo
+
+    shanghai = ZoneInfo(SHANGHAI_TZ)
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        if isinstance(value, datetime):
+            return value.astimezone(shanghai).isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+    return json.dumps(lot.model_dump(), ensure_ascii=False, default=plain)
