@@ -23,6 +23,10 @@ class AlibabaAuctionSpider(SalvageSpider):
             yield scrapy.Request(record["url"], callback=self.parse_detail, cb_kwargs={"record": record})
         yield from self.follow_next(page.next_url)
 
+    def lot_request(self, seed: dict[str, Any]) -> scrapy.Request:
+        record = {k: v for k, v in seed.items() if k != "url"}
+        return scrapy.Request(seed["url"], callback=self.parse_detail, cb_kwargs={"record": record})
+
     def parse_detail(self, response: Response, record: dict[str, Any]) -> Iterable[Any]:
         record = {**record, **self.parser.parse_detail(response.body, response.url, self.fetched_at(response))}
         pending = self.pending_parts(record, self.parser.detail_links(response.body, response.url))

@@ -3,7 +3,10 @@
 A spider declares ``name`` (= source slug = parser module = golden folder), ``parser`` (its module in
 ``crawlers.parsers``), ``start_urls`` (real site URLs; a replica is reached through ``SALVAGE_REPLICA``), and
 ``min_items`` (the least a healthy night yields; fewer is reported). ``-a start_urls=URL[,URL…]`` and
-``-a max_pages=N`` narrow a crawl. ``-s SALVAGE_CLOCK=2026-11-20T02:00:00+08:00`` sets the crawl's clock (the demo
+``-a max_pages=N`` narrow a crawl. ``-a lots_file=PATH`` (JSON lines: ``{"url": …, …}``, the rest of each line is
+the record a list page would have given, e.g. ``category``) or ``-a lot_urls=URL[,URL…]`` crawls only those lots'
+detail pages, no list pages (the scheduler's refresh of lots ending soon); the run's stats say
+``salvage/kind = refresh``. ``-s SALVAGE_CLOCK=2026-11-20T02:00:00+08:00`` sets the crawl's clock (the demo
 simulates two nights with it): fetch times are that instant plus the time elapsed since the spider started.
 """
 
@@ -15,6 +18,7 @@ from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import json
 import time
 
 import scrapy
@@ -28,8 +32,14 @@ class SalvageSpider(scrapy.Spider):
     min_items: int = 1
 
     def __init__(self, *args: Any, start_urls: str | Iterable[str] | None = None, max_pages: str | int = 0,
-                 **kwargs: Any) -> None:
+                 lots_file: str | None = None, lot_urls: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.lot_seeds: list[dict[str, Any]] = [{"url": u.strip()} for u in (lot_urls or "").split(",") if u.strip()]
+        if lots_file:
+            with open(lots_file, encoding="utf-8") as handle:
+                self.lot_seeds += [json.loads(line) for line in handle if line.strip()]
+        if self.lot_seeds:
+            self.min_items = 1  # a refresh is as big as its list of lots
         if isinstance(start_urls, str):
             start_urls = [u.strip() for u in start_urls.split(",") if u.strip()]
         if start_urls:
@@ -56,6 +66,11 @@ class SalvageSpider(scrapy.Spider):
         return self.now()
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.lot_seeds:
+            self.crawler.stats.set_value("salvage/kind", "refresh")
+            for seed in self.lot_seeds:
+                yield self.lot_request(seed)
+            return
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse_list)
 
@@ -66,3 +81,7 @@ class SalvageSpider(scrapy.Spider):
 
     def parse_list(self, response: Response) -> Iterable[Any]:
         raise NotImplementedError
+
+    def lot_request(self, seed: dict[str, Any]) -> scrapy.Request:
+        """The request for one lot's page when only given lots are crawled (``seed``: ``url`` and list fields)."""
+        raise NotImplementedError(f"{self.name} cannot crawl single lots")
