@@ -178,3 +178,16 @@ def test_export_from_a_read_only_warehouse(warehouse, tmp_path: Path):
         assert export(con, "price_drops", tmp_path / "d.parquet", Filters(asset_type=["real_estate"])) == 1
     finally:
         con.close()
+
+
+def test_views_read_the_same_current_state_and_first_seen_as_lots(warehouse):
+    """The views skip the `lots` join for speed (see the SQL file's header): they must agree with it."""
+    assert warehouse.execute(
+        "SELECT count(*) FROM lots l FULL JOIN new_lots n USING (source, source_lot_id) "
+        "WHERE l.first_seen IS DISTINCT FROM n.first_seen OR l.status IS DISTINCT FROM n.status "
+        "OR l.reserve_price IS DISTINCT FROM n.reserve_price").fetchone() == (0,)
+    assert warehouse.execute(
+        "SELECT count(*) FROM lots l FULL JOIN lead_times t USING (source, source_lot_id) "
+        "WHERE l.first_seen IS DISTINCT FROM t.first_seen OR l.start_at IS DISTINCT FROM t.start_at").fetchone() == (0,)
+    assert sorted(warehouse.execute("SELECT source_lot_id FROM npl_discounts").fetchall()) == sorted(
+        warehouse.execute("SELECT source_lot_id FROM lots WHERE asset_type = 'debt' AND total_claim > 0").fetchall())

@@ -1,23 +1,27 @@
--- Analyst views (issue 5 §2): the questions credit analysts ask, answered over the contracts `lots` (current state)
--- and `lot_history` (versions). Read-only SELECTs; nothing here is stored.
+-- Analyst views (issue 5 §2): the questions credit analysts ask, answered over the contract `lot_history` (versions;
+-- the current state of a lot is its version WHERE valid_to IS NULL, the same row `lots` shows). Read-only SELECTs;
+-- nothing here is stored.
 --
 -- "For a given period": a view cannot take parameters, so every view carries DATE columns to filter on, in China
--- time (Asia/Shanghai, whatever the session's TimeZone): `auction_date` / `month` (npl_discounts,
--- discount_to_appraisal), `month` (realization_rates), `start_date` (lead_times), `first_seen_date` (new_lots),
--- `changed_date` (status_changes), `dropped_date` (price_drops). For example
+-- time whatever the session's TimeZone: `auction_date` / `month` (npl_discounts, discount_to_appraisal), `month`
+-- (realization_rates), `start_date` (lead_times), `first_seen_date` (new_lots), `changed_date` (status_changes),
+-- `dropped_date` (price_drops). For example
 --   SELECT * FROM new_lots WHERE first_seen_date BETWEEN DATE '2026-11-16' AND DATE '2026-11-22'
 -- `salvage export` and `salvage report` filter on the same columns (warehouse/export.py, PERIOD_COLUMNS).
 -- Ratios are fractions (0.417 = 41.7 %), rounded to 4 places; money is in yuan.
 --
--- status_changes and price_drops pair each version with the previous one of the same lot by a join on
--- version_no - 1 over fct_lot_versions (the table behind lot_history): the hash join touches only lots that have a
--- second version, where a window over the whole history sorts every row (bench/bench_views.py).
-
+-- Speed (bench/bench_views.py, 1M lots): the views read lot_history (= fct_lot_versions) and never the `lots` view,
+-- whose join of dim_lots with the wide version rows costs more than the rest of a view. So:
+-- - the current state is `lot_history WHERE valid_to IS NULL` (one row per lot);
+-- - first_seen (lead_times, new_lots) is the valid_from of the lot's version 1, which for a lot still at version 1
+--   is its current row: only lots with a closed version 1 are looked up (a join with a tenth of the lots);
+-- - status_changes and price_drops pair a version with the lot's previous one by a join on version_no - 1, over the
+--   versions after the first only, where a window over the whole history would sort every row;
+-- - the China date is integer arithmetic at UTC+8 (China has had no daylight saving time since 1991), not a
+--   time-zone conversion per row.
 CREATE OR REPLACE VIEW npl_discounts AS
 SELECT source, source_lot_id, url, title, seller_type, disposal_unit, province, city, debtor, round, status,
-       start_at, end_at,
-       timezone('Asia/Shanghai', coalesce(end_at, start_at, first_seen))::DATE AS auction_date,
-       date_trunc('month', timezone('Asia/Shanghai', coalesce(end_at, start_at, first_seen)))::DATE AS month,
+       start_at, end_at, auction_date, date_trunc('month', auction_date)::DATE AS month,
        principal, interest, total_claim, claim_as_of, reserve_price, final_price,
        CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN final_price ELSE reserve_price END AS price,
        CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN 'final' ELSE 'reserve' END AS price_kind,
@@ -26,10 +30,9 @@ SELECT source, source_lot_id, url, title, seller_type, disposal_unit, province, 
        round(CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN final_price ELSE reserve_price END
              / nullif(principal, 0), 4) AS price_to_principal,
        round(reserve_price / nullif(total_claim, 0), 4) AS reserve_to_claim,
-       round(final_price / nullif(total_claim, 0), 4) AS final_to_claim,
-       first_seen, last_seen
-FROM lots
-WHERE asset_type = 'debt' AND (total_claim > 0 OR principal > 0);
+       round(final_price / nullif(total_claim, 0), 4) AS final_to_claim
+FROM (SELECT *, DATE '1970-01-01' + ((epoch_us(coalesce(end_at, start_at, valid_from)) + 28800000000) // 86400000000)::INTEGER AS auction_date
+      FROM lot_history WHERE valid_to IS NULL AND asset_type = 'debt' AND (total_claim > 0 OR principal > 0));
 
 COMMENT ON VIEW npl_discounts IS 'Debt lots (NPLs, loan claims) with a claim: the price (final when sold, else reserve) against the total claim and the principal. One row per lot; filter on auction_date or month, group by province, seller_type/disposal_unit, month. Example: a 9.95M yuan claim sold for 4.15M has price_to_claim 0.4171.';
 COMMENT ON COLUMN npl_discounts.source IS 'Source slug (alibaba_sf, alibaba_zc, ...).';
@@ -45,7 +48,7 @@ COMMENT ON COLUMN npl_discounts.round IS 'Auction round: first, second, sell_off
 COMMENT ON COLUMN npl_discounts.status IS 'Current status: upcoming, ongoing, sold, unsold, withdrawn, suspended, ended.';
 COMMENT ON COLUMN npl_discounts.start_at IS 'Auction start.';
 COMMENT ON COLUMN npl_discounts.end_at IS 'Auction end (the sale time for a sold lot).';
-COMMENT ON COLUMN npl_discounts.auction_date IS 'Date (China time) of the auction end, else its start, else when first seen: the column to filter a period on.';
+COMMENT ON COLUMN npl_discounts.auction_date IS 'Date (China time) of the auction end, else its start, else when the lot''s current state was first seen: the column to filter a period on.';
 COMMENT ON COLUMN npl_discounts.month IS 'First day of the month of auction_date.';
 COMMENT ON COLUMN npl_discounts.principal IS 'Debt principal in yuan (债权本金).';
 COMMENT ON COLUMN npl_discounts.interest IS 'Accrued interest in yuan.';
@@ -59,14 +62,10 @@ COMMENT ON COLUMN npl_discounts.price_to_claim IS 'price / total_claim as a frac
 COMMENT ON COLUMN npl_discounts.price_to_principal IS 'price / principal as a fraction; NULL without a principal.';
 COMMENT ON COLUMN npl_discounts.reserve_to_claim IS 'reserve_price / total_claim as a fraction.';
 COMMENT ON COLUMN npl_discounts.final_to_claim IS 'final_price / total_claim as a fraction; NULL unless sold with a price.';
-COMMENT ON COLUMN npl_discounts.first_seen IS 'When Salvage first saw the lot.';
-COMMENT ON COLUMN npl_discounts.last_seen IS 'When Salvage last saw the lot.';
 
 CREATE OR REPLACE VIEW discount_to_appraisal AS
 SELECT source, source_lot_id, url, title, asset_type, seller_type, disposal_unit, province, city, round, status,
-       start_at, end_at,
-       timezone('Asia/Shanghai', coalesce(end_at, start_at, first_seen))::DATE AS auction_date,
-       date_trunc('month', timezone('Asia/Shanghai', coalesce(end_at, start_at, first_seen)))::DATE AS month,
+       start_at, end_at, auction_date, date_trunc('month', auction_date)::DATE AS month,
        appraisal_price, reserve_price, final_price,
        CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN final_price ELSE reserve_price END AS price,
        CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN 'final' ELSE 'reserve' END AS price_kind,
@@ -74,10 +73,9 @@ SELECT source, source_lot_id, url, title, asset_type, seller_type, disposal_unit
              / appraisal_price, 4) AS price_to_appraisal,
        round(1 - CASE WHEN status = 'sold' AND final_price IS NOT NULL THEN final_price ELSE reserve_price END
              / appraisal_price, 4) AS discount,
-       round(reserve_price / appraisal_price, 4) AS reserve_to_appraisal,
-       first_seen, last_seen
-FROM lots
-WHERE appraisal_price > 0;
+       round(reserve_price / appraisal_price, 4) AS reserve_to_appraisal
+FROM (SELECT *, DATE '1970-01-01' + ((epoch_us(coalesce(end_at, start_at, valid_from)) + 28800000000) // 86400000000)::INTEGER AS auction_date
+      FROM lot_history WHERE valid_to IS NULL AND appraisal_price > 0);
 
 COMMENT ON VIEW discount_to_appraisal IS 'Every lot with an appraisal, any asset type: the price (final when sold, else reserve) against the appraised value. One row per lot; filter on auction_date or month.';
 COMMENT ON COLUMN discount_to_appraisal.source IS 'Source slug.';
@@ -93,7 +91,7 @@ COMMENT ON COLUMN discount_to_appraisal.round IS 'Auction round: first, second, 
 COMMENT ON COLUMN discount_to_appraisal.status IS 'Current status.';
 COMMENT ON COLUMN discount_to_appraisal.start_at IS 'Auction start.';
 COMMENT ON COLUMN discount_to_appraisal.end_at IS 'Auction end.';
-COMMENT ON COLUMN discount_to_appraisal.auction_date IS 'Date (China time) of the auction end, else its start, else when first seen: the column to filter a period on.';
+COMMENT ON COLUMN discount_to_appraisal.auction_date IS 'Date (China time) of the auction end, else its start, else when the lot''s current state was first seen: the column to filter a period on.';
 COMMENT ON COLUMN discount_to_appraisal.month IS 'First day of the month of auction_date.';
 COMMENT ON COLUMN discount_to_appraisal.appraisal_price IS 'Appraised value in yuan (评估价).';
 COMMENT ON COLUMN discount_to_appraisal.reserve_price IS 'Reserve (starting) price in yuan.';
@@ -103,11 +101,9 @@ COMMENT ON COLUMN discount_to_appraisal.price_kind IS 'final or reserve: which p
 COMMENT ON COLUMN discount_to_appraisal.price_to_appraisal IS 'price / appraisal_price as a fraction (0.7 = at 70 % of the appraisal).';
 COMMENT ON COLUMN discount_to_appraisal.discount IS '1 - price_to_appraisal: the discount to the appraisal as a fraction (0.3 = 30 % below).';
 COMMENT ON COLUMN discount_to_appraisal.reserve_to_appraisal IS 'reserve_price / appraisal_price as a fraction.';
-COMMENT ON COLUMN discount_to_appraisal.first_seen IS 'When Salvage first saw the lot.';
-COMMENT ON COLUMN discount_to_appraisal.last_seen IS 'When Salvage last saw the lot.';
 
 CREATE OR REPLACE VIEW realization_rates AS
-SELECT date_trunc('month', timezone('Asia/Shanghai', coalesce(end_at, last_seen)))::DATE AS month,
+SELECT date_trunc('month', DATE '1970-01-01' + ((epoch_us(coalesce(end_at, valid_from)) + 28800000000) // 86400000000)::INTEGER)::DATE AS month,
        province, source, seller_type,
        count(*) AS sold_lots,
        sum(final_price) AS recovered,
@@ -117,12 +113,12 @@ SELECT date_trunc('month', timezone('Asia/Shanghai', coalesce(end_at, last_seen)
        sum(principal) FILTER (WHERE principal > 0) AS principal,
        round(sum(final_price) FILTER (WHERE principal > 0) / sum(principal) FILTER (WHERE principal > 0), 4)
            AS principal_realization_rate
-FROM lots
-WHERE asset_type = 'debt' AND status = 'sold' AND final_price IS NOT NULL AND total_claim > 0
+FROM lot_history
+WHERE valid_to IS NULL AND asset_type = 'debt' AND status = 'sold' AND final_price IS NOT NULL AND total_claim > 0
 GROUP BY ALL;
 
 COMMENT ON VIEW realization_rates IS 'Comprehensive realization rate of sold debt: amount recovered (final prices) over total claim, one row per month x province x source x seller_type. Roll up with sums, never by averaging rates: SELECT province, sum(recovered) / sum(total_claim) FROM realization_rates WHERE month >= DATE ''2026-01-01'' GROUP BY province.';
-COMMENT ON COLUMN realization_rates.month IS 'First day of the month (China time) of the sale (auction end; when unknown, when last seen): the column to filter a period on.';
+COMMENT ON COLUMN realization_rates.month IS 'First day of the month (China time) of the sale (auction end; when unknown, when the sale was first seen): the column to filter a period on.';
 COMMENT ON COLUMN realization_rates.province IS 'Province of the lots.';
 COMMENT ON COLUMN realization_rates.source IS 'Source slug.';
 COMMENT ON COLUMN realization_rates.seller_type IS 'Seller type (amc, court, bank, ...).';
@@ -137,12 +133,16 @@ COMMENT ON COLUMN realization_rates.principal_realization_rate IS 'recovered_wit
 CREATE OR REPLACE VIEW lead_times AS
 SELECT source, source_lot_id, url, title, asset_type, seller_type, province, round, status,
        first_seen, start_at, end_at,
-       timezone('Asia/Shanghai', start_at)::DATE AS start_date,
-       round(epoch(start_at - first_seen) / 86400, 2) AS lead_days,
+       DATE '1970-01-01' + ((epoch_us(start_at) + 28800000000) // 86400000000)::INTEGER AS start_date,
+       round((epoch_us(start_at) - epoch_us(first_seen)) / 86400e6, 2) AS lead_days,
        first_seen < start_at AS seen_before_start,
        CASE WHEN status = 'sold' THEN end_at END AS sold_at,
-       round(epoch(CASE WHEN status = 'sold' THEN end_at END - first_seen) / 86400, 2) AS days_to_sale
-FROM lots;
+       round((epoch_us(CASE WHEN status = 'sold' THEN end_at END) - epoch_us(first_seen)) / 86400e6, 2) AS days_to_sale
+FROM (SELECT c.*, coalesce(f.valid_from, c.valid_from) AS first_seen
+      FROM lot_history c
+      LEFT JOIN (SELECT source, source_lot_id, valid_from FROM lot_history WHERE version_no = 1 AND valid_to IS NOT NULL) f
+        ON f.source = c.source AND f.source_lot_id = c.source_lot_id
+      WHERE c.valid_to IS NULL);
 
 COMMENT ON VIEW lead_times IS 'How long before its start each lot was first seen (listings are advertised weeks ahead), and for sold lots how long from first seen to the sale. One row per lot; filter a period on start_date. Per lot id: a relisting is a new lot.';
 COMMENT ON COLUMN lead_times.source IS 'Source slug.';
@@ -164,10 +164,14 @@ COMMENT ON COLUMN lead_times.sold_at IS 'When the lot sold (its auction end); NU
 COMMENT ON COLUMN lead_times.days_to_sale IS 'Days from first seen to sold_at; NULL unless sold.';
 
 CREATE OR REPLACE VIEW new_lots AS
-SELECT timezone('Asia/Shanghai', first_seen)::DATE AS first_seen_date, first_seen,
+SELECT DATE '1970-01-01' + ((epoch_us(first_seen) + 28800000000) // 86400000000)::INTEGER AS first_seen_date, first_seen,
        source, source_lot_id, url, title, asset_type, seller_type, disposal_unit, province, city, round, status,
        start_at, end_at, reserve_price, appraisal_price, principal, total_claim
-FROM lots;
+FROM (SELECT c.*, coalesce(f.valid_from, c.valid_from) AS first_seen
+      FROM lot_history c
+      LEFT JOIN (SELECT source, source_lot_id, valid_from FROM lot_history WHERE version_no = 1 AND valid_to IS NOT NULL) f
+        ON f.source = c.source AND f.source_lot_id = c.source_lot_id
+      WHERE c.valid_to IS NULL);
 
 COMMENT ON VIEW new_lots IS 'Lots by the day Salvage first saw them, with their current state: the new lots of a period are WHERE first_seen_date BETWEEN a AND b.';
 COMMENT ON COLUMN new_lots.first_seen_date IS 'Date (China time) Salvage first saw the lot: the column to filter a period on.';
@@ -191,7 +195,7 @@ COMMENT ON COLUMN new_lots.principal IS 'Debt principal in yuan.';
 COMMENT ON COLUMN new_lots.total_claim IS 'Total claim in yuan.';
 
 CREATE OR REPLACE VIEW status_changes AS
-SELECT timezone('Asia/Shanghai', v.valid_from)::DATE AS changed_date, v.valid_from AS changed_at,
+SELECT DATE '1970-01-01' + ((epoch_us(v.valid_from) + 28800000000) // 86400000000)::INTEGER AS changed_date, v.valid_from AS changed_at,
        v.source, v.source_lot_id, v.url, v.title, v.asset_type, v.seller_type, v.disposal_unit, v.province,
        p.status AS old_status, v.status AS new_status, p.round AS old_round, v.round,
        v.reserve_price, v.current_price, v.final_price, v.version_no, v.run_id
@@ -222,7 +226,7 @@ COMMENT ON COLUMN status_changes.version_no IS 'version_no of the new version in
 COMMENT ON COLUMN status_changes.run_id IS 'The crawl run that wrote the new version.';
 
 CREATE OR REPLACE VIEW price_drops AS
-SELECT timezone('Asia/Shanghai', v.valid_from)::DATE AS dropped_date, v.valid_from AS dropped_at,
+SELECT DATE '1970-01-01' + ((epoch_us(v.valid_from) + 28800000000) // 86400000000)::INTEGER AS dropped_date, v.valid_from AS dropped_at,
        v.source, v.source_lot_id, v.url, v.title, v.asset_type, v.seller_type, v.disposal_unit, v.province,
        p.round AS old_round, v.round, v.status,
        p.reserve_price AS old_reserve_price, v.reserve_price,
