@@ -144,23 +144,53 @@ def nightly(
                       + (f" — {r.error}" if r.error else ""))
     for problem in report.failed:
         console.print(f"[bold red]failed:[/] {problem}")
+    console.print(f"health digest: {', '.join(report.digest)}", highlight=False)
     raise typer.Exit(report.exit_code)
 
 
 @app.command()
+def schedule(
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="Job file [env SALVAGE_SCHEDULE; "
+                                                        "schedules/schedules.toml].")] = None,
+    list_jobs: Annotated[bool, typer.Option("--list", help="Show the jobs and their next run times, then exit.")]
+    = False,
+) -> None:
+    """Run the scheduler until SIGTERM: the nightly job per source and the refresh of lots ending within a day.
+
+    Jobs and their next run times persist in a SQLite job store, so a night missed while the machine was down runs
+    when it comes back. SIGTERM: no new job starts, a running one finishes."""
+    import logging
+
+    from schedules.scheduler import ScheduleError, list_jobs as jobs_of, load_config, serve
+
+    try:
+        schedule_config = load_config(config_file)
+    except ScheduleError as exc:
+        raise fail(str(exc)) from exc
+    if list_jobs:
+        table = Table("job", "kind", "sources", "when", "next run", title=str(schedule_config.path))
+        for row in jobs_of(schedule_config):
+            table.add_row(*row)
+        out.print(table)
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.INFO)
+    serve(schedule_config)
+
+
+@app.command()
 def runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How many runs.")] = 20) -> None:
-    """The last crawl runs: source, times, items, rejects, status."""
+    """The last crawl runs: source, times, items, rejects, status, health against the source's previous runs."""
     from warehouse.db import connect
+    from warehouse.monitoring import recent_runs
 
     try:
         con = connect(config.db_path(db), read_only=True)
     except FileNotFoundError as exc:
         raise fail(str(exc)) from exc
-    rows = con.execute(
-        "SELECT run_id, source, strftime(started_at, '%Y-%m-%d %H:%M'), "
-        "round(epoch(finished_at - started_at)), items, rejects, status, coalesce(error, '') "
-        "FROM crawl_runs ORDER BY started_at DESC LIMIT ?", [limit]).fetchall()
-    table = Table("run", "source", "started", "secs", "items", "rejects", "status", "error", title="crawl_runs")
+    rows = recent_runs(con, limit)
+    table = Table("run", "source", "started", "secs", "items", "rejects", "status", "health", "problems",
+                  title="crawl_runs")
     for row in rows:
         table.add_row(*(str(v) for v in row))
     out.print(table)
