@@ -301,6 +301,63 @@ def schema(db: DbOption = None) -> None:
 
 
 @app.command()
+def export(
+    view: Annotated[str, typer.Argument(help="View: npl_discounts, discount_to_appraisal, realization_rates, "
+                                        "lead_times, new_lots, status_changes, price_drops, lots or lot_history.")],
+    output: Annotated[Path, typer.Argument(help="File to write: .parquet, or .csv (UTF-8 with BOM, for "
+                                           "spreadsheets).")],
+    db: DbOption = None,
+    source: Annotated[Optional[list[str]], typer.Option("--source", help="Only this source (repeatable).")] = None,
+    asset_type: Annotated[Optional[list[str]], typer.Option("--asset-type", help="Only this asset type, e.g. debt "
+                                                            "(repeatable).")] = None,
+    province: Annotated[Optional[list[str]], typer.Option("--province", help="Only this province, e.g. 河北省 "
+                                                          "(repeatable).")] = None,
+    date_from: Annotated[Optional[datetime], typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the "
+                                                          "period (China time), on the view's date column.")] = None,
+    date_to: Annotated[Optional[datetime], typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the "
+                                                        "period, included.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="parquet or csv (default: the file's "
+                                               "suffix).")] = None,
+) -> None:
+    """Export an analyst view, filtered as the views are, to Parquet or CSV (the warehouse is opened read-only)."""
+    import duckdb
+
+    from warehouse.db import connect
+    from warehouse.export import ExportError, Filters, export as do_export
+
+    filters = Filters(source or (), asset_type or (), province or (), date_from.date() if date_from else None,
+                      date_to.date() if date_to else None)
+    try:
+        con = connect(config.db_path(db), read_only=True)
+        rows = do_export(con, view, output, filters, fmt)
+    except (FileNotFoundError, ExportError, duckdb.Error) as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"{rows:,} rows of {view} written to {output}", highlight=False)
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Argument(help="HTML file to write.")] = Path("report.html"),
+    db: DbOption = None,
+    as_of: Annotated[Optional[datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Last day of the week "
+                                                      "(default: the day of the latest crawl).")] = None,
+    days: Annotated[int, typer.Option(help="Days in the week.")] = 7,
+) -> None:
+    """Write the weekly report: one static HTML page of charts and tables that loads nothing from the network."""
+    import duckdb
+
+    from warehouse.db import connect
+    from warehouse.report import write_report
+
+    try:
+        con = connect(config.db_path(db), read_only=True)
+        path = write_report(con, output, as_of=as_of.date() if as_of else None, days=days)
+    except (FileNotFoundError, ValueError, duckdb.Error) as exc:
+        raise fail(str(exc)) from exc
+    out.print(str(path))
+
+
+@app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="Warehouse file to create.")] = Path("demo/salvage.duckdb"),
     lots: Annotated[int, typer.Option(help="Lots per source in the replica.")] = 300,
