@@ -3,7 +3,15 @@
 Polite by default: robots.txt obeyed, AutoThrottle on, per-domain concurrency, retries with backoff on 429/5xx, TLS
 verified. A replica (``SALVAGE_REPLICA`` or ``-s SALVAGE_REPLICA=http://127.0.0.1:PORT``) turns AutoThrottle off and
 raises concurrency: it is our own server on loopback.
+
+Raw archive (crawlers/archive.py): every response goes to ``<runs>/<source>/<run_id>.warc.gz``; archives older than
+``SALVAGE_WARC_DAYS`` (env, default 30; 0 = keep) are deleted when the source is crawled again. ``SALVAGE_WARC=0``
+turns archiving off. ``-s SALVAGE_REPLAY_WARC=PATH`` answers every request from an archive (``salvage reparse``).
+Proxies: Scrapy's HttpProxyMiddleware takes ``https_proxy`` / ``http_proxy`` / ``no_proxy`` from the environment
+(keep 127.0.0.1 in ``no_proxy`` when crawling a replica); the user agent is ``SALVAGE_USER_AGENT``.
 """
+
+import os
 
 from salvage import config
 
@@ -30,6 +38,7 @@ LOG_LEVEL = "INFO"
 SALVAGE_REPLICA = config.replica_url()
 SALVAGE_RUNS = str(config.runs_dir())
 SALVAGE_INTERSTITIAL_RETRIES = 5
+SALVAGE_WARC_DAYS = float(os.environ.get("SALVAGE_WARC_DAYS") or 30)
 
 # Our own replica on loopback needs no politeness (`salvage crawl --replica` passes the same overrides).
 REPLICA_OVERRIDES = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
@@ -38,7 +47,11 @@ if SALVAGE_REPLICA:
     globals().update(REPLICA_OVERRIDES)
 
 DOWNLOADER_MIDDLEWARES = {
+    # a re-parse answers every request from the archive, before robots.txt, cookies or the network
+    "crawlers.archive.WarcReplayMiddleware": 50,
     "crawlers.middlewares.InterstitialMiddleware": 560,
+    # sees each response as it came off the wire (compressed, anti-bot pages, 5xx), under its real URL
+    "crawlers.archive.WarcArchiveMiddleware": 900,
     # last before the download handler, so robots.txt, cookies and retries all see the real site's URLs
     "crawlers.middlewares.ReplicaRoutingMiddleware": 950,
 }

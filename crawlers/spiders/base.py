@@ -62,8 +62,13 @@ class SalvageSpider(scrapy.Spider):
         return self.parser.is_interstitial(body)
 
     def fetched_at(self, response: Response) -> datetime:
-        """The crawl time of a response (spiders may read the clock; parsers never do)."""
-        return self.now()
+        """The crawl time of a response (spiders may read the clock; parsers never do): the time the archive
+        recorded for it (``salvage_fetched_at``, also the original time when a re-parse replays it), else now."""
+        try:
+            recorded = response.meta.get("salvage_fetched_at")
+        except AttributeError:  # a response not tied to a request (tests)
+            recorded = None
+        return recorded or self.now()
 
     async def start(self) -> AsyncIterator[Any]:
         if self.lot_seeds:
