@@ -179,6 +179,41 @@ def schedule(
 
 
 @app.command()
+def reparse(
+    run: Annotated[str, typer.Argument(help="A run id (under the runs folder) or one of its files.")],
+    runs_dir: RunsOption = None,
+    ingest_too: Annotated[bool, typer.Option("--ingest", help="Also load the new run into the warehouse.")] = False,
+    db: DbOption = None,
+    timeout: Annotated[float, typer.Option(help="Hard limit in seconds.")] = 1800,
+) -> None:
+    """Re-read an archived run (its .warc.gz) with today's parsers and normalizers, with no network, into a new run
+    file beside it. The lots keep their original fetch times, so ingesting the new run corrects what that night
+    loaded. Exit 1 when the re-parse failed."""
+    from salvage.reparse import reparse as do_reparse
+    from salvage.runfiles import RunFileError
+
+    try:
+        result = do_reparse(run, config.runs_dir(runs_dir), timeout=timeout)
+    except RunFileError as exc:
+        raise fail(str(exc)) from exc
+    meta = result.meta
+    console.print(f"{meta.status} {meta.run_id} (re-parse of {meta.stats.get('salvage/reparse_of')}): "
+                  f"{meta.items} lots, {meta.rejects} rejects" + (f" — {meta.error}" if meta.error else ""))
+    out.print(str(result.paths.lots))
+    if ingest_too and meta.status != "failed":
+        from warehouse.db import publishing
+        from warehouse.ingest import ingest as do_ingest
+        from warehouse.monitoring import MetricsHook
+
+        with publishing(config.db_path(db)) as con:
+            (loaded,) = do_ingest(con, [result.paths.meta], hooks=[MetricsHook()])
+        console.print(f"ingested {loaded.run_id}: {loaded.status}, +{loaded.new_versions} versions"
+                      + (f" — {loaded.error}" if loaded.error else ""))
+    if meta.status == "failed":
+        raise typer.Exit(1)
+
+
+@app.command()
 def runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How many runs.")] = 20) -> None:
     """The last crawl runs: source, times, items, rejects, status, health against the source's previous runs."""
     from warehouse.db import connect
