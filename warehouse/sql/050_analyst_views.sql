@@ -161,7 +161,7 @@ COMMENT ON COLUMN lead_times.start_date IS 'Date (China time) of the auction sta
 COMMENT ON COLUMN lead_times.lead_days IS 'Days from first seen to the auction start (negative: first seen after it started); NULL without a start.';
 COMMENT ON COLUMN lead_times.seen_before_start IS 'True when the lot was seen before its auction started.';
 COMMENT ON COLUMN lead_times.sold_at IS 'When the lot sold (its auction end); NULL unless sold.';
-COMMENT ON COLUMN lead_times.days_to_sale IS 'Days from first seen to sold_at; NULL unless sold.';
+COMMENT ON COLUMN lead_times.days_to_sale IS 'Days from first seen to sold_at; NULL unless sold; negative when the sale was over before Salvage first saw the lot (the first crawl of a site sees past sales): filter on seen_before_start for lead times that mean something.';
 
 CREATE OR REPLACE VIEW new_lots AS
 SELECT DATE '1970-01-01' + ((epoch_us(first_seen) + 28800000000) // 86400000000)::INTEGER AS first_seen_date, first_seen,
