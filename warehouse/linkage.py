@@ -35,7 +35,7 @@ import numpy as np
 import pyarrow as pa
 from rapidfuzz import fuzz, process
 
-BLOCK_CAP = 40  # a blocking key shared by more lots than this is too common to say anything
+BLOCK_CAP = 25  # a blocking key shared by more lots than this is too common to say anything
 BATCH = 200_000  # candidate pairs scored per rapidfuzz call
 RATIO_OK = 0.985  # principal / value ratio read as "the same amount" (万元 rounding, 元 vs 万元)
 
@@ -56,13 +56,16 @@ KEY_COLUMNS = ("asset_type", "case_key", "unit_key", "debtor_key", "address_key"
 EVIDENCE_COLUMNS = ("same_case_number", "same_disposal_unit", "same_debtor", "same_numbers", "principal_ratio",
                     "value_ratio", "title_similarity", "address_similarity")
 
-_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000〔〕【】號栋幢"
-_HALF = "".join(chr(c) for c in range(0x21, 0x7F)).replace("'", "''") + " ()()号栋栋"
+# full-width digits and letters → ASCII (translate is slow: only rows that have one pay for it)
+_FULL = "".join(chr(c) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)])
+_HALF = "".join(chr(c - 0xFEE0) for c in map(ord, _FULL))
 
 
 def _norm(expr: str) -> str:
     """SQL: text folded to ASCII digits/letters and CJK characters only (no spaces, punctuation or brackets)."""
-    return (f"nullif(regexp_replace(lower(translate({expr}, '{_FULL}', '{_HALF}')), "
+    folded = (f"CASE WHEN regexp_matches({expr}, '[\\x{{FF10}}-\\x{{FF5A}}]') "
+              f"THEN translate({expr}, '{_FULL}', '{_HALF}') ELSE {expr} END")
+    return (f"nullif(regexp_replace(replace(lower({folded}), '號', '号'), "
             f"'[^0-9a-z\\x{{3400}}-\\x{{9fff}}]', '', 'g'), '')")
 
 
@@ -106,21 +109,24 @@ WITH v AS (
            regexp_replace({_norm('case_number')}, '第([0-9])', '\\1', 'g') AS case_key,
            replace({_norm('disposal_unit')}, '有限责任公司', '有限公司') AS unit_key,
            replace({_norm('debtor')}, '有限责任公司', '有限公司') AS debtor_key,
-           regexp_replace({_norm('address')}, '([0-9]+)(栋|座)', '\\1号楼', 'g') AS address_n,
+           regexp_replace({_norm('address')}, '([0-9]+)(栋|幢|座)', '\\1号楼', 'g') AS address_n,
            regexp_replace(regexp_replace(regexp_replace(
                {_TITLE_NORM},
-               '^({_ROUND_WORD}|位于|坐落于)+', ''), '{_ROUND_WORD}+$', ''), '([0-9]+)(栋|座)', '\\1号楼', 'g') AS title_n
+               '^({_ROUND_WORD}|位于|坐落于)+', ''), '{_ROUND_WORD}+$', ''), '([0-9]+)(栋|幢|座)', '\\1号楼', 'g') AS title_n
     FROM v
+), s1 AS (
+    SELECT *, {_strip_place('address_n', 'p')} AS a1, {_strip_place('title_n', 'p')} AS t1 FROM k
+), s2 AS (
+    SELECT *, {_strip_place('a1', 'c')} AS a2, {_strip_place('t1', 'c')} AS t2 FROM s1
+), s3 AS (
+    SELECT *, {_strip_place('a2', 'd')} AS a3, {_strip_place('t2', 'd')} AS t3 FROM s2
 )
-SELECT * EXCLUDE (a1, a2, a3, t1, t2, t3) FROM (
 SELECT source, source_lot_id, run_id, asset_type, case_key, unit_key, debtor_key,
-       {_strip_place('address_n', 'p')} AS a1, {_strip_place('a1', 'c')} AS a2, {_strip_place('a2', 'd')} AS a3,
-       {_strip_place('title_n', 'p')} AS t1, {_strip_place('t1', 'c')} AS t2, {_strip_place('t2', 'd')} AS t3,
        nullif(a3, '') AS address_key, coalesce(nullif(t3, ''), title_n) AS title_key,
        nullif(array_to_string(regexp_extract_all(title_key, '[0-9]+'), '|'), '') AS number_key,
        nullif(CASE WHEN c_short <> '' THEN c_short ELSE p_short END, '') AS place_key,
        principal, value::DECIMAL(18,2) AS value
-FROM k)
+FROM s3
 """
 
 # The pool a new lot is matched against: the linked lots (with their asset) and the other new lots (with an idx).
@@ -129,9 +135,9 @@ _POOL = f"""(SELECT NULL::BIGINT AS idx, asset_id, source, source_lot_id, {", ".
 _BLOCKS = {
     "case": ("case_key",),
     "debtor": ("debtor_key",),
-    "address": ("address_key",),
-    "title": ("title_key",),
-    "numbers": ("place_key", "number_key"),
+    "address": ("place_key", "address_key"),
+    "title": ("place_key", "title_key"),
+    "numbers": ("place_key", "asset_type", "number_key"),
 }
 
 
