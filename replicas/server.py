@@ -34,9 +34,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from replicas.alibaba.generator import AlibabaGenerator
+from replicas.alibaba.mtop import MtopSite
 from replicas.alibaba.site import AlibabaSite, Response
 
 ADMIN = "/__replica__/"
+REQUEST_HEADERS = threading.local()  # headers of the request this thread answers (mtop reads cookies)
 logger = logging.getLogger(__name__)
 
 
@@ -52,6 +54,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         host = self.headers.get("Host", "").split(":")[0].lower()
+        REQUEST_HEADERS.value = self.headers
         try:
             response = self.replica.respond(host, self.path)
         except Exception:  # a replica bug must show as a 500, not as a dropped connection
@@ -96,6 +99,8 @@ class ReplicaServer:
     ) -> None:
         self.generator = AlibabaGenerator(seed=seed, n_lots=n_lots, base_date=base_date)
         self.sites = [AlibabaSite(self.generator, interstitial_rate=interstitial_rate)]
+        cookie = lambda: getattr(REQUEST_HEADERS, "value", {}).get("Cookie")
+        self.sites.append(MtopSite(self.generator, cookies=cookie))  # h5api.m.taobao.com: the same lots via mtop
         self._by_host = {h: site for site in self.sites for h in site.hosts}
         self._address = (host, port)
         self._httpd: _Server | None = None
