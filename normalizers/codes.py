@@ -210,13 +210,43 @@ ALIBABA_CATEGORY = {
     "57728018": A.intangible,  # zc 矿权
     "57758011": A.other,  # zc 工程
 }
-# JD childrenCateId: only the ids whose names are known (sources.md §2). Legacy auction.jd.com ids 127xx too.
+# JD childrenCateId 101-134 (sources.md §2; every name from two public crawlers' category tables,
+# idx:18282350279 and idx:56641449566). Legacy auction.jd.com ids 127xx too.
 JD_CATEGORY = {
     "101": A.real_estate,  # 住宅用房
+    "102": A.real_estate,  # 商业用房
+    "103": A.real_estate,  # 工业用房
+    "104": A.real_estate,  # 其他用房
+    "105": A.vehicle,  # 机动车
+    "106": A.vehicle,  # 船舶
+    "107": A.vehicle,  # 其他交通运输工具
     "108": A.equity,  # 股权
     "109": A.debt,  # 债权
     "110": A.intangible,  # 矿权
+    "111": A.land,  # 林权
+    "112": A.land,  # 土地
+    "113": A.other,  # 工程
+    "114": A.equipment,  # 机械设备
+    "115": A.intangible,  # 无形资产
+    "116": A.intangible,  # 知识产权
+    "117": A.intangible,  # 租赁/经营权
+    "118": A.other,  # 奢侈品
+    "119": A.inventory,  # 生活物资
+    "120": A.inventory,  # 工业物资
+    "121": A.inventory,  # 库存物资
+    "122": A.other,  # 打包处置
     "123": A.other,  # 其他财产
+    "124": A.inventory,  # 大宗农产品
+    "125": A.inventory,  # 其他大宗
+    "126": A.inventory,  # 加贸边角料
+    "127": A.inventory,  # 废旧物资
+    "128": A.other,  # 黄金
+    "129": A.inventory,  # 酒水
+    "130": A.other,  # 珠宝首饰
+    "131": A.inventory,  # 生鲜渔获
+    "132": A.inventory,  # 废旧资产
+    "133": A.inventory,  # 电子产品
+    "134": A.inventory,  # 矿产资源
     "12728": A.real_estate,  # 司法住宅 (legacy)
     "12762": A.real_estate,  # 房产 (legacy)
     "12766": A.equity,  # 股权 (legacy)

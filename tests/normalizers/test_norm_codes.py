@@ -238,8 +238,8 @@ def test_asset_type_from_title(title, expected):
 
 def test_unknown_category_name_falls_back_to_title_but_unknown_id_raises():
     assert asset_type("alibaba_sf", "奇特类目", "某住宅") == "real_estate"
-    with pytest.raises(CodeError, match="jd_auction: unknown category code '105'"):
-        asset_type("jd_auction", "105", "某住宅")
+    with pytest.raises(CodeError, match="jd_auction: unknown category code '199'"):
+        asset_type("jd_auction", "199", "某住宅")
 
 
 @pytest.mark.parametrize(
