@@ -36,6 +36,7 @@ from urllib.parse import parse_qsl, urlsplit
 from replicas.alibaba.generator import AlibabaGenerator
 from replicas.alibaba.mtop import MtopSite
 from replicas.alibaba.site import AlibabaSite, Response
+from replicas.jd import JdGenerator, JdSite
 
 ADMIN = "/__replica__/"
 REQUEST_HEADERS = threading.local()  # headers of the request this thread answers (mtop reads cookies)
@@ -101,6 +102,8 @@ class ReplicaServer:
         self.sites = [AlibabaSite(self.generator, interstitial_rate=interstitial_rate)]
         cookie = lambda: getattr(REQUEST_HEADERS, "value", {}).get("Cookie")
         self.sites.append(MtopSite(self.generator, cookies=cookie))  # h5api.m.taobao.com: the same lots via mtop
+        self.jd_generator = JdGenerator(seed=seed, n_lots=n_lots, base_date=base_date)
+        self.sites.append(JdSite(self.jd_generator))  # api.m.jd.com, paimai.jd.com, pmsearch.jd.com
         self._by_host = {h: site for site in self.sites for h in site.hosts}
         self._address = (host, port)
         self._httpd: _Server | None = None
