@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from types import ModuleType
 
-from crawlers.parsers import alibaba_sf, alibaba_zc
+from crawlers.parsers import alibaba_sf, alibaba_zc, jd_auction
 from crawlers.parsers.base import InterstitialPage, ParseError, RawRecord
 
-PARSERS: dict[str, ModuleType] = {module.SOURCE: module for module in (alibaba_sf, alibaba_zc)}
+PARSERS: dict[str, ModuleType] = {module.SOURCE: module for module in (alibaba_sf, alibaba_zc, jd_auction)}
 
 
 def parse_page(source: str, body: bytes, url: str, fetched_at: datetime) -> list[RawRecord]:
@@ -28,6 +28,9 @@ def parse_page(source: str, body: bytes, url: str, fetched_at: datetime) -> list
         module = PARSERS[source]
     except KeyError:
         raise ValueError(f"no parser registered for source {source!r}") from None
+    by_url = getattr(module, "parse_by_url", None)
+    if by_url is not None:  # a source whose page kind is told by its URL (JD: the API's functionId)
+        return by_url(body, url, fetched_at)
     text = module.decode(body)
     kind = module.page_kind(text)
     if kind == "interstitial":
