@@ -12,10 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 from types import ModuleType
 
-from crawlers.parsers import alibaba_sf, alibaba_zc, jd_auction
+from crawlers.parsers import alibaba_mtop, alibaba_sf, alibaba_zc, jd_auction
 from crawlers.parsers.base import InterstitialPage, ParseError, RawRecord
 
-PARSERS: dict[str, ModuleType] = {module.SOURCE: module for module in (alibaba_sf, alibaba_zc, jd_auction)}
+PARSERS: dict[str, ModuleType] = {
+    module.SOURCE: module for module in (alibaba_sf, alibaba_zc, alibaba_mtop, jd_auction)
+}
 
 
 def parse_page(source: str, body: bytes, url: str, fetched_at: datetime) -> list[RawRecord]:

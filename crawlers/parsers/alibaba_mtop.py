@@ -1,0 +1,277 @@
+"""Alibaba's current generation (2023–26): the signed mtop JSON API on ``h5api.m.taobao.com`` (sources.md §1b).
+
+Not a source of its own: the API is a second view of the judicial (``alibaba_sf``) and asset (``alibaba_zc``) auctions,
+so every record carries the source of its lot — told by the lot's link (``sf-item.taobao.com`` → ``alibaba_sf``,
+``zc-item.taobao.com`` / ``zc-paimai`` → ``alibaba_zc``) — and the item id as ``source_lot_id``: a lot crawled
+through the HTML pages and through the API is one lot. ``alibaba_mtop`` is only the registry key of this parser.
+
+- list: ``mtop.taobao.datafront.invoke.auctionwalle`` 1.0 → ``data.data.scenes[…].schemeList[…].contentList``,
+  10 rows a page, ``hasNextPage`` / ``totalCount`` / ``page``;
+- detail: ``mtop.taobao.GovauctionMTopDetailService.queryHttpsItemDetail`` 3.0 → ``data`` (one item).
+- quirks: JSON or JSONP (``mtopjsonp1({...})``); money in 分 (``currentPrice``, ``bail``, ``incrementnum``,
+  ``startPrice`` …: the record says so in ``units``) except the list's display prices (``"236.73"`` + ``"万"``, kept
+  as the text ``"236.73万"``); the row's ``status`` (upcoming / ing / sold / end) says less than ``extraMap.status``
+  (the legacy state code todo / doing / done / failure / break / revocation), which is preferred; ``sold`` is the
+  only thing the row adds (an ended lot with bids → ``已成交``).
+- errors come as HTTP 200 with ``ret: ["CODE::message"]``: ``FAIL_SYS_TOKEN_*`` → `MtopTokenError` (the spider
+  retries with the token the gateway just set in ``_m_h5_tk``), ``FAIL_SYS_ILLEGAL_ACCESS`` (bad sign) →
+  `MtopIllegalAccess`, ``RGV587_ERROR`` (Baxia captcha) → `InterstitialPage`, anything else → `MtopError`.
+
+Signing requests is the spider's business (it holds the cookie jar); this module only reads responses.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+
+from crawlers.parsers.alibaba import absolute, interstitial_marker, is_interstitial, split_round  # noqa: F401
+from crawlers.parsers.base import InterstitialPage, ListPage, ParseError, RawRecord, require
+
+SOURCE = "alibaba_mtop"
+LIST_API = "mtop.taobao.datafront.invoke.auctionwalle"
+DETAIL_API = "mtop.taobao.GovauctionMTopDetailService.queryHttpsItemDetail"
+SOLD = "已成交"  # a Chinese status label: every Alibaba source's status table reads it
+LEGACY_STATUS = ("todo", "doing", "done", "failure", "break", "revocation")
+# The row's own status when extraMap has no state code (sources.md §1b, one repo: unverified values).
+ROW_STATUS = {"upcoming": "即将开始", "ing": "正在进行", "sold": SOLD, "end": "已结束"}
+SOURCE_BY_HOST = {
+    "sf-item.taobao.com": "alibaba_sf",
+    "sf.taobao.com": "alibaba_sf",
+    "zc-item.taobao.com": "alibaba_zc",
+    "zc-paimai.taobao.com": "alibaba_zc",
+}
+_JSONP_RE = re.compile(r"^\s*([\w$.]+)\s*\((.*)\)\s*;?\s*$", re.DOTALL)
+
+
+class MtopError(ParseError):
+    """The gateway answered an error code instead of data (``ret`` is not ``SUCCESS``)."""
+
+    def __init__(self, url: str, code: str, message: str) -> None:
+        super().__init__(SOURCE, "ret", url, f"mtop answered {code}::{message}")
+        self.code, self.message = code, message
+
+
+class MtopTokenError(MtopError):
+    """``FAIL_SYS_TOKEN_EMPTY`` / ``_EXOIRED`` / ``_ILLEGAL``: call again with the ``_m_h5_tk`` the answer set."""
+
+
+class MtopIllegalAccess(MtopError):
+    """``FAIL_SYS_ILLEGAL_ACCESS::非法请求``: the sign did not match the token (a signing bug): refused."""
+
+
+# --------------------------------------------------------------------------------------------- envelope
+
+
+def decode(body: bytes | str) -> str:
+    return body if isinstance(body, str) else body.decode("utf-8", errors="replace")
+
+
+def envelope(body: bytes | str, url: str) -> dict[str, Any]:
+    """The mtop envelope ``{"api", "data", "ret", "v"}`` of a JSON or JSONP body."""
+    text = decode(body).strip()
+    match = _JSONP_RE.match(text) if not text.startswith("{") else None
+    try:
+        value = orjson.loads(match.group(2) if match else text)
+    except orjson.JSONDecodeError as exc:
+        marker = interstitial_marker(text)
+        if marker:
+            raise InterstitialPage(SOURCE, url, marker) from None
+        raise ParseError(SOURCE, "envelope", url, f"not mtop JSON/JSONP: {exc}") from None
+    if not isinstance(value, dict) or not isinstance(value.get("ret"), list):
+        raise ParseError(SOURCE, "ret", url, "no mtop envelope")
+    return value
+
+
+def check(value: dict[str, Any], url: str) -> dict[str, Any]:
+    """The envelope's ``data`` when ``ret`` says SUCCESS; else the error, raised."""
+    ret = str(value["ret"][0]) if value["ret"] else ""
+    code, _, message = ret.partition("::")
+    if code == "SUCCESS":
+        data = value.get("data")
+        if not isinstance(data, dict):
+            raise ParseError(SOURCE, "data", url, "SUCCESS without data")
+        return data
+    if code.startswith("RGV587"):
+        raise InterstitialPage(SOURCE, url, f"RGV587_ERROR (Baxia captcha: {message})")
+    if code.startswith("FAIL_SYS_TOKEN"):
+        raise MtopTokenError(url, code, message)
+    if code == "FAIL_SYS_ILLEGAL_ACCESS":
+        raise MtopIllegalAccess(url, code, message)
+    raise MtopError(url, code or "?", message)
+
+
+def page_kind(text: str) -> str | None:
+    """``"list"`` or ``"detail"`` by the envelope's ``api`` (an error answer is still of its call's kind, so that
+    its parser raises it); ``"interstitial"`` for a Baxia HTML page; None otherwise."""
+    head = text.lstrip()[:400]
+    if f'"api":"{LIST_API}"' in head.replace(" ", ""):
+        return "list"
+    if f'"api":"{DETAIL_API}"'.lower() in head.replace(" ", "").lower():
+        return "detail"
+    if interstitial_marker(text):
+        return "interstitial"
+    try:
+        api = str(envelope(text, "").get("api", ""))
+    except ParseError:
+        return None
+    return "list" if api == LIST_API else "detail" if api.lower() == DETAIL_API.lower() else None
+
+
+# --------------------------------------------------------------------------------------------- records
+
+
+def lot_source(link: str | None, url: str) -> str:
+    """``alibaba_sf`` or ``alibaba_zc`` from a lot's link."""
+    host = urlsplit(absolute(require(link, SOURCE, "auctionLink", url), url)).netloc.lower()
+    try:
+        return SOURCE_BY_HOST[host]
+    except KeyError:
+        raise ParseError(SOURCE, "auctionLink", url, f"lot link on an unknown host {host!r}") from None
+
+
+def lot_url(link: str, url: str) -> str:
+    parts = urlsplit(absolute(link, url))
+    return f"https://{parts.netloc}{parts.path}"
+
+
+def _status(code: Any, row_status: Any = None) -> str | None:
+    """The state code to store: the legacy code (``extraMap.status`` / ``bidStatus``), ``已成交`` when the row says
+    ``sold``, else the row's status as its Chinese label."""
+    row = str(row_status or "").strip()
+    if row == "sold":
+        return SOLD
+    code = str(code or "").strip()
+    if code in LEGACY_STATUS:
+        return code
+    return ROW_STATUS.get(row) or (code or None)
+
+
+def _given(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def list_record(row: Any, url: str, fetched_at: datetime) -> RawRecord:
+    """One row of ``contentList`` → a raw record of its lot's own source."""
+    if not isinstance(row, dict):
+        raise ParseError(SOURCE, "contentList", url, f"row is not an object: {row!r:.80}")
+    link = row.get("auctionLink")
+    round_, title = split_round(require(row.get("auctionTitle"), SOURCE, "auctionTitle", url))
+    extra = row.get("extraMap") or row.get("auctionExtraMap") or {}
+    record: RawRecord = {
+        "source": lot_source(link, url),
+        "source_lot_id": str(require(row.get("itemId"), SOURCE, "itemId", url)),
+        "url": lot_url(link, url),
+        "fetched_at": fetched_at,
+        "title": require(title, SOURCE, "auctionTitle", url),
+    }
+    if round_:
+        record["round"] = round_
+    units: dict[str, str] = {}
+    if _given(row.get("displayInitialPrice")):
+        record["reserve_price"] = f"{row['displayInitialPrice']}{row.get('displayInitialPriceUnit') or ''}"
+    for field, value in (("current_price", row.get("currentPrice")), ("deposit", extra.get("bail")),
+                         ("increment", extra.get("incrementnum"))):
+        if _given(value):
+            record[field], units[field] = value, "fen"
+    status = _status(extra.get("status"), row.get("status"))
+    if status:
+        record["status"] = status
+    if status == SOLD and "current_price" in record:
+        record["final_price"], units["final_price"] = record["current_price"], "fen"
+    for field, value in (("start_at", extra.get("startTime")), ("end_at", extra.get("endTime")),
+                         ("view_count", row.get("pv")), ("applicant_count", row.get("applyCnt")),
+                         ("reminder_count", extra.get("subscribeCnt")), ("category", extra.get("category")),
+                         ("location_code", extra.get("locationCode"))):
+        if _given(value):
+            record[field] = value
+    if units:
+        record["units"] = units
+    return record
+
+
+def parse_list(body: bytes | str, url: str, fetched_at: datetime) -> ListPage:
+    """A list answer → the rows of every scheme of every scene (``next_url`` stays None: the next call must be
+    signed, so the spider builds it from ``extra["page"]`` and ``extra["has_next"]``)."""
+    data = check(envelope(body, url), url)
+    scenes = (data.get("data") or {}).get("scenes")
+    if not isinstance(scenes, list):
+        raise ParseError(SOURCE, "scenes", url, "data.data.scenes is missing")
+    records: list[RawRecord] = []
+    total = page = None
+    has_next = False
+    for scene in scenes:
+        for scheme in (scene or {}).get("schemeList") or []:
+            rows = scheme.get("contentList")
+            if not isinstance(rows, list):
+                raise ParseError(SOURCE, "contentList", url, "a scheme without contentList")
+            records += [list_record(row, url, fetched_at) for row in rows]
+            has_next = has_next or bool(scheme.get("hasNextPage"))
+            total = scheme.get("totalCount", total)
+            page = scheme.get("page", page)
+            size = scheme.get("pageSize") or len(rows) or 1
+    pages = -(-int(total) // int(size)) if total is not None else None
+    return ListPage(records=records, next_url=None, total_items=total, total_pages=pages,
+                    extra={"page": page, "has_next": has_next})
+
+
+def parse_detail(body: bytes | str, url: str, fetched_at: datetime, source: str | None = None) -> RawRecord:
+    """A detail answer → one raw record. ``source`` (the spider's) wins over the one told by ``auctionLink``."""
+    item = check(envelope(body, url), url)
+    lot_id = str(require(item.get("itemId"), SOURCE, "itemId", url))
+    link = item.get("auctionLink")
+    source = source or lot_source(link, url)
+    if link:
+        canonical = lot_url(link, url)
+    elif source == "alibaba_sf":
+        canonical = f"https://sf-item.taobao.com/sf_item/{lot_id}.htm"
+    else:
+        canonical = f"https://zc-item.taobao.com/auction/{lot_id}.htm"
+    round_, title = split_round(require(item.get("title"), SOURCE, "title", url))
+    record: RawRecord = {
+        "source": source,
+        "source_lot_id": lot_id,
+        "url": canonical,
+        "fetched_at": fetched_at,
+        "title": require(title, SOURCE, "title", url),
+    }
+    if round_:
+        record["round"] = round_
+    units: dict[str, str] = {}
+    for field, key in (("reserve_price", "startPrice"), ("appraisal_price", "consultPrice"),
+                       ("deposit", "foregiftPrice"), ("increment", "incrementPrice"),
+                       ("current_price", "currentPriceLong")):
+        value = item.get(key)
+        if _given(value) and not (field == "appraisal_price" and value in (0, "0")):
+            record[field], units[field] = value, "fen"
+    require(record.get("reserve_price"), SOURCE, "startPrice", url)
+    status = _status(item.get("bidStatus"))
+    if status:
+        record["status"] = status
+    for field, value in (("start_at", item.get("startTime")), ("end_at", item.get("endTime")),
+                         ("applicant_count", item.get("applyNum"))):
+        if _given(value):
+            record[field] = value
+    unit = (item.get("associatedUnit") or {}).get("orgName") or item.get("sellerNick")
+    if unit:
+        record["disposal_unit"] = unit
+    if str(item.get("caseNumber") or "").strip():
+        record["case_number"] = item["caseNumber"]
+    address = item.get("auctionAddress") or {}
+    place = " ".join(str(address[k]) for k in ("province", "city", "district") if address.get(k))
+    if place or address.get("address"):
+        record["location"] = place or address["address"]
+        record["address"] = " ".join(filter(None, (place, str(address.get("address") or "").strip())))
+    try:
+        lng, lat = float(address["lng"]), float(address["lat"])
+    except (KeyError, TypeError, ValueError):
+        pass
+    else:
+        if (lng, lat) != (0.0, 0.0) and -180 <= lng <= 180 and -90 <= lat <= 90:
+            record["lng"], record["lat"] = lng, lat
+    record["units"] = units
+    return record

@@ -1,0 +1,1 @@
+ mtopjsonp1({"api":"mtop.taobao.datafront.invoke.auctionwalle","data":{},"ret":["FAIL_SYS_ILLEGAL_ACCESS::非法请求"],"v":"1.0"})

@@ -1,0 +1,1 @@
+ mtopjsonp1({"api":"mtop.taobao.GovauctionMTopDetailService.queryHttpsItemDetail","data":{"url":"https://h5api.m.taobao.com:443//h5/mtop.taobao.govauctionmtopdetailservice.queryhttpsitemdetail/3.0/_____tmd_____/punish?x5secdata=da1cb899ad13ad01d87b71702a28c222c418ef35&x5step=1"},"ret":["RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试"],"v":"3.0"})

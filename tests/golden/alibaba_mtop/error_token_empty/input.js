@@ -1,0 +1,1 @@
+ mtopjsonp1({"api":"mtop.taobao.datafront.invoke.auctionwalle","data":{},"ret":["FAIL_SYS_TOKEN_EMPTY::令牌为空"],"v":"1.0"})
