@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from schedules import scheduler as sched
@@ -167,3 +168,33 @@ def test_the_refresh_job_recrawls_only_the_lots_ending_within_a_day(tmp_path):
         assert after == before  # the list's category hint came along: no asset type changed
     finally:
         con.close()
+
+
+@pytest.mark.slow
+def test_the_scheduler_catches_up_a_missed_night_on_the_replica_with_the_real_job(tmp_path):
+    from replicas.server import ReplicaServer
+
+    config = load_config(write_config(tmp_path))
+    db, runs = tmp_path / "w.duckdb", tmp_path / "runs"
+    first = build_scheduler(config, scheduler_cls=BackgroundScheduler)
+    first.start(paused=True)
+    first.shutdown()
+    set_stored_next_run(config, "nightly-alibaba_sf", datetime.now(SHANGHAI) - timedelta(hours=5))
+    set_stored_next_run(config, "refresh-ending-soon", datetime.now(SHANGHAI) + timedelta(days=1))
+    with ReplicaServer(seed=5, n_lots=40, night=1, interstitial_rate=0.0) as replica:
+        finished = threading.Event()
+        second = build_scheduler(config, scheduler_cls=BackgroundScheduler,
+                                 options={"db": str(db), "runs": str(runs), "replica": replica.base_url})
+        second.add_listener(lambda event: finished.set(), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+        second.start()
+        try:
+            assert finished.wait(120), "the missed night did not run"
+        finally:
+            second.shutdown()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT source, status FROM crawl_runs").fetchall() == [("alibaba_sf", "ok")]
+        assert con.execute("SELECT kind, health FROM fct_run_metrics").fetchall() == [("nightly", "ok")]
+    finally:
+        con.close()
+    assert list((tmp_path / "digests").glob("digest-*.txt"))
