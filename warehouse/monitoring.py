@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
+from email.policy import SMTP  # CRLF line ends: smtplib sends bytes as they are
 from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
@@ -249,7 +250,7 @@ def deliver_digest(digest: Digest, *, directory: str | Path | None = None, now: 
     message.add_alternative(digest.html, subtype="html")
     try:
         for recipient in recipients:
-            went.append(transport.send(message["Message-ID"], recipient, message.as_bytes()))
+            went.append(transport.send(message["Message-ID"], recipient, message.as_bytes(policy=SMTP)))
     except Exception as exc:  # noqa: BLE001
         went.append(f"mail not sent: {type(exc).__name__}: {exc}")
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -94,3 +95,32 @@ def test_salvage_runs_lists_health_and_warnings(con, tmp_path):
     rows = recent_runs(con, 5)
     assert rows[0][7] == "warning" and "items dropped" in rows[0][8]
     assert rows[1][7] == "ok"
+
+
+def test_with_smtp_configured_the_digest_is_also_mailed_to_the_operators(tmp_path):
+    from aiosmtpd.controller import Controller
+
+    class Keep:
+        def __init__(self) -> None:
+            self.messages: list[tuple[list[str], bytes]] = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's naming)
+            self.messages.append((list(envelope.rcpt_tos), envelope.content))
+            return "250 OK"
+
+    handler = Keep()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        env = {"SALVAGE_SMTP_HOST": "127.0.0.1", "SALVAGE_SMTP_PORT": str(port), "SALVAGE_SMTP_SECURITY": "none",
+               "SALVAGE_DIGEST_TO": "ops@example.com, oncall@example.com"}
+        digest = build_digest([], title="night of 2026-11-21", failed=["alibaba_zc: crawl killed"])
+        went = deliver_digest(digest, directory=tmp_path / "digests", env=env)
+    finally:
+        controller.stop()
+    assert went[2:] == [f"smtp://127.0.0.1:{port}"] * 2, went
+    assert sorted(r for rcpt, _ in handler.messages for r in rcpt) == ["oncall@example.com", "ops@example.com"]
+    assert b"alibaba_zc: crawl killed" in handler.messages[0][1]
