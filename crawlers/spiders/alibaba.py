@@ -2,7 +2,8 @@
 
 Navigation: list pages (embedded ``#sf-item-list-data`` JSON, ``a.next`` pagination) → each lot's detail page →
 its lazily loaded 竞买公告 (for the case number) and, for 债权 lots, the claim description. The list record and the
-detail records are merged field by field, the detail page winning.
+detail records are merged field by field, the detail page winning. ``-a generation=mtop`` walks the current mtop
+API instead (`crawlers.spiders.alibaba_mtop`), yielding records of the same source and ids.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
+from crawlers.spiders.alibaba_mtop import MtopGeneration
 from crawlers.spiders.base import SalvageSpider
 
 
-class AlibabaAuctionSpider(SalvageSpider):
+class AlibabaAuctionSpider(MtopGeneration, SalvageSpider):
     def parse_list(self, response: Response) -> Iterable[Any]:
         page = self.parser.parse_list(response.body, response.url, self.fetched_at(response))
         for record in page.records:
