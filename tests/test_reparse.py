@@ -3,6 +3,8 @@ the archive with the replica switched off (no network) and ingesting the new run
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -36,6 +38,12 @@ def test_reparse_of_an_archived_night_corrects_the_warehouse_without_network(tmp
     patch = tmp_path / "buggy"
     patch.mkdir()
     (patch / "sitecustomize.py").write_text(BUGGY, encoding="utf-8")
+    # retention (SALVAGE_WARC_DAYS, 30 by default): a crawl of the source deletes its archives older than that
+    (runs / "alibaba_sf").mkdir(parents=True)
+    old, recent = runs / "alibaba_sf" / "old-run.warc.gz", runs / "alibaba_sf" / "recent-run.warc.gz"
+    for path, days in ((old, 31), (recent, 29)):
+        path.write_bytes(b"")
+        os.utime(path, (time.time() - days * 86400,) * 2)
     with ReplicaServer(seed=5, n_lots=40, night=1, interstitial_rate=0.05) as replica:
         monkeypatch.setenv("PYTHONPATH", str(patch))
         night = run_crawl("alibaba_sf", runs, replica=replica.base_url, clock=NIGHT_1, timeout=120)
@@ -43,6 +51,7 @@ def test_reparse_of_an_archived_night_corrects_the_warehouse_without_network(tmp
         truth = {str(lot.item_id): lot for lot in replica.generator.lots_for(1) if lot.source == "sf"}
         served = replica.stats()["requests"]
     assert night.meta.status == "ok", night.meta.error
+    assert not old.exists() and recent.exists()
 
     # every response the crawl fetched is in the run's archive, anti-bot pages included
     warc = night.paths.directory / f"{night.meta.run_id}.warc.gz"
