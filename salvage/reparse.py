@@ -54,6 +54,10 @@ def reparse(run: str | Path, runs_dir: Path, *, timeout: float = 1800) -> CrawlR
         raise RunFileError(warc, "no archive for this run (crawled before archiving, or deleted after "
                                  "SALVAGE_WARC_DAYS)")
     settings = {**REPLAY_SETTINGS, "SALVAGE_REPLAY_WARC": str(warc.resolve()), "SALVAGE_REPARSE_OF": meta.run_id}
+    # the spider arguments that narrowed the original crawl (max_pages, the refresh's lots file) narrow it again
+    spider_args = dict(meta.stats.get("salvage/spider_args") or {})
+    if "lots_file" in spider_args and not Path(spider_args["lots_file"]).exists():
+        raise RunFileError(Path(spider_args["lots_file"]), "the lots file this run crawled is gone")
     # the new run goes beside the original (<runs>/<source>/)
     return run_crawl(meta.source, meta_path.parent.parent, clock=datetime.fromisoformat(meta.started_at),
-                     timeout=timeout, settings=settings)
+                     timeout=timeout, settings=settings, spider_args=spider_args or None)

@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import signal
-import tempfile
 import threading
 import tomllib
 from dataclasses import dataclass, field
@@ -260,20 +259,19 @@ def refresh_job(spec: JobSpec, options: dict[str, Any]) -> None:
     if not seeds:
         log.info("%s: no open lot ends within %g h", spec.id, spec.within_hours)
         return
-    with tempfile.TemporaryDirectory(prefix="salvage-refresh-") as tmp:
-        files = {}
-        for source, lots in seeds.items():
-            files[source] = Path(tmp, f"{source}.jsonl")
-            files[source].write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in lots),
-                                     encoding="utf-8")
-        try:
-            report = run_night(sorted(seeds), Path(options["db"]), Path(options["runs"]),
-                               replica=options.get("replica"), timeout=spec.timeout,
-                               lock_timeout=spec.lock_timeout or 0, digest=False,
-                               spider_args=lambda source: {"lots_file": str(files[source])})
-        except NightAlreadyRunning as exc:
-            log.info("%s: skipped, %s", spec.id, exc)
-            return
+    # the lots files stay (<runs>/<source>/seeds/): a re-parse of a refresh run crawls the same lots again
+    files = {}
+    for source, lots in seeds.items():
+        files[source] = Path(options["runs"], source, "seeds", f"refresh-{now:%Y%m%dT%H%M%S}.jsonl").resolve()
+        files[source].parent.mkdir(parents=True, exist_ok=True)
+        files[source].write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in lots), encoding="utf-8")
+    try:
+        report = run_night(sorted(seeds), Path(options["db"]), Path(options["runs"]), replica=options.get("replica"),
+                           timeout=spec.timeout, lock_timeout=spec.lock_timeout or 0, digest=False,
+                           spider_args=lambda source: {"lots_file": str(files[source])})
+    except NightAlreadyRunning as exc:
+        log.info("%s: skipped, %s", spec.id, exc)
+        return
     for problem in report.failed:
         log.error("%s: failed: %s", spec.id, problem)
     log.info("%s: refreshed %s", spec.id, ", ".join(f"{c.meta.source} {c.meta.items}/{len(seeds[c.meta.source])}"

@@ -166,8 +166,15 @@ def test_the_refresh_job_recrawls_only_the_lots_ending_within_a_day(tmp_path):
         assert (kind, items, status) == ("refresh", len(seeds), "ok")
         after = dict(con.execute("SELECT url, asset_type FROM lots").fetchall())
         assert after == before  # the list's category hint came along: no asset type changed
+        run_id = con.execute("SELECT run_id FROM fct_run_metrics WHERE kind = 'refresh'").fetchone()[0]
     finally:
         con.close()
+    # a refresh run re-parses like any other: the same lots, from its archive
+    from salvage.reparse import reparse
+
+    again = reparse(run_id, runs, timeout=120)
+    assert (again.meta.status, again.meta.items) == ("ok", len(seeds)), again.meta.error
+    assert again.meta.stats.get("salvage/replay_missing", 0) == 0
 
 
 @pytest.mark.slow

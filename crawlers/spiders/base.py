@@ -34,6 +34,7 @@ class SalvageSpider(scrapy.Spider):
     def __init__(self, *args: Any, start_urls: str | Iterable[str] | None = None, max_pages: str | int = 0,
                  lots_file: str | None = None, lot_urls: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.narrowed = {k: v for k, v in (("lots_file", lots_file), ("lot_urls", lot_urls)) if v}
         self.lot_seeds: list[dict[str, Any]] = [{"url": u.strip()} for u in (lot_urls or "").split(",") if u.strip()]
         if lots_file:
             with open(lots_file, encoding="utf-8") as handle:
@@ -71,6 +72,10 @@ class SalvageSpider(scrapy.Spider):
         return recorded or self.now()
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.max_pages:
+            self.narrowed["max_pages"] = str(self.max_pages)
+        if self.narrowed:  # a re-parse of this run passes them again (salvage/reparse.py)
+            self.crawler.stats.set_value("salvage/spider_args", dict(self.narrowed))
         if self.lot_seeds:
             self.crawler.stats.set_value("salvage/kind", "refresh")
             for seed in self.lot_seeds:
