@@ -75,3 +75,18 @@ def test_api_and_html_generations_give_the_same_lots_and_one_row_each(crawled, t
         len(truth), len(truth))
     assert _rows(con) == by_generation["html"]
     con.close()
+
+
+def test_debt_lots_carry_the_same_claim_through_the_api(crawled, tmp_path):
+    _, runs, _, served = crawled
+    claims = {}
+    for generation in ("html", "mtop"):
+        con = connect(tmp_path / f"{generation}.duckdb")
+        ingest(con, [run.paths.meta for run in runs[generation]])
+        claims[generation] = {r[0]: r[1:] for r in con.execute(
+            "SELECT source_lot_id, principal, interest, total_claim, claim_as_of, debtor, guarantors FROM lots "
+            "WHERE source = 'alibaba_zc' AND asset_type = 'debt'").fetchall()}
+        con.close()
+    assert claims["mtop"] and all(row[0] is not None and row[4] for row in claims["mtop"].values())
+    assert claims["mtop"] == claims["html"]
+    assert served["by_kind"]["mtop_content"] == len(claims["mtop"])

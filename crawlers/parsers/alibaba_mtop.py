@@ -7,7 +7,10 @@ through the HTML pages and through the API is one lot. ``alibaba_mtop`` is only 
 
 - list: ``mtop.taobao.datafront.invoke.auctionwalle`` 1.0 → ``data.data.scenes[…].schemeList[…].contentList``,
   10 rows a page, ``hasNextPage`` / ``totalCount`` / ``page``;
-- detail: ``mtop.taobao.GovauctionMTopDetailService.queryHttpsItemDetail`` 3.0 → ``data`` (one item).
+- detail: ``mtop.taobao.GovauctionMTopDetailService.queryHttpsItemDetail`` 3.0 → ``data`` (one item);
+- 标的物介绍: ``mtop.com.taobao.auction.project.content.get`` ({projectId}) → ``data.content``, HTML; for a 债权 lot
+  the claim tables the legacy ``get_pc_desc.htm`` has, read by the same `alibaba.parse_desc` (placeholder
+  ``没有标的物介绍`` → nothing).
 - quirks: JSON or JSONP (``mtopjsonp1({...})``); money in 分 (``currentPrice``, ``bail``, ``incrementnum``,
   ``startPrice`` …: the record says so in ``units``) except the list's display prices (``"236.73"`` + ``"万"``, kept
   as the text ``"236.73万"``); the row's ``status`` (upcoming / ing / sold / end) says less than ``extraMap.status``
@@ -29,12 +32,15 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from crawlers.parsers import alibaba
 from crawlers.parsers.alibaba import absolute, interstitial_marker, is_interstitial, split_round  # noqa: F401
 from crawlers.parsers.base import InterstitialPage, ListPage, ParseError, RawRecord, require
 
 SOURCE = "alibaba_mtop"
 LIST_API = "mtop.taobao.datafront.invoke.auctionwalle"
 DETAIL_API = "mtop.taobao.GovauctionMTopDetailService.queryHttpsItemDetail"
+CONTENT_API = "mtop.com.taobao.auction.project.content.get"
+NO_CONTENT = ("没有标的物介绍", "没有拍卖须知")
 SOLD = "已成交"  # a Chinese status label: every Alibaba source's status table reads it
 LEGACY_STATUS = ("todo", "doing", "done", "failure", "break", "revocation")
 # The row's own status when extraMap has no state code (sources.md §1b, one repo: unverified values).
@@ -113,13 +119,16 @@ def page_kind(text: str) -> str | None:
         return "list"
     if f'"api":"{DETAIL_API}"'.lower() in head.replace(" ", "").lower():
         return "detail"
+    if f'"api":"{CONTENT_API}"' in head.replace(" ", ""):
+        return "desc"
     if interstitial_marker(text):
         return "interstitial"
     try:
         api = str(envelope(text, "").get("api", ""))
     except ParseError:
         return None
-    return "list" if api == LIST_API else "detail" if api.lower() == DETAIL_API.lower() else None
+    kinds = {LIST_API.lower(): "list", DETAIL_API.lower(): "detail", CONTENT_API.lower(): "desc"}
+    return kinds.get(api.lower())
 
 
 # --------------------------------------------------------------------------------------------- records
@@ -275,3 +284,18 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime, source: str 
             record["lng"], record["lat"] = lng, lat
     record["units"] = units
     return record
+
+
+def project_id(body: bytes | str, url: str) -> str | None:
+    """The ``projectId`` of a detail answer (the key of its 标的物介绍 call), or None."""
+    value = check(envelope(body, url), url).get("projectId")
+    return str(value) if _given(value) else None
+
+
+def parse_desc(body: bytes | str, url: str, fetched_at: datetime) -> dict[str, Any]:
+    """A content answer → the claim fields of a 债权 description (a partial record, no identity), or {} when the
+    content is a placeholder or no claim description."""
+    content = check(envelope(body, url), url).get("content")
+    if not isinstance(content, str) or not content.strip() or content.strip() in NO_CONTENT:
+        return {}
+    return alibaba.parse_desc(SOURCE, content, url, fetched_at)

@@ -15,6 +15,9 @@ it was crawled through.
   (``salvage/mtop_token_retries``, at most ``MAX_TOKEN_TRIES`` per call). An expired token is renewed the same way.
 - a ``cna`` cookie (what Alibaba's tracking script sets in a browser) goes with every call: without it the detail
   call answers Baxia's ``RGV587`` captcha (retried by the anti-bot middleware all the same).
+- for a 债权 lot of ``alibaba_zc`` the 标的物介绍 call ``mtop.com.taobao.auction.project.content.get`` ({projectId}
+  from the detail) gives the claim (principal, interest, 基准日, debtor, guarantors, collateral), as the legacy
+  ``get_pc_desc.htm`` does for the HTML generation;
 - with ``-a lots_file`` / ``lot_urls`` only those lots' detail calls are made (the item id is read from the lot URL).
 """
 
@@ -33,13 +36,14 @@ import scrapy
 from scrapy.http import Response
 
 from crawlers.parsers import alibaba_mtop
-from crawlers.parsers.alibaba_mtop import DETAIL_API, LIST_API, SOLD, MtopTokenError
+from crawlers.parsers.alibaba_mtop import CONTENT_API, DETAIL_API, LIST_API, SOLD, MtopTokenError
 
 HOST = "h5api.m.taobao.com"
 APP_KEY = "12574478"
 JSV = "2.7.5"
 MAX_TOKEN_TRIES = 3
 _ITEM_ID_RE = re.compile(r"/(\d{6,})\.htm")
+DEBT_CATEGORIES = {"56956002", "债权"}
 _TK_RE = re.compile(r"(?:^|;)\s*_m_h5_tk=([0-9a-f]+)_\d+")
 
 
@@ -125,6 +129,10 @@ class MtopGeneration:
         return self.mtop_call(DETAIL_API, "3.0", {"itemId": item_id}, self.parse_mtop_detail, {"record": record},
                               {"value": "SFPM_H5"}, tries)
 
+    def content_call(self, project: str, record: dict[str, Any], tries: int = 0) -> scrapy.Request:
+        return self.mtop_call(CONTENT_API, "1.0", {"projectId": project}, self.parse_mtop_content,
+                              {"record": record}, None, tries)
+
     def again(self, response: Response, error: MtopTokenError) -> scrapy.Request:
         """The same call, signed with the token the gateway has just set; the error again after the last try."""
         api, version, data, params, tries = response.meta["mtop"]
@@ -168,4 +176,18 @@ class MtopGeneration:
             merged["units"] = units
         if record.get("status") == SOLD and detail.get("status") == "done":
             merged["status"] = SOLD  # the detail's done says less than the row's sold (bids were made)
+        project = alibaba_mtop.project_id(response.body, response.url)
+        if self.name == "alibaba_zc" and project and (
+            str(merged.get("category")) in DEBT_CATEGORIES or "债权" in str(merged.get("title", ""))
+        ):
+            yield self.content_call(project, merged)
+            return
         yield merged
+
+    def parse_mtop_content(self, response: Response, record: dict[str, Any]) -> Iterable[Any]:
+        try:
+            found = alibaba_mtop.parse_desc(response.body, response.url, self.fetched_at(response))
+        except MtopTokenError as error:
+            yield self.again(response, error)
+            return
+        yield {**record, **{k: v for k, v in found.items() if v not in (None, "", [])}}

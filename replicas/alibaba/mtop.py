@@ -14,6 +14,9 @@ Calls (path lower-cased as the real gateway does; every answer is HTTP 200 with 
   whose title has it.
 - ``/h5/mtop.taobao.govauctionmtopdetailservice.queryhttpsitemdetail/3.0/?…&value=SFPM_H5&data={"itemId":…}`` →
   ``data`` = the item (prices in 分).
+- ``/h5/mtop.com.taobao.auction.project.content.get/1.0/?…&data={"projectId":…}`` → ``data.content``: the 标的物介绍
+  HTML; for a 债权 lot the same claim tables as the legacy ``get_pc_desc.htm`` (template ``zc_pc_desc.html``), for
+  any other lot the placeholder ``没有标的物介绍`` (this replica does not render other descriptions here).
 
 Handshake, as the gateway does it:
 
@@ -23,7 +26,7 @@ Handshake, as the gateway does it:
   ``_m_h5_tk_enc`` (Set-Cookie, Domain=taobao.com). The token is an HMAC of its expiry: nothing is stored;
 - with a valid token, ``sign`` must be ``md5(token + "&" + t + "&" + appKey + "&" + data)``, else
   ``FAIL_SYS_ILLEGAL_ACCESS::非法请求`` (refused: no data);
-- the detail call without a ``cna`` cookie (set by Alibaba's tracking script in a browser) gets the Baxia answer
+- the detail and content calls without a ``cna`` cookie (set by Alibaba's tracking script in a browser) gets the Baxia answer
   ``RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试`` with a ``_____tmd_____/punish?x5secdata=`` URL.
 
 Row fields (sources.md §1b): ``itemId, auctionTitle`` (with the 【round】 prefix), ``price/priceUnit`` (the current
@@ -43,14 +46,19 @@ import json
 import math
 import re
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import jinja2
+
 from replicas.alibaba.generator import HOUR, AlibabaGenerator, Lot
-from replicas.alibaba.site import Response, _list_order
+from replicas.alibaba.site import FILTERS, Response, _list_order
 
 HOST = "h5api.m.taobao.com"
 LIST_API = "mtop.taobao.datafront.invoke.auctionwalle"
 DETAIL_API = "mtop.taobao.GovauctionMTopDetailService.queryHttpsItemDetail"
+CONTENT_API = "mtop.com.taobao.auction.project.content.get"
+NO_CONTENT = "没有标的物介绍"
 PAGE_SIZE = 10
 TOKEN_LIFETIME = 2 * HOUR
 _CALLBACK_RE = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
@@ -91,6 +99,13 @@ class MtopSite:
         self.night = 1
         self._secret = f"mtop-replica|{generator.seed}".encode()
         self._order: dict[int, list[Lot]] = {}
+        self._projects: dict[int, dict[int, Lot]] = {}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+            autoescape=jinja2.select_autoescape(["html"]),
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.filters.update(FILTERS)
 
     # ----------------------------------------------------------------------------------------- entry points
 
@@ -117,6 +132,8 @@ class MtopSite:
             api, handler = LIST_API, self._list
         elif path_api == DETAIL_API.lower() and version == "3.0":
             api, handler = DETAIL_API, self._detail
+        elif path_api == CONTENT_API and version == "1.0":
+            api, handler = CONTENT_API, self._content
         else:
             return self._answer(query, api or path_api, version, "FAIL_SYS_API_NOT_FOUNDED::请求API不存在", {})
         night = self.night
@@ -139,8 +156,8 @@ class MtopSite:
             params = None
         if not isinstance(params, dict):
             return self._answer(query, api, version, "FAIL_SYS_PARAM_FORMAT_ERROR::参数格式错误", {})
-        if api == DETAIL_API and not jar.get("cna"):
-            punish = (f"https://{HOST}:443//h5/{DETAIL_API.lower()}/3.0/_____tmd_____/punish?x5secdata="
+        if api != LIST_API and not jar.get("cna"):
+            punish = (f"https://{HOST}:443//h5/{api.lower()}/{version}/_____tmd_____/punish?x5secdata="
                       + hashlib.sha1(data.encode()).hexdigest() + "&x5step=1")
             return self._answer(query, api, version, "RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试",
                                 {"url": punish}, kind="mtop_rgv587")
@@ -281,6 +298,19 @@ class MtopSite:
             "bizType": str(lot.biz_type),
         }
         return self._answer(query, api, version, "SUCCESS::调用成功", data, kind="mtop_detail")
+
+    def _content(self, night: int, query: dict, api: str, version: str, params: dict) -> Response:
+        projects = self._projects.get(night)
+        if projects is None:
+            projects = self._projects[night] = {lot.project_id: lot for lot in self.gen.lots_for(night)}
+        try:
+            lot = projects.get(int(params.get("projectId")))
+        except (TypeError, ValueError):
+            lot = None
+        if lot is None:
+            return self._answer(query, api, version, "FAIL_BIZ_PROJECT_NOT_EXIST::项目不存在", {})
+        content = self.env.get_template("zc_pc_desc.html").render(d=lot.debt) if lot.debt else NO_CONTENT
+        return self._answer(query, api, version, "SUCCESS::调用成功", {"content": content}, kind="mtop_content")
 
 
 def _cookie_jar(header: str | None) -> dict[str, str]:

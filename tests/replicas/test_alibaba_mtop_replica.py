@@ -121,3 +121,16 @@ def test_detail_needs_cna_and_gives_prices_in_fen(rep):
     assert item["foregiftPrice"] == round(lot.deposit * 100) and item["bidStatus"] == lot.status
     _, _, text = call(rep, DETAIL_API, "3.0", {"itemId": "1"}, cookie, token)
     assert unwrap(text)["ret"][0].startswith("FAIL_BIZ_")
+
+
+def test_content_gives_the_claim_tables_of_a_debt_lot(rep):
+    cookie, token = handshake(rep)
+    lots = rep.generator.lots_for(1)
+    debt = next(lot for lot in lots if lot.debt)
+    other = next(lot for lot in lots if not lot.debt)
+    content_api = "mtop.com.taobao.auction.project.content.get"
+    _, _, text = call(rep, content_api, "1.0", {"projectId": debt.project_id}, cookie, token)
+    content = unwrap(text)["data"]["content"]
+    assert "债权本金：" in content and debt.debt.debtor in content
+    _, _, text = call(rep, content_api, "1.0", {"projectId": other.project_id}, cookie, token)
+    assert unwrap(text)["data"] == {"content": "没有标的物介绍"}

@@ -1,0 +1,1 @@
+ mtopjsonp1({"api":"mtop.com.taobao.auction.project.content.get","data":{"content":"没有标的物介绍"},"ret":["SUCCESS::调用成功"],"v":"1.0"})
