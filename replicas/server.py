@@ -37,6 +37,7 @@ from replicas.alibaba.generator import AlibabaGenerator
 from replicas.alibaba.mtop import MtopSite
 from replicas.alibaba.site import AlibabaSite, Response
 from replicas.jd import JdGenerator, JdSite
+from replicas.amc import AmcGenerator, amc_sites
 
 ADMIN = "/__replica__/"
 REQUEST_HEADERS = threading.local()  # headers of the request this thread answers (mtop reads cookies)
@@ -53,11 +54,11 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self, form: bytes | None = None) -> None:  # noqa: N802 (http.server's naming)
         host = self.headers.get("Host", "").split(":")[0].lower()
         REQUEST_HEADERS.value = self.headers
         try:
-            response = self.replica.respond(host, self.path)
+            response = self.replica.respond(host, self.path, form)
         except Exception:  # a replica bug must show as a 500, not as a dropped connection
             logger.exception("replica failed on %s%s", host, self.path)
             response = Response(500, b"<h1>500 Internal Server Error</h1>", "text/html", "error")
@@ -71,6 +72,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(response.body)
+
+    def do_POST(self) -> None:  # noqa: N802 — the form body goes to the site's handle_post (AMC list APIs)
+        self.do_GET(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -104,6 +108,8 @@ class ReplicaServer:
         self.sites.append(MtopSite(self.generator, cookies=cookie))  # h5api.m.taobao.com: the same lots via mtop
         self.jd_generator = JdGenerator(seed=seed, n_lots=n_lots, base_date=base_date)
         self.sites.append(JdSite(self.jd_generator))  # api.m.jd.com, paimai.jd.com, pmsearch.jd.com
+        self.amc_generator = AmcGenerator(seed=seed, base_date=base_date)
+        self.sites += amc_sites(self.amc_generator)  # gwamcc.com, famc.citic, cinda.com.cn, sales.coamc.com.cn
         self._by_host = {h: site for site in self.sites for h in site.hosts}
         self._address = (host, port)
         self._httpd: _Server | None = None
@@ -216,7 +222,7 @@ class ReplicaServer:
                     del self._faults[host]
             return dict(fault)
 
-    def _faulty(self, fault: dict, host: str, target: str) -> Response | None:
+    def _faulty(self, fault: dict, host: str, target: str, form: bytes | None = None) -> Response | None:
         mode = fault["mode"]
         if mode == "down":
             return None
@@ -229,26 +235,34 @@ class ReplicaServer:
             return site._antibot(self.night, host, target + "#fault")
         if mode == "slow":
             time.sleep(fault["delay"])
-        site = self._by_host.get(host)
-        response = site.handle(host, target) if site else self.sites[0].not_found()
+        response = self._dispatch(host, target, form)
         if mode == "truncate" and not target.startswith("/robots.txt"):
             response = response._replace(body=response.body[: len(response.body) // 2], kind="fault")
         return response
 
     # ----------------------------------------------------------------------------------------- requests
 
-    def respond(self, host: str, target: str) -> Response:
-        """The response to ``GET target`` with ``Host: host`` (what the HTTP handler sends)."""
+    def _dispatch(self, host: str, target: str, form: bytes | None = None) -> Response:
+        """The site's answer: ``handle`` for a GET, ``handle_post`` with the form body for a POST (405 without)."""
+        site = self._by_host.get(host)
+        if site is None:
+            return self.sites[0].not_found()
+        if form is None:
+            return site.handle(host, target)
+        post = getattr(site, "handle_post", None)
+        return post(host, target, form) if post else Response(405, b"", "text/plain", "not_allowed")
+
+    def respond(self, host: str, target: str, form: bytes | None = None) -> Response:
+        """The response to ``GET target`` (or a POST of ``form``) with ``Host: host`` (what the handler sends)."""
         if target.startswith(ADMIN):
             return self._admin(target)
         fault = self._take_fault(host) if self._faults else None
         if fault is not None:
-            response = self._faulty(fault, host, target)
+            response = self._faulty(fault, host, target, form)
             with self._lock:
                 self._counts.update((("requests",), ("by_host", host or "-"), ("faults", fault["mode"])))
             return response
-        site = self._by_host.get(host)
-        response = site.handle(host, target) if site else self.sites[0].not_found()
+        response = self._dispatch(host, target, form)
         with self._lock:
             self._counts.update(
                 (
