@@ -1,0 +1,143 @@
+"""China Great Wall AMC (中国长城资产, www.gwamcc.com): disposal notices (资产处置公告) and the asset-marketing list.
+
+- notices: ``GET https://www.gwamcc.com/Ajax/GetArticleList.ashx?pIndex=N&pSize=20&liName=64`` →
+  ``{"ds":[{"ID","Title","ActionDate"}]}`` (no total: a full page may have a successor);
+- a notice: ``https://www.gwamcc.com/HiringDetail.aspx?ID={ID}`` is a shell — its script fetches
+  ``Ajax/GetArticleInfo.ashx?ID=`` and inserts the body into ``#divContent`` (title ``#lblTitle``, ``#lblDate``
+  ``发布时间：YYYY-MM-DD 来源：…``). The spider renders it in a browser; this parser reads the rendered page and refuses
+  the bare shell (no content without the script);
+- assets: ``GET Ajax/GetTjieInfo.ashx?pSize=100&pIndex=N`` →
+  ``{"pager":[{"pCount"}],"ds":[{ADate,City,CityName,ID,MoneyTotal,PName,ProName,ProType,ProTypeName,Trade,TradeName,r_n}]}``,
+  one lot per row (id ``asset-{ID}``, page ``MCInfoDetail.aspx?ID=``: the replica's guess, unverified), ``ProName``
+  the asset, ``PName`` its province, ``ProTypeName`` 债权资产 / 股权资产 / 实物资产.
+- quirk: ``MoneyTotal`` comes in every form (``7,816,582.53元（截止2018年5月21日）``, ``59633.95万元``, ``515,296,623.88``,
+  ``100-300万元``, ``500万元以下``, ``1亿以上``, ``9731万股（…）``, ``债权总额：…``, ``1184``). It is read with
+  ``parse_amount(text, unit=None)``: one CNY amount of a 债权 asset is its ``total_claim``; anything else (a range,
+  shares, a number without a unit) stays out of the money fields and is kept, with what it is, in
+  ``raw["MoneyTotal"]`` — a bare number is never guessed to be yuan or 万元.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+from crawlers.parsers import amc
+from crawlers.parsers.amc import Body, decode, is_interstitial  # noqa: F401
+from crawlers.parsers.base import ListPage, ParseError, RawRecord
+from normalizers.amounts import parse_amount
+
+SOURCE = "gwamc_notice"
+BASE = "https://www.gwamcc.com/"
+DETAIL_URL = BASE + "HiringDetail.aspx?ID={id}"
+ASSET_URL = BASE + "MCInfoDetail.aspx?ID={id}"
+ASSET_TYPES = {"债权资产": "debt", "债权": "debt", "股权资产": "equity", "股权": "equity"}  # 实物资产: by its name
+
+
+def page_kind(text: str) -> str | None:
+    head = text.lstrip()[:1]
+    if head in ("{", "["):
+        return "list"
+    if 'id="divContent"' in text or "id=divContent" in text:
+        return "detail"
+    return None
+
+
+def _query(url: str) -> dict[str, str]:
+    return {k.lower(): v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def _with(url: str, **params: Any) -> str:
+    parts = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    query.update({k: str(v) for k, v in params.items()})
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
+    """The notice list (``GetArticleList``) or the asset list (``GetTjieInfo``)."""
+    data = amc.loads(decode(body), SOURCE, url)
+    rows = data.get("ds") if isinstance(data, dict) else None
+    if not isinstance(rows, list):
+        raise ParseError(SOURCE, "ds", url, "no ds list in the response")
+    query = _query(url)
+    size = int(query.get("psize") or 0) or None
+    index = int(query.get("pindex") or 1)
+    if "pager" in data or "gettjieinfo" in urlsplit(url).path.lower():
+        records = [asset_record(row, url, fetched_at) for row in rows]
+        pager = data.get("pager") or [{}]
+        count = pager[0].get("pCount") if pager and isinstance(pager[0], dict) else None
+        more = bool(rows) and (size is None or len(rows) >= size) and (count is None or index < int(count))
+        return ListPage(records, next_url=_with(url, pIndex=index + 1) if more else None,
+                        total_pages=int(count) if count is not None else None)
+    records = [notice_record(row, url, fetched_at) for row in rows]
+    more = bool(rows) and size is not None and len(rows) >= size
+    return ListPage(records, next_url=_with(url, pIndex=index + 1) if more else None)
+
+
+def notice_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRecord:
+    lot_id = row.get("ID")
+    record = amc.identity(SOURCE, lot_id, DETAIL_URL.format(id=lot_id), fetched_at)
+    title = amc.squash(row.get("Title"))
+    if not title:
+        raise ParseError(SOURCE, "Title", url)
+    record.update(title=title, seller_type="amc")
+    unit = amc.branch_of(title)
+    if unit:
+        record["disposal_unit"] = unit
+    if row.get("ActionDate"):
+        record["start_at"] = amc.date_part(row["ActionDate"]) or row["ActionDate"]
+        record["raw"] = {"published_at": row["ActionDate"]}
+    return record
+
+
+def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRecord:
+    """One row of the asset list: a lot whose money is ``MoneyTotal`` read without a default unit."""
+    lot_id = row.get("ID")
+    record = amc.identity(SOURCE, f"asset-{lot_id}" if lot_id is not None else None,
+                          ASSET_URL.format(id=lot_id), fetched_at)
+    title = amc.squash(row.get("ProName"))
+    if not title:
+        raise ParseError(SOURCE, "ProName", url)
+    record.update(title=title, seller_type="amc", disposal_unit=amc.COMPANY_NAMES[SOURCE])
+    type_name = amc.squash(row.get("ProTypeName"))
+    if type_name in ASSET_TYPES:
+        record["asset_type"] = ASSET_TYPES[type_name]
+    for key, field in (("PName", "province"), ("CityName", "city")):
+        if amc.squash(row.get(key)):
+            record[field] = amc.squash(row[key])
+    raw: dict[str, Any] = {}
+    if row.get("ADate"):
+        record["start_at"] = amc.date_part(str(row["ADate"])) or row["ADate"]
+        raw["published_at"] = row["ADate"]
+    text = row.get("MoneyTotal")
+    if text not in (None, ""):
+        amount = parse_amount(str(text), unit=None)
+        found = {k: v for k, v in amount.to_json().items() if v is not None}
+        raw["MoneyTotal"] = found
+        if amount.kind == "amount" and amount.currency == "CNY" and record.get("asset_type") == "debt":
+            record["total_claim"] = str(text)
+    for key in ("ProTypeName", "TradeName", "City"):
+        if amc.squash(str(row.get(key) or "")):
+            raw[key] = row[key]
+    record["raw"] = raw
+    return record
+
+
+def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
+    """A rendered notice page (after its script inserted the body)."""
+    tree = amc.soup(decode(body))
+    content = tree.find(id="divContent")
+    if content is None:
+        raise ParseError(SOURCE, "divContent", url, "not a notice page")
+    if not content.get_text(strip=True) and not content.find("table"):
+        raise ParseError(SOURCE, "divContent", url, "the body is loaded by script: render the page in a browser "
+                                                    "(this is the bare shell)")
+    lot_id = _query(url).get("id")
+    title = amc.node_text(tree.find(id="lblTitle"))
+    info = amc.node_text(tree.find(id="lblDate"))
+    published = amc.date_part(info.split("来源")[0]) if info else None
+    source_unit = info.split("来源：", 1)[1].strip() if "来源：" in info else None
+    return amc.detail_record(SOURCE, content, lot_id=lot_id, url=DETAIL_URL.format(id=lot_id),
+                             fetched_at=fetched_at, title=title, published=published, unit_hint=source_unit)
