@@ -2,7 +2,9 @@
 
 - `ReplicaRoutingMiddleware`: with ``SALVAGE_REPLICA`` set, a request for a real site's URL goes to the replica on
   loopback with the real ``Host`` header, and the response comes back under the real URL. Spiders, parsers, cookies
-  and lot URLs therefore never know the difference; only the socket does.
+  and lot URLs therefore never know the difference; only the socket does. A browser request (``meta["playwright"]``)
+  keeps the real host on the replica's scheme instead: its browser maps every host to the replica
+  (``crawlers.browser``), so the page's own scripts reach the replica too.
 - `InterstitialMiddleware`: an anti-bot page (slider, Baxia, expired-cookie redirect) is retried and counted, never
   handed to a parser as an empty page. After ``SALVAGE_INTERSTITIAL_RETRIES`` it gives up on that URL with an
   error naming it (and the counter shows up in the run's stats).
@@ -41,6 +43,11 @@ class ReplicaRoutingMiddleware:
             return None
         real = urlsplit(request.url)
         request.meta[REAL_URL] = request.url
+        if request.meta.get("playwright"):
+            # A browser request keeps its real host, on the replica's scheme: the browser resolves every host to
+            # the replica itself (crawlers.browser), so the page's own scripts and XHRs reach it as well.
+            request._set_url(urlunsplit((self.scheme, real.netloc, real.path or "/", real.query, "")))
+            return None
         request.headers["Host"] = real.netloc
         request._set_url(urlunsplit((self.scheme, self.netloc, real.path or "/", real.query, "")))
         return None
