@@ -31,11 +31,13 @@ state and commercial assets. Every page is a JavaScript shell; all data comes fr
 
 from __future__ import annotations
 
+import codecs
+import json
 import math
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 import orjson
 from lxml import etree
@@ -45,7 +47,8 @@ from crawlers.parsers.base import ListPage, ParseError, RawRecord
 
 SOURCE = "jd_auction"
 API_HOST = "api.m.jd.com"
-LOT_URL = "https://paimai.jd.com/{}"
+LOT_URL_PREFIX = "https://paimai.jd.com/"
+LOT_URL = LOT_URL_PREFIX + "{}"
 Body = bytes | str
 
 # --------------------------------------------------------------------------------------------- the API envelope
@@ -77,15 +80,36 @@ def query(url: str) -> dict[str, str]:
 
 def function_id(url: str) -> str | None:
     """The API function a URL calls (``paimai_unifiedSearch`` …), None for a URL that is not the API."""
-    parts = urlsplit(url)
-    if not parts.path.endswith("/api"):
+    if not urlsplit(url).path.endswith("/api"):
         return None
-    return query(url).get("functionId") or None
+    return _param(url, "functionId") or None
+
+
+def _unquote(value: str) -> str:
+    """`urllib.parse.unquote_plus`, about ten times faster on a percent-encoded JSON body: each ``%XX`` becomes a
+    ``\\xXX`` byte escape for the C decoder (exact when the value holds no literal backslash; anything malformed
+    goes the standard way)."""
+    if "\\" not in value:
+        try:
+            return codecs.escape_decode(value.encode().replace(b"+", b" ").replace(b"%", b"\\x"))[0].decode()
+        except (ValueError, UnicodeDecodeError):
+            pass
+    return unquote_plus(value)
+
+
+def _param(url: str, name: str) -> str | None:
+    """One query parameter of ``url``, decoded (the first of its name), without parsing the others."""
+    query_text = url.partition("?")[2].partition("#")[0]
+    key = name + "="
+    for part in query_text.split("&"):
+        if part.startswith(key):
+            return _unquote(part[len(key):])
+    return None
 
 
 def request_body(url: str) -> dict[str, Any]:
     """The URL's ``body`` parameter (URL-encoded JSON) as a dict; {} when it has none or it is not JSON."""
-    raw = query(url).get("body")
+    raw = _param(url, "body")
     if not raw:
         return {}
     try:
@@ -95,20 +119,29 @@ def request_body(url: str) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+# Percent-encoding of ASCII text as `urllib.parse.quote(text, safe="")` does it, in one C-level str.translate.
+_URL_QUOTE = {c: f"%{c:02X}" for c in range(128) if not (chr(c).isalnum() or chr(c) in "_.-~")}
+
+
+def quote_json(body: dict[str, Any]) -> str:
+    """A request body as the ``body`` parameter: compact JSON, non-ASCII as ``\\uXXXX`` (the same JSON), then
+    percent-encoded like ``quote(…, safe="")``; many times faster than ``quote`` on a 600-character body."""
+    return json.dumps(body, separators=(",", ":")).translate(_URL_QUOTE)
+
+
 def api_url(function: str, body: dict[str, Any], *, appid: str = "paimai", jsonp: str | None = None) -> str:
     """``https://api.m.jd.com/api?appid=…&functionId=…&body=<url-encoded compact JSON>&loginType=3[&jsonp=…]``."""
-    encoded = quote(orjson.dumps(body).decode(), safe="")
+    encoded = quote_json(body)
     url = f"https://{API_HOST}/api?appid={appid}&functionId={function}&body={encoded}&loginType=3"
     return f"{url}&jsonp={jsonp}" if jsonp else url
 
 
 def _with_body(url: str, body: dict[str, Any]) -> str:
-    """``url`` with its ``body`` parameter replaced, every other parameter kept in place."""
-    parts = urlsplit(url)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    encoded = quote(orjson.dumps(body).decode(), safe="")
-    query_text = "&".join(f"{k}={encoded}" if k == "body" else f"{k}={quote(v, safe='_-.,')}" for k, v in pairs)
-    return f"https://{parts.netloc or API_HOST}{parts.path}?{query_text}"
+    """``url`` with its ``body`` parameter replaced; every other parameter is kept exactly as it was written."""
+    base, _, query_text = url.partition("?")
+    encoded = "body=" + quote_json(body)
+    parts = [encoded if part.startswith("body=") else part for part in query_text.partition("#")[0].split("&")]
+    return f"{base}?{'&'.join(parts)}"
 
 
 def unwrap(body: Body, url: str, field: str = "data") -> dict[str, Any]:
@@ -159,39 +192,38 @@ def _title(value: Any, url: str) -> str:
     return value
 
 
+_NONZERO_DIGIT = re.compile(r"[1-9]")
+
+
 def _given(value: Any) -> bool:
-    """A money value the page states: not missing, not blank, not 0 (JD writes 0 for "none"), not 无."""
-    if value is None or value == "" or isinstance(value, bool):
-        return False
-    if isinstance(value, (int, float)):
+    """A money value the page states: a number above 0 (JD writes 0 for "none") or text with a non-zero digit
+    (not ``"0.00"``, ``"无"`` or blank). Type tests, not isinstance: this runs for every price of every lot."""
+    kind = type(value)
+    if kind is float or kind is int:
         return value > 0
-    text = str(value).strip()
-    return bool(text) and any(c.isdigit() for c in text) and text.strip("0.,") != ""
+    if kind is str:
+        return _NONZERO_DIGIT.search(value) is not None
+    return False
 
 
 def _money(record: RawRecord, field: str, text: Any, number: Any = None) -> None:
     """Set ``field`` to the page's preformatted text when it has one, else to the JSON number; skip 0 and 无."""
-    if not _given(number if number is not None else text):
-        return
-    record[field] = text if _given(text) else number
+    if _given(number if number is not None else text):
+        record[field] = text if text is not None and _given(text) else number
 
 
 def _status(item: dict[str, Any]) -> dict[str, Any] | None:
     auction, display = item.get("auctionStatus"), item.get("displayStatus")
-    if auction is None and display is None:
-        return None
-    status = {}
-    if auction is not None:
-        status["auctionStatus"] = auction
-    if display is not None:
-        status["displayStatus"] = display
-    return status
+    if auction is None:
+        return None if display is None else {"displayStatus": display}
+    return {"auctionStatus": auction} if display is None else {"auctionStatus": auction, "displayStatus": display}
 
 
 def _ended_sold(item: dict[str, Any]) -> bool:
     """An ended auction (auctionStatus 2, displayStatus normal) with bids was sold at its current price."""
-    return (str(item.get("auctionStatus")) == "2" and str(item.get("displayStatus", 1)) == "1"
-            and isinstance(item.get("bidCount"), int) and item["bidCount"] >= 1)
+    bids = item.get("bidCount")
+    return (type(bids) is int and bids >= 1 and item.get("auctionStatus") in (2, "2")
+            and item.get("displayStatus", 1) in (1, "1"))
 
 
 def _place(province: Any, city: Any, county: Any, address: Any) -> tuple[str, str] | None:
@@ -224,7 +256,7 @@ def _coordinate(value: Any) -> float | None:
 
 # --------------------------------------------------------------------------------------------- search (list)
 
-_LIST_NUMBERS = (  # (text key, number key, field): the text is the raw value when the page has one
+_LIST_MONEY = (  # (text key, number key, field): the text is the raw value when the page has one
     ("currentPriceStr", "currentPrice", "current_price"),
     ("assessmentPriceStr", "assessmentPrice", "appraisal_price"),
     (None, "marketPrice", "market_price"),
@@ -233,44 +265,58 @@ _LIST_NUMBERS = (  # (text key, number key, field): the text is the raw value wh
 
 
 def list_record(item: Any, url: str, fetched_at: datetime, category: str | None) -> RawRecord:
-    """One raw record from one ``datas`` item of ``paimai_unifiedSearch``."""
-    if not isinstance(item, dict):
+    """One raw record from one ``datas`` item of ``paimai_unifiedSearch``.
+
+    (Written for speed, with type tests in line: 40 of these per page, and the page as a whole must keep up with
+    ``json.loads``. The rules are those of `_given` and `_status`.)"""
+    if type(item) is not dict:
         raise ParseError(SOURCE, "datas", url, f"list item is not an object: {item!r:.80}")
-    lot_id = _lot_id(item.get("id"), "id", url)
+    get = item.get
+    lot_id = get("id")
+    lot_id = str(lot_id) if type(lot_id) is int and lot_id > 0 else _lot_id(lot_id, "id", url)
+    title = get("title")
+    if type(title) is not str or not title.strip():
+        raise ParseError(SOURCE, "title", url)
     record: RawRecord = {
         "source": SOURCE,
         "source_lot_id": lot_id,
-        "url": LOT_URL.format(lot_id),
+        "url": LOT_URL_PREFIX + lot_id,
         "fetched_at": fetched_at,
-        "title": _title(item.get("title"), url),
+        "title": title,
     }
-    status = _status(item)
-    if status:
-        record["status"] = status
-    times = item.get("paimaiTimes")
-    if isinstance(times, int) and not isinstance(times, bool) and times > 0:
+    auction, display = get("auctionStatus"), get("displayStatus")
+    if auction is not None or display is not None:
+        record["status"] = _status(item)
+    times = get("paimaiTimes")
+    if type(times) is int and times > 0:
         record["round"] = times
-    if _given(item.get("minPrice")):  # the list's minPrice is the 起拍价 / 变卖价 (sources.md §2)
-        record["reserve_price"] = item["minPrice"]
-    for text_key, number_key, field in _LIST_NUMBERS:
-        _money(record, field, item.get(text_key) if text_key else None, item.get(number_key))
-    for key, field in (("startTimeMills", "start_at"), ("endTimeMills", "end_at")):
-        value = item.get(key) or item.get(key.removesuffix("Mills"))
-        if value:
-            record[field] = value
-    if isinstance(item.get("bidCount"), int):
-        record["bid_count"] = item["bidCount"]
-    if _ended_sold(item) and "current_price" in record:
-        record["final_price"] = record["current_price"]
-    shop = item.get("shopName")
-    if isinstance(shop, str) and shop.strip():
+    price = get("minPrice")
+    if (type(price) is float and price > 0) or _given(price):  # the 起拍价 / 变卖价 (sources.md §2)
+        record["reserve_price"] = price
+    for text_key, number_key, field in _LIST_MONEY:
+        number = get(number_key)
+        if (type(number) is float and number > 0) or _given(number):
+            text = get(text_key) if text_key else None
+            record[field] = text if text is not None and _given(text) else number
+    value = get("startTimeMills") or get("startTime")
+    if value:
+        record["start_at"] = value
+    value = get("endTimeMills") or get("endTime")
+    if value:
+        record["end_at"] = value
+    bids = get("bidCount")
+    if type(bids) is int:
+        record["bid_count"] = bids
+        if bids >= 1 and auction in (2, "2") and display in (1, "1", None) and "current_price" in record:
+            record["final_price"] = record["current_price"]  # ended with bids: sold at the current price
+    shop = get("shopName")
+    if type(shop) is str and shop.strip():
         record["disposal_unit"] = shop
-    address = item.get("productAddress")
-    if isinstance(address, str) and address.strip():
-        record["address"] = address
-        record["location"] = address
-    elif item.get("province") or item.get("city"):
-        record["location"] = " ".join(str(item[k]) for k in ("province", "city") if item.get(k))
+    address = get("productAddress")
+    if type(address) is str and address.strip():
+        record["address"] = record["location"] = address
+    elif get("province") or get("city"):
+        record["location"] = " ".join(str(item[k]) for k in ("province", "city") if get(k))
     if category:
         record["category"] = category
     return record
@@ -323,7 +369,10 @@ def _extend_info(value: Any) -> dict[str, Any]:
 
 def _answer_id(data: dict[str, Any], url: str) -> str:
     """The answer's ``paimaiId``, which must be the one the request's body asked for (when it names one)."""
-    lot_id = _lot_id(data.get("paimaiId"), "paimaiId", url)
+    lot_id = data.get("paimaiId")
+    lot_id = str(lot_id) if type(lot_id) is int and lot_id > 0 else _lot_id(lot_id, "paimaiId", url)
+    if f"%22paimaiId%22%3A{lot_id}%" in url:  # the body says "paimaiId":<this id> followed by , or }
+        return lot_id
     asked = request_body(url).get("paimaiId")
     if asked not in (None, "") and str(asked).strip() != lot_id:
         raise ParseError(SOURCE, "paimaiId", url, f"the answer is for lot {lot_id}, not {asked}")
@@ -333,41 +382,55 @@ def _answer_id(data: dict[str, Any], url: str) -> str:
 def parse_basic(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     """``getProductBasicInfo`` → the lot's record (the spider lays it over the list record)."""
     data = _data(body, url, dict)
+    get = data.get
     lot_id = _answer_id(data, url)
+    title = get("title")
+    if type(title) is not str or not title.strip():
+        raise ParseError(SOURCE, "title", url)
     record: RawRecord = {
         "source": SOURCE,
         "source_lot_id": lot_id,
-        "url": LOT_URL.format(lot_id),
+        "url": LOT_URL_PREFIX + lot_id,
         "fetched_at": fetched_at,
-        "title": _title(data.get("title"), url),
+        "title": title,
     }
-    if not _given(data.get("startPrice")):
+    start_price = get("startPrice")
+    if not _given(start_price):
         raise ParseError(SOURCE, "startPrice", url)
-    record["reserve_price"] = data["startPrice"]  # minPrice may be "无": never the starting price here
-    _money(record, "appraisal_price", data.get("assessmentPrice"))
-    _money(record, "deposit", data.get("ensurePrice"))
-    _money(record, "increment", data.get("priceLowerOffset"))
-    for key, field in (("startTime", "start_at"), ("endTime", "end_at")):
-        if data.get(key):
-            record[field] = data[key]
-    display = data.get("displayStatus")
+    record["reserve_price"] = start_price  # minPrice may be "无": never the starting price here
+    for key, field in (("assessmentPrice", "appraisal_price"), ("ensurePrice", "deposit"),
+                       ("priceLowerOffset", "increment")):
+        value = get(key)
+        if _given(value):  # 0 = none
+            record[field] = value
+    value = get("startTime")
+    if value:
+        record["start_at"] = value
+    value = get("endTime")
+    if value:
+        record["end_at"] = value
+    display = get("displayStatus")
     if display not in (None, "", 1, "1"):  # alone, only an abnormal displayStatus states the status
         record["status"] = {"displayStatus": display}
-    address = data.get("productAddressResult")
-    if isinstance(address, dict):
+    address = get("productAddressResult")
+    if type(address) is dict:
         place = _place(address.get("province"), address.get("city"), address.get("county"), address.get("address"))
         if place:
             record["location"], record["address"] = place
-    lng, lat = _coordinate(data.get("lng")), _coordinate(data.get("lat"))
-    if lng is not None and lat is not None:
-        record["lng"], record["lat"] = lng, lat
-    extend = _extend_info(data.get("extendInfoMap"))
-    debtor = extend.get("debtorName") or extend.get("borrowerName")
-    if isinstance(debtor, str) and debtor.strip():
-        record["debtor"] = debtor
-    principal = extend.get("principalBalance") or extend.get("claimsPrincipal")
-    if _given(principal):
-        record["principal"] = principal
+    lng, lat = get("lng"), get("lat")
+    if lng and lat:  # "" when the lot has no coordinates
+        lng, lat = _coordinate(lng), _coordinate(lat)
+        if lng is not None and lat is not None:
+            record["lng"], record["lat"] = lng, lat
+    extend = get("extendInfoMap")
+    if extend and extend != "{}":
+        extend = _extend_info(extend)
+        debtor = extend.get("debtorName") or extend.get("borrowerName")
+        if isinstance(debtor, str) and debtor.strip():
+            record["debtor"] = debtor
+        principal = extend.get("principalBalance") or extend.get("claimsPrincipal")
+        if _given(principal):
+            record["principal"] = principal
     return record
 
 

@@ -37,6 +37,17 @@ def basic(**fields) -> dict:
 # ------------------------------------------------------------------------------------------------- URLs and envelope
 
 
+def test_bodies_are_percent_encoded_as_quote_does_and_decoded_as_unquote_plus_does():
+    from urllib.parse import quote, unquote_plus
+
+    body = {"keyword": "住宅 一拍/100%", "labelSet": "1027,1028", "page": 2, "x": "a\\b+c~"}
+    encoded = jd.quote_json(body)
+    assert encoded == quote(json.dumps(body, separators=(",", ":")), safe="")
+    assert json.loads(jd._unquote(encoded)) == body
+    for text in ("%E4%BD%8F+a%7B", "%zz%41", "a\\%41", "住宅%20x", ""):
+        assert jd._unquote(text) == unquote_plus(text)
+
+
 def test_urls_carry_the_function_and_the_body_as_url_encoded_json():
     assert jd.function_id(BASIC) == "getProductBasicInfo"
     assert jd.request_body(REALTIME) == {"paimaiId": 290533380, "start": 0, "end": 9, "source": 0}
@@ -61,6 +72,7 @@ def test_jsonp_and_plain_json_give_the_same_record():
         (envelope(basic(paimaiId=None)), BASIC, "paimaiId"),
         (envelope(basic(startPrice=0)), BASIC, "startPrice"),
         (envelope(basic(paimaiId=111111111)), BASIC, "paimaiId"),  # the answer is for another lot
+        (envelope(basic(paimaiId=90533380)), BASIC, "paimaiId"),  # … even one whose id ends the asked one
         (envelope({"paimaiId": 290533380, "bidCount": 0}), REALTIME, "auctionStatus"),
         (json.dumps({"code": 0, "totalItem": 3}).encode(), search_url(1, 40), "datas"),
         (json.dumps({"code": 0, "datas": [{"id": 1}], "totalItem": 1}).encode(), search_url(1, 40), "title"),
