@@ -19,7 +19,7 @@ from rich.table import Table
 from salvage.crawl import CrawlResult, run_crawl
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DEMO_SOURCES = ("alibaba_sf", "alibaba_zc")
+DEMO_SOURCES = ("alibaba_sf", "alibaba_zc", "jd_auction")
 NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=SHANGHAI)
 
 
