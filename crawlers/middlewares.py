@@ -80,7 +80,9 @@ class InterstitialMiddleware:
     def process_response(self, request: Request, response: Response) -> Request | Response:
         spider = self.crawler.spider
         check = getattr(spider, "is_interstitial", None)
-        marker = check(response.body) if check and response.status == 200 else None
+        if not check or response.status != 200 or urlsplit(response.url).path == "/robots.txt":
+            return response  # robots.txt behind an anti-bot page just reads as "no rules"; never retried as a page
+        marker = check(response.body)
         if not marker:
             return response
         stats = self.crawler.stats

@@ -71,3 +71,13 @@ def test_a_normal_page_passes_through():
     request = Request("https://sf.taobao.com/")
     response = HtmlResponse(request.url, body=b"<html>ok</html>", request=request)
     assert mw.process_response(request, response) is response
+
+
+def test_robots_txt_is_never_retried_as_an_anti_bot_page():
+    crawler = crawler_for()
+    crawler.stats.open_spider()
+    mw = InterstitialMiddleware.from_crawler(crawler)
+    request = Request("https://sf.taobao.com/robots.txt")
+    response = HtmlResponse(request.url, body=SLIDER, request=request)
+    assert mw.process_response(request, response) is response
+    assert crawler.stats.get_value("salvage/interstitials") is None
