@@ -37,15 +37,16 @@ from rapidfuzz import fuzz, process
 
 BLOCK_CAP = 25  # a blocking key shared by more lots than this is too common to say anything
 BATCH = 200_000  # candidate pairs scored per rapidfuzz call
-RATIO_OK = 0.985  # principal / value ratio read as "the same amount" (万元 rounding, 元 vs 万元)
+RATIO_OK = 0.995  # principal / value ratio read as "the same amount" (万元 to 2 decimals, or whole 万 above 2M)
 
 # (rule, what fires it); the first that fires links a pair. Tri-state evidence: 1 same, 0 different, -1 unknown.
 RULES: tuple[tuple[str, str], ...] = (
     ("case_number", "same normalized 案号, disposal unit and numbers not different, value not different, and "
      "title similarity >= 50 or address similarity >= 80 or the same value"),
-    ("debtor_principal", "same normalized debtor, principal within 1.5%"),
+    ("debtor_principal", "same normalized debtor, principal within 0.5%, numbers not different, and the same value "
+     "(total claim) or none, or title similarity >= 80"),
     ("address_value", "same normalized address (6+ characters), same value, asset type, unit and numbers not "
-     "different"),
+     "different, and the same numbers or title similarity >= 92"),
     ("fuzzy_title_address", "title and address similarity >= 85, same value, asset type, unit and numbers not "
      "different"),
     ("fuzzy_title_value", "title similarity >= 90, same disposal unit, same numbers, same value, asset type not "
@@ -232,8 +233,8 @@ def score_pairs(cols: dict[str, np.ndarray], titles: tuple[list, list], addresse
     ok = lambda x: x != 0  # noqa: E731 - same or unknown
     fired = [
         (case == 1) & ok(unit) & ok(nums) & ~v_diff & ((ts >= 50) | (ads >= 80) | v_same),
-        (debtor == 1) & (pr >= RATIO_OK),
-        (addr == 1) & v_same & ok(typ) & ok(unit) & ok(nums),
+        (debtor == 1) & (pr >= RATIO_OK) & ok(nums) & (v_same | (vr < 0) | (ts >= 80)),
+        (addr == 1) & v_same & ok(typ) & ok(unit) & ok(nums) & ((nums == 1) | (ts >= 92)),
         (ts >= 85) & (ads >= 85) & v_same & ok(typ) & ok(unit) & ok(nums),
         (ts >= 90) & (unit == 1) & (nums == 1) & v_same & ok(typ),
     ]

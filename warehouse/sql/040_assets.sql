@@ -110,7 +110,7 @@ COMMENT ON COLUMN fct_lot_links.rule IS 'The rule that linked the lot: new_asset
     'asset), case_number (same normalized 案号, no conflicting numbers, unit or value), debtor_principal (same '
     'debtor, principal within rounding), address_value (same normalized address and value), fuzzy_title_address '
     '(similar title and address, same numbers and value), fuzzy_title_value (similar title, same disposal unit, '
-    'numbers and value).';
+    'numbers and value). The exact conditions are warehouse.linkage.RULES.';
 COMMENT ON COLUMN fct_lot_links.score IS 'Agreement of the compared evidence, 0 to 1 (the mean of the comparisons '
     'both lots allow); NULL for new_asset.';
 COMMENT ON COLUMN fct_lot_links.matched_source IS 'Source of the lot this one was matched to (its best match); '
