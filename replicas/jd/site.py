@@ -37,9 +37,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from replicas.alibaba.site import Response  # what every site answers the server
 from replicas.jd import data
 from replicas.jd.generator import TZ, JdGenerator, JdLot, Package
 
@@ -50,16 +51,6 @@ _JSONP_RE = re.compile(r"^[A-Za-z_$][\w$]{0,63}$")
 # getProductBasicInfo's internal categoryId (not childrenCateId; never parsed): 12728 is the legacy 司法住宅 id.
 _INTERNAL_CATEGORY = {101: 12728, 102: 12730, 103: 12731, 105: 12745, 108: 12766, 109: 12767, 112: 12758,
                       114: 12750, 121: 21440, 123: 12770}  # fmt: skip
-
-
-class Response(NamedTuple):
-    """What the server sends (the same fields as `replicas.alibaba.site.Response`)."""
-
-    status: int
-    body: bytes
-    content_type: str
-    kind: str  # what was served, for the server's stats
-    headers: tuple[tuple[str, str], ...] = ()
 
 
 def search_url(page: int = 1, page_size: int = DEFAULT_PAGE_SIZE, *, appid: str = "paimai", jsonp: str | None = None,
