@@ -10,8 +10,9 @@ the auction sites' high-volume pages). One notice is one raw record (a `Lot`):
 - ``status``: what the stated dates imply at the fetch time, as a label the normalizer knows: ``未开始`` (an auction
   still to start), ``进行中`` (before the stated end), ``已结束`` (after it); none when the notice states no end
   (``20个工作日`` is not a date) — never a guess.
-- package totals: the prose's ``本金合计人民币…万元`` / ``利息…`` / ``本息合计…`` (the whole package), else the table's
-  CNY ``合计`` row → ``principal`` / ``interest`` / ``total_claim``; ``claim_as_of`` from ``截至…`` / ``基准日为…``;
+- package totals: the prose's ``本金合计人民币…万元`` / ``利息…`` / ``本息合计…`` (the whole package), else the
+  ``合计`` row of a table all in CNY (a 人民币合计 beside 美元 / 港元 rows is only part of the package: left out) →
+  ``principal`` / ``interest`` / ``total_claim``; ``claim_as_of`` from ``截至…`` / ``基准日为…``;
 - ``loans``: every row of every claim table (a table with a debtor column and an amount column), one dict per loan
   (``seq``, ``debtor``, ``guarantors``, ``collateral``, ``principal``, ``interest``, ``fees``, ``total``,
   ``currency``, ``claim_as_of``, ``units``).
@@ -144,6 +145,7 @@ def lines(node: Tag) -> list[str]:
 class Cell:
     text: str
     origin: int  # the source cell: spanned copies share it
+    parts: tuple[str, ...] = ()  # the cell's lines when it has several (<br>, paragraphs): one name or item each
 
 
 def table_grid(table: Tag) -> list[list[Cell]]:
@@ -172,7 +174,8 @@ def table_grid(table: Tag) -> list[list[Cell]]:
         row: list[Cell] = []
         for td in tr.find_all(["td", "th"], recursive=False):
             take_pending(row)
-            cell = Cell(squash(td.get_text(" ")), counter)
+            parts = tuple(p for p in (squash(x) for x in td.get_text("\n").split("\n")) if p)
+            cell = Cell(" ".join(parts), counter, parts if len(parts) > 1 else ())
             counter += 1
             down, across = span(td.get("rowspan")), span(td.get("colspan"))
             for _ in range(across):
@@ -413,7 +416,8 @@ def _merge(previous: Row, cells: dict[str, Cell]) -> None:
         cell = cells.get(name)
         if cell is None or not cell.text or cell.origin == previous.origins.get(name) or _none(cell.text):
             continue
-        previous.fields[name] = f"{previous.fields[name]}{sep}{cell.text}" if previous.fields.get(name) else cell.text
+        text = sep.join(cell.parts) if cell.parts else cell.text
+        previous.fields[name] = f"{previous.fields[name]}{sep}{text}" if previous.fields.get(name) else text
         previous.origins[name] = cell.origin
 
 
@@ -446,10 +450,10 @@ def _loan_row(r: int, cells: dict[str, Cell], by_field: dict[str, Column], as_of
             loan.fields["seq"] = int(nospace(seq.text))
         else:
             table.loan_notes.append({"row": r, "field": "seq", "text": seq.text})
-    for name in ("debtor", "guarantors", "collateral"):
+    for name, sep in (("debtor", " "), ("guarantors", "、"), ("collateral", "；")):
         cell = cells.get(name)
         if cell is not None and cell.text and not _none(cell.text):
-            loan.fields[name] = cell.text
+            loan.fields[name] = sep.join(cell.parts) if cell.parts else cell.text
     currency_cell = cells.get("currency")
     currency = currency_code(currency_cell.text) if currency_cell is not None and currency_cell.text else None
     unitless = {}
@@ -700,7 +704,8 @@ def notice_fields(container: Tag, *, url: str, fetched_at: datetime, title: str,
             if loan.units:
                 item["units"] = dict(loan.units)
             loans.append(item)
-        if cny_total is None:
+        if cny_total is None and all(loan.currency == "CNY" for loan in claim.loans):
+            # a package's totals only from a table all in CNY: a 人民币合计 beside 美元/港元 rows is part of it
             cny_total = next((t for t in claim.totals if t.kind == "合计" and t.currency == "CNY"), None)
     stated = prose_totals(text)
     if stated and all_loans:
@@ -759,7 +764,8 @@ def _checks(claim: ClaimTable) -> list[dict[str, Any]]:
     for total in claim.totals:
         scope = claim.loans[covered : total.before] if total.kind == "小计" else claim.loans[: total.before]
         covered = total.before
-        out.append(check(total.label, total.kind, total.currency, total.values, scope))
+        if total.values:  # a total row whose amounts cannot be read (no unit) checks nothing
+            out.append(check(total.label, total.kind, total.currency, total.values, scope))
     return out
 
 

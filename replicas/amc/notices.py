@@ -312,9 +312,10 @@ def body_html(notice: Notice, base: str = "") -> str:
 
 
 def summary_amount(notice: Notice) -> Decimal | None:
-    """Cinda's 资产总额 (万元, two decimals): the package total, else the table's 合计, else the appraisal."""
+    """Cinda's 资产总额 (万元, two decimals): the package total, else the 合计 of a table all in CNY, else the
+    appraisal; None (no 资产总额 line) otherwise."""
     total = notice.package_total
-    if total is None:
+    if total is None and all(loan.currency == "CNY" for loan in notice.loans):  # no yuan total of a mixed package
         cny = stated_totals(notice).get("CNY")
         total = cny["total"] if cny else None
     if total is None:

@@ -65,7 +65,7 @@ def expected_notice(notice: Notice, at: datetime) -> Expected:
         f["principal"] = shown(notice.package_principal, unit)
         f["interest"] = shown(notice.package_interest, unit)
         f["total_claim"] = shown(notice.package_total, unit)
-    else:
+    elif all(loan.currency == "CNY" for loan in notice.loans):  # a mixed package has no yuan total
         cny = stated_totals(notice).get("CNY")
         if cny:
             f["principal"], f["interest"], f["total_claim"] = cny["principal"], cny["interest"], cny["total"]
