@@ -13,11 +13,15 @@ from datetime import datetime
 from types import ModuleType
 
 from crawlers.parsers import alibaba_mtop, alibaba_sf, alibaba_zc, jd_auction
+from crawlers.parsers import cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice
 from crawlers.parsers.base import InterstitialPage, ParseError, RawRecord
 
 PARSERS: dict[str, ModuleType] = {
     module.SOURCE: module for module in (alibaba_sf, alibaba_zc, alibaba_mtop, jd_auction)
 }
+
+AMC_NOTICES = (cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice)  # the four AMCs' disposal notices
+PARSERS.update({module.SOURCE: module for module in AMC_NOTICES})
 
 
 def parse_page(source: str, body: bytes, url: str, fetched_at: datetime) -> list[RawRecord]:
