@@ -190,7 +190,17 @@ class LinkStats:
 
 def link_assets(con: duckdb.DuckDBPyConnection, results: Iterable) -> LinkStats:
     """Ingest hook: link the lots of this night's loaded runs to assets (see the module docstring)."""
-    run_ids = sorted({r.run_id for r in results if getattr(r, "status", "loaded") == "loaded"})
+    return _link(con, sorted({r.run_id for r in results if getattr(r, "status", "loaded") == "loaded"}))
+
+
+def link_unlinked(con: duckdb.DuckDBPyConnection) -> LinkStats:
+    """Link every lot that has no asset yet (a warehouse loaded before linkage existed). Run it inside a
+    transaction, like the hook; afterwards the nightly hook keeps the links current."""
+    runs = con.execute("SELECT DISTINCT run_id FROM fct_lot_versions WHERE valid_to IS NULL").fetchall()
+    return _link(con, sorted(r[0] for r in runs))
+
+
+def _link(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> LinkStats:
     stats = LinkStats()
     if not run_ids:
         return stats

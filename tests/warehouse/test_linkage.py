@@ -146,3 +146,16 @@ def test_asset_ids_are_stable_across_nights_and_relistings_join_their_asset(con,
     joined = sum(after[k] == night1_asset[key_of[k]] for k in relisted)
     assert joined / len(relisted) >= 0.95
     assert pairwise(con, t2)["precision"] >= 0.99
+
+
+def test_a_warehouse_loaded_before_linkage_is_linked_once_and_then_kept(con, tmp_path: Path):
+    from warehouse.linkage import link_unlinked
+
+    ingest(con, [write_run(tmp_path / "runs", [_house("1")])])  # no hook: no links
+    assert con.execute("SELECT count(*) FROM fct_lot_links").fetchall() == [(0,)]
+    con.execute("BEGIN")
+    assert link_unlinked(con).new_lots == 1
+    con.execute("COMMIT")
+    ingest(con, [write_run(tmp_path / "runs", [_house("2", night=2, round="second")], night=2)],
+           hooks=[link_assets])
+    assert _asset(con, "1") == _asset(con, "2")
