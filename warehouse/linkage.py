@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 BLOCK_CAP = 25  # a blocking key shared by more lots than this is too common to say anything
@@ -230,7 +231,7 @@ def _refresh_keys(con: duckdb.DuckDBPyConnection) -> None:
                 f"WHERE l.source = n.source AND l.source_lot_id = n.source_lot_id AND ({differ})")
 
 
-def score_pairs(cols: dict[str, np.ndarray], titles: tuple[list, list], addresses: tuple[list, list]
+def score_pairs(cols: dict[str, np.ndarray], titles: tuple, addresses: tuple
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Title and address similarity (rapidfuzz, by characters), the rule that fires (index into RULES, -1 none)
     and the score (mean agreement of the comparisons both lots allow) of candidate pairs."""
@@ -259,11 +260,15 @@ def score_pairs(cols: dict[str, np.ndarray], titles: tuple[list, list], addresse
     return ts, ads, rule, np.round(score, 4)
 
 
-def _similarity(left: list, right: list) -> np.ndarray:
-    """rapidfuzz ratio 0-100 of aligned pairs; -1 where either side is missing."""
-    missing = np.array([a is None or b is None for a, b in zip(left, right, strict=True)], dtype=bool)
-    sims = process.cpdist([a or "" for a in left], [b or "" for b in right], scorer=fuzz.ratio, workers=-1,
-                          dtype=np.float32) if left else np.zeros(0, dtype=np.float32)
+def _similarity(left, right) -> np.ndarray:
+    """rapidfuzz ratio 0-100 of aligned pairs (lists or Arrow arrays of text); -1 where either side is missing."""
+    left, right = (x if isinstance(x, pa.ChunkedArray | pa.Array) else pa.array(x, pa.string())
+                   for x in (left, right))
+    missing = pc.or_(pc.is_null(left), pc.is_null(right)).to_numpy(zero_copy_only=False)
+    if not len(left):
+        return np.zeros(0)
+    sims = process.cpdist(pc.fill_null(left, "").to_pylist(), pc.fill_null(right, "").to_pylist(),
+                          scorer=fuzz.ratio, workers=-1, dtype=np.float32)
     return np.where(missing, -1.0, np.round(sims.astype(float), 1))
 
 
@@ -298,8 +303,8 @@ def _assign(con: duckdb.DuckDBPyConnection, stats: LinkStats) -> None:
     for batch in reader:
         t = pa.Table.from_batches([batch])
         cols = {c: t.column(c).to_numpy() for c in names}
-        ts, ads, rule, score = score_pairs(cols, (t.column("a_title").to_pylist(), t.column("b_title").to_pylist()),
-                                           (t.column("a_address").to_pylist(), t.column("b_address").to_pylist()))
+        ts, ads, rule, score = score_pairs(cols, (t.column("a_title"), t.column("b_title")),
+                                           (t.column("a_address"), t.column("b_address")))
         keep = rule >= 0
         if keep.any():
             mask = pa.array(keep)
