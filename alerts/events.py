@@ -116,29 +116,70 @@ def night_of(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> tuple[dateti
     return now, now.astimezone(SHANGHAI).date().isoformat()
 
 
-_LOT_SNAPSHOT = ("title", "url", "asset_type", "round", "status", "province", "city", "start_at", "end_at",
-                 "reserve_price", "appraisal_price", "current_price", "total_claim")
-_EVENT_COLUMNS = ("event_id, search_name, source, source_lot_id, kind, version_no, night, run_id, detected_at, "
-                  + ", ".join(_LOT_SNAPSHOT)
-                  + ", prev_status, prev_reserve_price, prev_current_price, drop_pct, state")
+_EVENT_COLUMNS = ("event_id, search_name, source, source_lot_id, kind, version_no, start_at, drop_pct, night, run_id, "
+                  "detected_at, state")
 
 
-def _insert_events_sql(candidates: str) -> str:
-    """INSERT of every (search, candidate) pair that matches and is not recorded yet. ``candidates`` has the lot
-    columns under ``l``, plus kind, version_no and the prev_* columns."""
-    snapshot = ", ".join(f"l.{c}" for c in _LOT_SNAPSHOT)
+# the lot columns a candidate carries: what the filters read, what the event keeps, and the keys
+_CANDIDATE_COLUMNS = ("source", "source_lot_id", "version_no", "run_id", "title", "url", "asset_type", "seller_type",
+                      "round", "status", "province", "city", "start_at", "end_at", "reserve_price",
+                      "appraisal_price", "current_price", "principal", "total_claim", "debtor")
+
+
+def _lot_columns(alias: str) -> str:
+    return ", ".join(f"{alias}.{c}" for c in _CANDIDATE_COLUMNS)
+
+
+BLOCK_KEYS = ("asset_type", "province")  # filters evaluated once per distinct value, then joined on equality
+
+
+def blocks_sql(candidates: str = "alert_candidates") -> str:
+    """Every search against every distinct (kind, asset_type, province) of the candidates, with the search's own
+    predicates: the pairs that pass are the only ones the main join looks at (a hash join on those three columns,
+    instead of every candidate against every search)."""
+    return f"""
+    CREATE OR REPLACE TEMP TABLE alert_blocks AS
+    SELECT s.*, l.kind AS block_kind, l.asset_type AS block_asset_type, l.province AS block_province
+    FROM alert_searches s
+    JOIN (SELECT DISTINCT kind, asset_type, province FROM {candidates}) l
+      ON list_contains(s.events, l.kind) AND {match_predicate('s', keys=BLOCK_KEYS)}
+    """
+
+
+def matches_sql(candidates: str = "alert_candidates", carried: str = "l.*") -> str:
+    """SELECT of every (search, candidate) pair that matches: the candidates joined to ``alert_blocks`` on the block
+    keys, then every other filter of the search; a reminder only within the search's own ``soon_days``."""
+    return f"""
+    SELECT s.name AS search_name, {carried}
+    FROM {candidates} l
+    JOIN alert_blocks s ON s.block_kind = l.kind AND s.block_asset_type IS NOT DISTINCT FROM l.asset_type
+                       AND s.block_province IS NOT DISTINCT FROM l.province
+    WHERE {match_predicate('s', skip=BLOCK_KEYS)}
+      AND (l.kind <> 'starting_soon' OR l.start_at <= $now + to_days(s.soon_days))
+    """
+
+
+def _insert_events_sql() -> str:
+    """INSERT of every matching (search, candidate) pair not recorded yet. ``alert_candidates`` has the lot columns,
+    kind, version_no, drop_pct and ``dedupe`` (the version, or the start time of a reminder)."""
+    carried = "l.source, l.source_lot_id, l.kind, l.version_no, l.start_at, l.drop_pct, l.run_id, l.dedupe"
     return f"""
     INSERT INTO alert_events ({_EVENT_COLUMNS})
-    SELECT nextval('alert_event_ids'), s.name, l.source, l.source_lot_id, l.kind, l.version_no, CAST($night AS DATE),
-           l.run_id, now(), {snapshot}, l.prev_status, l.prev_reserve_price, l.prev_current_price, l.drop_pct, 'pending'
-    FROM {candidates} l
-    JOIN alert_searches s ON list_contains(s.events, l.kind) AND {match_predicate('s')}
-    WHERE NOT EXISTS (
-        SELECT 1 FROM alert_events e
-        WHERE e.search_name = s.name AND e.source = l.source AND e.source_lot_id = l.source_lot_id
-          AND e.kind = l.kind AND (e.version_no = l.version_no
-                                   OR (l.kind = 'starting_soon' AND e.start_at IS NOT DISTINCT FROM l.start_at)))
+    SELECT (SELECT coalesce(max(event_id), 0) FROM alert_events) + row_number() OVER (), m.search_name, m.source,
+           m.source_lot_id, m.kind, m.version_no, m.start_at, m.drop_pct, CAST($night AS DATE), m.run_id, now(),
+           'pending'
+    FROM ({matches_sql(carried=carried)}) m
+    ANTI JOIN (  -- what is recorded already, for the candidate lots only
+        SELECT e.search_name, e.source, e.source_lot_id, e.kind, {_DEDUPE.format(t='e')} AS dedupe
+        FROM alert_events e SEMI JOIN (SELECT DISTINCT source, source_lot_id FROM alert_candidates) c
+          ON c.source = e.source AND c.source_lot_id = e.source_lot_id
+    ) e ON e.search_name = m.search_name AND e.source = m.source AND e.source_lot_id = m.source_lot_id
+       AND e.kind = m.kind AND e.dedupe = m.dedupe
     """
+
+
+# once per (search, lot, kind, version); a reminder once per (search, lot, start time)
+_DEDUPE = "CASE WHEN {t}.kind = 'starting_soon' THEN epoch_us({t}.start_at)::VARCHAR ELSE {t}.version_no::VARCHAR END"
 
 
 def _lit_list(values: Iterable[str]) -> str:
@@ -156,7 +197,7 @@ def _candidates_sql() -> str:
         SELECT source, arg_min(coalesce(finished_at, started_at), started_at) AS first_end
         FROM fct_crawl_runs WHERE status_run IN ('ok', 'partial') AND items > 0 GROUP BY source),
     opened AS (
-        SELECT v.*, p.status AS prev_status, p.reserve_price AS prev_reserve_price,
+        SELECT {_lot_columns('v')}, v.valid_from, p.status AS prev_status, p.reserve_price AS prev_reserve_price,
                p.current_price AS prev_current_price, b.first_end
         FROM fct_lot_versions v
         JOIN night n ON n.source = v.source AND v.valid_from >= n.since
@@ -175,7 +216,7 @@ def _candidates_sql() -> str:
         ]) AS kind
         FROM opened
     )
-    SELECT * EXCLUDE (first_end),
+    SELECT * EXCLUDE (first_end, valid_from), version_no::VARCHAR AS dedupe,
            CASE WHEN kind = 'price_drop' THEN
                CASE WHEN reserve_price < prev_reserve_price
                     THEN round(100 * (1 - reserve_price / prev_reserve_price), 2)
@@ -187,10 +228,9 @@ def _candidates_sql() -> str:
 
 def _soon_sql() -> str:
     """Upcoming lots (current versions, any source) starting within the longest soon_days of any search."""
-    return """
-    CREATE OR REPLACE TEMP TABLE alert_soon AS
-    SELECT v.*, 'starting_soon' AS kind, NULL::VARCHAR AS prev_status, NULL::DECIMAL(18,2) AS prev_reserve_price,
-           NULL::DECIMAL(18,2) AS prev_current_price, NULL::DECIMAL(6,2) AS drop_pct
+    return f"""
+    INSERT INTO alert_candidates BY NAME
+    SELECT {_lot_columns('v')}, 'starting_soon' AS kind, epoch_us(v.start_at)::VARCHAR AS dedupe
     FROM dim_lots d
     JOIN fct_lot_versions v
       ON v.source = d.source AND v.source_lot_id = d.source_lot_id AND v.version_no = d.version_no
@@ -220,12 +260,10 @@ def record_events(con: duckdb.DuckDBPyConnection, results: Iterable[Any], search
         return counts
     before = dict(con.execute("SELECT kind, count(*) FROM alert_events GROUP BY kind").fetchall())
     con.execute(_candidates_sql(), {"runs": run_ids})
-    con.execute(_insert_events_sql("alert_candidates"), {"night": counts.night, "now": now})
     con.execute(_soon_sql(), {"now": now})
-    soon = _insert_events_sql("alert_soon").replace(
-        "JOIN alert_searches s ON", "JOIN alert_searches s ON l.start_at <= $now + to_days(s.soon_days) AND")
-    con.execute(soon, {"night": counts.night, "now": now})
-    con.execute("DROP TABLE alert_candidates; DROP TABLE alert_soon")
+    con.execute(blocks_sql())
+    con.execute(_insert_events_sql(), {"night": counts.night, "now": now})
+    con.execute("DROP TABLE alert_candidates; DROP TABLE alert_blocks")
     after = dict(con.execute("SELECT kind, count(*) FROM alert_events GROUP BY kind").fetchall())
     counts.by_kind = {k: after.get(k, 0) - before.get(k, 0) for k in EVENT_KINDS}
     return counts

@@ -392,12 +392,15 @@ def compile_search(search: Search, now: datetime) -> tuple[str, dict[str, Any]]:
     return " AND ".join(clauses) or "true", params
 
 
-def match_predicate(search_alias: str = "s") -> str:
+def match_predicate(search_alias: str = "s", keys: tuple[str, ...] | None = None,
+                    skip: tuple[str, ...] = ()) -> str:
     """The SQL condition under which lot ``l`` matches the search row ``s`` of ``alert_searches`` (a NULL filter
-    does not restrict). Same predicates as ``compile_search``; ``$now`` is the night's reference time."""
+    does not restrict): the filters ``keys`` (default all) but ``skip``. Same predicates as ``compile_search``;
+    ``$now`` is the night's reference time."""
+    chosen = [f for f in FILTERS if (keys is None or f.key in keys) and f.key not in skip]
     return " AND ".join(
         f"({search_alias}.{f.key} IS NULL OR ({f.predicate.replace('{v}', f'{search_alias}.{f.key}')}))"
-        for f in FILTERS)
+        for f in chosen) or "true"
 
 
 def search_row(search: Search) -> dict[str, Any]:

@@ -26,10 +26,14 @@ def test_a_night_produces_new_lots_price_drops_status_changes_and_starting_soon(
     assert nights.events() == [("homes", "3", "starting_soon", 1)]
     nights.ingest(2)
     assert nights.events() == EXPECTED
-    drop = nights.con.execute("SELECT prev_reserve_price, reserve_price, drop_pct, night::VARCHAR FROM alert_events "
-                              "WHERE kind = 'price_drop' AND search_name = 'homes'").fetchone()
+    # an event names the lot version it is about: the lot as it was is in lot_history
+    versions = ("FROM alert_events e JOIN lot_history v USING (source, source_lot_id, version_no) "
+                "JOIN lot_history p ON p.source = e.source AND p.source_lot_id = e.source_lot_id "
+                "AND p.version_no = e.version_no - 1 ")
+    drop = nights.con.execute("SELECT p.reserve_price, v.reserve_price, e.drop_pct, e.night::VARCHAR " + versions
+                              + "WHERE kind = 'price_drop' AND search_name = 'homes'").fetchone()
     assert drop == (Decimal("1000000.00"), Decimal("800000.00"), Decimal("20.00"), "2026-11-21")
-    assert nights.con.execute("SELECT prev_status, status FROM alert_events WHERE kind = 'status_change'"
+    assert nights.con.execute("SELECT p.status, v.status " + versions + "WHERE kind = 'status_change'"
                               ).fetchone() == ("ongoing", "withdrawn")
     assert nights.hook.counts[-1].by_kind == {"new": 3, "price_drop": 2, "status_change": 1, "starting_soon": 0}
 
@@ -108,3 +112,13 @@ def test_a_search_only_gets_the_kinds_it_asked_for(con, tmp_path: Path):
     ingest(con, [write_run(runs, night1(), night=1)], hooks=[hook])
     ingest(con, [write_run(runs, night2(), night=2)], hooks=[hook])
     assert con.execute("SELECT DISTINCT kind FROM alert_events").fetchall() == [("new",)]
+
+
+def test_candidates_carry_every_column_a_filter_reads():
+    import re
+
+    from alerts.events import _CANDIDATE_COLUMNS
+    from alerts.searches import FILTERS
+
+    read = {c for f in FILTERS for c in re.findall(r"\bl\.(\w+)", f.predicate)}
+    assert read and read <= set(_CANDIDATE_COLUMNS)

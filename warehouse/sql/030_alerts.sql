@@ -32,8 +32,6 @@ CREATE TABLE IF NOT EXISTS alert_searches (
     loaded_at TIMESTAMPTZ NOT NULL
 );
 
-CREATE SEQUENCE IF NOT EXISTS alert_event_ids;
-
 CREATE TABLE IF NOT EXISTS alert_events (
     event_id BIGINT NOT NULL,
     search_name VARCHAR NOT NULL,
@@ -41,26 +39,11 @@ CREATE TABLE IF NOT EXISTS alert_events (
     source_lot_id VARCHAR NOT NULL,
     kind VARCHAR NOT NULL,
     version_no INTEGER NOT NULL,
+    start_at TIMESTAMPTZ,
+    drop_pct DECIMAL(6,2),
     night DATE NOT NULL,
     run_id VARCHAR,
     detected_at TIMESTAMPTZ NOT NULL,
-    title VARCHAR,
-    url VARCHAR,
-    asset_type VARCHAR,
-    round VARCHAR,
-    status VARCHAR,
-    province VARCHAR,
-    city VARCHAR,
-    start_at TIMESTAMPTZ,
-    end_at TIMESTAMPTZ,
-    reserve_price DECIMAL(18,2),
-    appraisal_price DECIMAL(18,2),
-    current_price DECIMAL(18,2),
-    total_claim DECIMAL(18,2),
-    prev_status VARCHAR,
-    prev_reserve_price DECIMAL(18,2),
-    prev_current_price DECIMAL(18,2),
-    drop_pct DECIMAL(6,2),
     state VARCHAR NOT NULL
 );
 
@@ -88,8 +71,6 @@ CREATE TABLE IF NOT EXISTS alert_mail_events (
     mail_id VARCHAR NOT NULL,
     event_id BIGINT NOT NULL
 );
-
-COMMENT ON SEQUENCE alert_event_ids IS 'Numbers alert_events.event_id.';
 
 COMMENT ON TABLE alert_searches IS 'The saved searches (alert subscriptions) as the last ingest loaded them from the '
     'saved-search file, one row per search. Filters that are NULL do not restrict. The next ingest falls back to '
@@ -126,38 +107,25 @@ COMMENT ON COLUMN alert_searches.loaded_at IS 'When an ingest last loaded this d
 
 COMMENT ON TABLE alert_events IS 'One row per alert event: a saved search matched a lot that is new, dropped its '
     'price, changed status or starts soon. Written in the same transaction as the night that produced it; at most '
-    'one per (search_name, source, source_lot_id, kind, version_no), however often a night is re-run. The lot '
-    'columns are a snapshot at the event.';
-COMMENT ON COLUMN alert_events.event_id IS 'Event number (from the sequence alert_event_ids).';
+    'one per (search_name, source, source_lot_id, kind, version_no), however often a night is re-run. The lot as it '
+    'was is its version in lot_history (source, source_lot_id, version_no).';
+COMMENT ON COLUMN alert_events.event_id IS 'Event number, increasing in the order events were recorded.';
 COMMENT ON COLUMN alert_events.search_name IS 'The saved search that matched.';
 COMMENT ON COLUMN alert_events.source IS 'Source of the lot.';
 COMMENT ON COLUMN alert_events.source_lot_id IS 'The site''s lot id; with source, the lot.';
 COMMENT ON COLUMN alert_events.kind IS 'new (first listed), price_drop (reserve or current price lower than in the '
     'previous version), status_change (now withdrawn, suspended, sold or unsold), starting_soon (an upcoming auction '
     'starts within the search''s soon_days).';
-COMMENT ON COLUMN alert_events.version_no IS 'The lot version (lot_history.version_no) the event is about.';
+COMMENT ON COLUMN alert_events.version_no IS 'The lot version (lot_history.version_no) the event is about: the one '
+    'that is new, cheaper or in its new status, or the current one of a lot starting soon.';
+COMMENT ON COLUMN alert_events.start_at IS 'Auction start of that version; a reminder (starting_soon) is given once '
+    'per search, lot and start time.';
+COMMENT ON COLUMN alert_events.drop_pct IS 'price_drop: how many percent lower than the previous version (the reserve '
+    'price''s drop, or the current price''s when the reserve did not drop).';
 COMMENT ON COLUMN alert_events.night IS 'The night (Asia/Shanghai date of the crawls) that produced the event; '
     'mails are grouped by it.';
-COMMENT ON COLUMN alert_events.run_id IS 'The crawl run whose ingest produced the event.';
+COMMENT ON COLUMN alert_events.run_id IS 'The crawl run that wrote the lot version the event is about.';
 COMMENT ON COLUMN alert_events.detected_at IS 'When the event was recorded (wall clock of the ingest).';
-COMMENT ON COLUMN alert_events.title IS 'Lot title at the event.';
-COMMENT ON COLUMN alert_events.url IS 'Lot page at the event.';
-COMMENT ON COLUMN alert_events.asset_type IS 'Lot asset_type at the event.';
-COMMENT ON COLUMN alert_events.round IS 'Lot round at the event.';
-COMMENT ON COLUMN alert_events.status IS 'Lot status at the event.';
-COMMENT ON COLUMN alert_events.province IS 'Lot province at the event.';
-COMMENT ON COLUMN alert_events.city IS 'Lot city at the event.';
-COMMENT ON COLUMN alert_events.start_at IS 'Auction start at the event.';
-COMMENT ON COLUMN alert_events.end_at IS 'Auction end at the event.';
-COMMENT ON COLUMN alert_events.reserve_price IS 'Reserve price in yuan at the event.';
-COMMENT ON COLUMN alert_events.appraisal_price IS 'Appraisal price in yuan at the event.';
-COMMENT ON COLUMN alert_events.current_price IS 'Current price in yuan at the event.';
-COMMENT ON COLUMN alert_events.total_claim IS 'Total claim in yuan at the event.';
-COMMENT ON COLUMN alert_events.prev_status IS 'Status in the previous version (status_change, price_drop).';
-COMMENT ON COLUMN alert_events.prev_reserve_price IS 'Reserve price in yuan in the previous version.';
-COMMENT ON COLUMN alert_events.prev_current_price IS 'Current price in yuan in the previous version.';
-COMMENT ON COLUMN alert_events.drop_pct IS 'price_drop: how many percent lower (the reserve price''s drop, or the '
-    'current price''s when the reserve did not drop).';
 COMMENT ON COLUMN alert_events.state IS 'pending (not in a mail yet), mailed (in alert_mail_events), dropped (its '
     'search was removed before a mail was composed).';
 
