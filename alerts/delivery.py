@@ -1,11 +1,17 @@
 """Delivery: the outbox's pending mails to an SMTP server (smtplib), or to ``.eml`` files when no server is set.
 
-A mail is marked sent only after the server accepted it (``sendmail`` returned) or its ``.eml`` file was written
-and synced; each mark is its own commit. A mail the server refuses (4xx/5xx for that mail) stays pending with the
-reason, and the batch goes on; when the server is unreachable or drops the connection, the batch stops and every
-mail not yet accepted stays pending. The next ``salvage alerts send`` sends exactly those, with the same bytes and
-Message-ID. (If the process dies after the server accepted a mail but before the mark was committed, the next run
-sends it again, recognisably the same mail: same Message-ID. No protocol can close that last window.)
+A mail counts as sent only once the server accepted it (``sendmail`` returned) or its ``.eml`` file was written and
+synced; the receipt is then appended to the journal (``alerts.outbox.Journal``, fsynced) before the next mail is
+tried, and folded into ``alert_mails`` when the warehouse is next published. A mail the server refuses (4xx/5xx for
+that mail) stays pending with the reason, and the batch goes on; when the server is unreachable or drops the
+connection, the batch stops and every mail not yet accepted stays pending. The next ``salvage alerts send`` folds the
+receipts first and sends exactly the mails still pending, with the same bytes and Message-ID. (If the process dies
+after the server accepted a mail but before its receipt was written, the next run sends it again, recognisably the
+same mail: same Message-ID. No protocol can close that last window; the journal keeps it to one write.)
+
+``send_to_warehouse`` is what the command line and the demo use: one sender at a time (``<db>.alerts-send.lock``),
+compose and fold in one publication of the warehouse, deliver with no warehouse lock held (an ingest may publish
+meanwhile), then fold the receipts in a second publication.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ import os
 import smtplib
 import ssl
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from alerts.outbox import compose, mark_failed, mark_sent, pending_mails
+from alerts.outbox import Journal, PendingMail, compose, fold, pending_mails
 from alerts.searches import Search
 from alerts.settings import SmtpSettings
 
@@ -136,37 +141,73 @@ class Delivery:
         return self.pending == 0
 
 
-def deliver(con: duckdb.DuckDBPyConnection, transport: SmtpTransport | EmlTransport,
-            on_sent: Callable[[str], None] | None = None) -> Delivery:
-    """Send every pending mail of the outbox, oldest first; mark each one as it is accepted."""
+def deliver(mails: list[PendingMail], transport: SmtpTransport | EmlTransport, journal: Journal) -> Delivery:
+    """Send ``mails`` in order; journal each answer before trying the next mail."""
     report = Delivery()
+    done = {e["mail_id"] for e in journal.entries() if e["status"] == "sent"}
     try:
-        for mail in pending_mails(con):
+        for mail in mails:
+            if mail.mail_id in done:
+                continue
             try:
                 via = transport.send(mail.mail_id, mail.recipient, mail.message.encode("ascii"))
             except Refused as exc:
-                mark_failed(con, mail.mail_id, str(exc))
+                journal.record(mail.mail_id, "failed", str(exc))
                 report.refused[mail.mail_id] = str(exc)
                 continue
             except ServerDown as exc:
-                mark_failed(con, mail.mail_id, str(exc))
+                journal.record(mail.mail_id, "failed", str(exc))
                 report.server_down = str(exc)
                 break
-            mark_sent(con, mail.mail_id, via)
+            journal.record(mail.mail_id, "sent", via)
             report.sent.append(mail.mail_id)
-            if on_sent:
-                on_sent(mail.mail_id)
     finally:
         transport.close()
-    report.pending = con.execute("SELECT count(*) FROM alert_mails WHERE status = 'pending'").fetchone()[0]
     return report
 
 
-def send(con: duckdb.DuckDBPyConnection, transport: SmtpTransport | EmlTransport,
+def _pending(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT count(*) FROM alert_mails WHERE status = 'pending'").fetchone()[0]
+
+
+def send(con: duckdb.DuckDBPyConnection, transport: SmtpTransport | EmlTransport, journal: Journal,
          searches: list[Search] | None = None, now: datetime | None = None) -> Delivery:
-    """Compose mails from the pending events, then deliver every pending mail (new and left over)."""
-    now = now or datetime.now(SHANGHAI)
-    composed = compose(con, searches, sender=transport.sender, now=now)
-    report = deliver(con, transport)
+    """Fold old receipts, compose mails from the pending events, deliver every pending mail, fold the new receipts:
+    all on one writable connection (tests, and callers that own the warehouse file)."""
+    fold(con, journal)
+    composed = compose(con, searches, sender=transport.sender, now=now or datetime.now(SHANGHAI))
+    report = deliver(pending_mails(con), transport, journal)
+    fold(con, journal)
+    con.execute("CHECKPOINT")
+    journal.clear()
+    report.composed, report.pending = len(composed), _pending(con)
+    return report
+
+
+def journal_for(db: Path) -> Journal:
+    """The receipts journal of a warehouse file: ``<db>.alerts-sent.jsonl`` beside it."""
+    return Journal(Path(db).with_name(Path(db).name + ".alerts-sent.jsonl"))
+
+
+def send_to_warehouse(db: Path, transport: SmtpTransport | EmlTransport, searches: list[Search] | None = None,
+                      now: datetime | None = None) -> Delivery:
+    """``send`` for a published warehouse file (see the module): safe beside ingests and readers."""
+    from filelock import FileLock
+
+    from warehouse.db import publishing
+
+    db = Path(db)
+    journal = journal_for(db)
+    with FileLock(str(db.with_name(db.name + ".alerts-send.lock"))):
+        with publishing(db) as con:
+            fold(con, journal)
+            composed = compose(con, searches, sender=transport.sender, now=now or datetime.now(SHANGHAI))
+            mails = pending_mails(con)
+        journal.clear()  # what it held is in the published warehouse now
+        report = deliver(mails, transport, journal)
+        with publishing(db) as con:
+            fold(con, journal)
+            report.pending = _pending(con)
+        journal.clear()
     report.composed = len(composed)
     return report

@@ -7,21 +7,35 @@ events marked ``mailed``. A mail is never composed twice from the same events, a
 sent, on every attempt. When more events of a night arrive after its digest was composed (a second ingest that
 night), they make a second mail (``seq`` 2, "part 2" in the subject): nothing is added to a mail after it exists.
 
-``pending_mails`` / ``mark_sent`` / ``mark_failed`` are what delivery uses: a mail is marked sent only after the
-server accepted it, each mark in its own commit.
+Delivery receipts go to a ``Journal`` first: one line per attempt, appended and fsynced the moment the server
+answered, in a file beside the warehouse. The warehouse is published by atomic replacement (``warehouse.db.publishing``:
+writers work on a copy, analysts keep reading the old file), so it cannot take a durable write per mail; the journal
+can. ``fold`` applies the receipts to ``alert_mails`` (idempotent: a receipt applied twice changes nothing more), and
+every send folds the journal before it composes or sends anything, so a receipt is never forgotten, even when the
+process died right after writing it.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+import os
+from itertools import groupby
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from alerts.mail import MailKey, render
 from alerts.searches import Search
+
+
+# what a mail shows of the lot: its version the event is about (v) and the one before (p)
+_DETAILS = ", ".join([*(f"v.{c}" for c in ("title", "url", "asset_type", "round", "status", "province", "city", "end_at",
+                                           "reserve_price", "appraisal_price", "current_price", "total_claim")),
+                      "p.status AS prev_status", "p.reserve_price AS prev_reserve_price",
+                      "p.current_price AS prev_current_price"])
 
 
 @dataclass(frozen=True)
@@ -61,21 +75,26 @@ def compose(con: duckdb.DuckDBPyConnection, searches: list[Search] | None, *, se
             FROM alert_events e JOIN alert_routing r ON r.search_name = e.search_name
             WHERE e.state = 'pending'
         """)
-        groups = con.execute("SELECT DISTINCT recipient, night, kind, search_name FROM alert_compose "
-                             "ORDER BY night, recipient, kind, search_name").fetchall()
+        existing = {(r, n, k, sn): count for r, n, k, sn, count in con.execute(
+            "SELECT recipient, night, kind, search_name, count(*) FROM alert_mails GROUP BY ALL").fetchall()}
+        cursor = con.execute(f"""
+            SELECT c.recipient, c.night, c.kind AS mail_kind, c.search_name AS mail_search, e.*, {_DETAILS}
+            FROM alert_compose c JOIN alert_events e USING (event_id)
+            LEFT JOIN lot_history v
+              ON v.source = e.source AND v.source_lot_id = e.source_lot_id AND v.version_no = e.version_no
+            LEFT JOIN lot_history p
+              ON p.source = e.source AND p.source_lot_id = e.source_lot_id AND p.version_no = e.version_no - 1
+            ORDER BY c.night, c.recipient, c.kind, c.search_name NULLS FIRST, e.event_id
+        """)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
         mail_ids: list[str] = []
         assignments: list[tuple[str, str, Any, str, str | None]] = []
-        for recipient, night, kind, search_name in groups:
-            seq = 1 + con.execute(
-                "SELECT count(*) FROM alert_mails WHERE recipient = ? AND night = ? AND kind = ? "
-                "AND search_name IS NOT DISTINCT FROM ?", [recipient, night, kind, search_name]).fetchone()[0]
+        for (recipient, night, kind, search_name), group in groupby(
+                rows, key=lambda r: (r["recipient"], r["night"], r["mail_kind"], r["mail_search"])):
+            events = list(group)
+            seq = 1 + existing.get((recipient, night, kind, search_name), 0)
             key = MailKey(recipient, night, kind, search_name, seq)
-            cursor = con.execute(
-                "SELECT e.* FROM alert_compose c JOIN alert_events e USING (event_id) "
-                "WHERE c.recipient = ? AND c.night = ? AND c.kind = ? AND c.search_name IS NOT DISTINCT FROM ?",
-                [recipient, night, kind, search_name])
-            names = [d[0] for d in cursor.description]
-            events = [dict(zip(names, row)) for row in cursor.fetchall()]
             searched = sorted({e["search_name"] for e in events})
             msg = render(key, events, sender=sender, created_at=now, searches=searched)
             con.execute(
@@ -112,16 +131,55 @@ def pending_mails(con: duckdb.DuckDBPyConnection) -> list[PendingMail]:
     return [PendingMail(*row) for row in rows]
 
 
-def mark_sent(con: duckdb.DuckDBPyConnection, mail_id: str, via: str) -> None:
-    """Record that the server accepted the mail (its own commit: autocommit)."""
-    con.execute("UPDATE alert_mails SET status = 'sent', sent_at = now(), attempts = attempts + 1, "
-                "last_attempt_at = now(), last_error = NULL, sent_via = ? WHERE mail_id = ?", [via, mail_id])
+class Journal:
+    """Delivery receipts, one JSON line per attempt (``sent`` with where to, or ``failed`` with why), each flushed
+    and fsynced before the next mail is tried."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def record(self, mail_id: str, status: str, detail: str) -> None:
+        line = json.dumps({"mail_id": mail_id, "status": status, "detail": detail[:500],
+                           "at": datetime.now(UTC).isoformat()}, ensure_ascii=False)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def entries(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        out = []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                out.append(json.loads(line))
+            except ValueError:  # a line torn by a crash mid-write: that attempt has no receipt
+                continue
+        return out
+
+    def clear(self) -> None:
+        """Forget the receipts (only once they are folded into a warehouse that is durable)."""
+        self.path.unlink(missing_ok=True)
 
 
-def mark_failed(con: duckdb.DuckDBPyConnection, mail_id: str, error: str) -> None:
-    """Record a failed attempt; the mail stays pending for the next run."""
-    con.execute("UPDATE alert_mails SET attempts = attempts + 1, last_attempt_at = now(), last_error = ? "
-                "WHERE mail_id = ?", [error[:500], mail_id])
+def fold(con: duckdb.DuckDBPyConnection, journal: Journal) -> int:
+    """Apply the journal's receipts to ``alert_mails``; returns how many mails it marked sent. Idempotent: a sent
+    receipt only moves a pending mail, a failure only counts when it is newer than the mail's last attempt."""
+    sent = 0
+    for entry in journal.entries():
+        at = datetime.fromisoformat(entry["at"])
+        if entry["status"] == "sent":
+            sent += con.execute(
+                "UPDATE alert_mails SET status = 'sent', sent_at = ?, sent_via = ?, attempts = attempts + 1, "
+                "last_attempt_at = ?, last_error = NULL WHERE mail_id = ? AND status = 'pending'",
+                [at, entry["detail"], at, entry["mail_id"]]).fetchone()[0]
+        else:
+            con.execute(
+                "UPDATE alert_mails SET attempts = attempts + 1, last_attempt_at = ?, last_error = ? "
+                "WHERE mail_id = ? AND status = 'pending' AND (last_attempt_at IS NULL OR last_attempt_at < ?)",
+                [at, entry["detail"], entry["mail_id"], at])
+    return sent
 
 
 def outbox_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from alerts import outbox
-from alerts.delivery import EmlTransport, SmtpTransport, deliver, send
+from alerts.delivery import EmlTransport, SmtpTransport, deliver, journal_for, send, send_to_warehouse
+from alerts.outbox import Journal
 from alerts.events import EventsHook
 from alerts.settings import SettingsError, smtp_settings
 from tests.warehouse.conftest import write_run
@@ -24,7 +25,9 @@ COMPOSED = datetime(2026, 11, 21, 6, 0, tzinfo=SHANGHAI)
 
 
 def _send(con, server: Server, searches=SEARCHES, **overrides):
-    return send(con, SmtpTransport(server.settings(**overrides)), searches, now=COMPOSED)
+    journal = Journal(Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                                       ).fetchone()[0] + ".alerts-sent.jsonl"))
+    return send(con, SmtpTransport(server.settings(**overrides)), journal, searches, now=COMPOSED)
 
 
 def _body(msg, subtype: str) -> str:
@@ -132,21 +135,70 @@ def test_a_connection_dropped_mid_batch_loses_and_repeats_nothing(two_nights: Ni
 
 def test_a_crash_after_the_server_accepted_resends_the_same_mail(two_nights: Nights, smtp: Server, monkeypatch):
     smtp.start()
-    real = outbox.mark_sent
+    real = Journal.record
 
-    def crash(*args):
-        raise KeyboardInterrupt("killed before the mark was committed")
+    def crash(self, mail_id, status, detail):
+        if status == "sent":
+            raise KeyboardInterrupt("killed before the receipt was written")
+        real(self, mail_id, status, detail)
 
-    monkeypatch.setattr("alerts.delivery.mark_sent", crash)
+    monkeypatch.setattr(Journal, "record", crash)
     with pytest.raises(KeyboardInterrupt):
         _send(two_nights.con, smtp)
-    monkeypatch.setattr("alerts.delivery.mark_sent", real)
+    monkeypatch.setattr(Journal, "record", real)
     _send(two_nights.con, smtp)
     received = smtp.recorder.received
     assert len(received) == 4  # the one in flight went twice...
     first, resent = received[0][2], received[1][2]
     assert first == resent  # ...byte for byte the same mail, same Message-ID: recognisably one mail
     assert len({message_from_bytes(r[2])["Message-ID"] for r in received}) == 3
+
+
+def test_a_crash_after_the_receipt_was_written_sends_nothing_twice(two_nights: Nights, smtp: Server, monkeypatch):
+    smtp.start()
+    real = outbox.fold
+    calls = []
+
+    def crash_on_second_fold(con, journal):
+        calls.append(1)
+        if len(calls) == 2:  # every mail was accepted and journaled; the process dies before they are marked
+            raise KeyboardInterrupt("power cut")
+        return real(con, journal)
+
+    monkeypatch.setattr("alerts.delivery.fold", crash_on_second_fold)
+    with pytest.raises(KeyboardInterrupt):
+        _send(two_nights.con, smtp)
+    monkeypatch.setattr("alerts.delivery.fold", real)
+    assert outbox.outbox_counts(two_nights.con) == {"pending": 3}  # not marked in the warehouse yet...
+    again = _send(two_nights.con, smtp)
+    assert (again.sent, again.pending) == ([], 0)  # ...but the receipts were: nothing goes out twice
+    assert len(smtp.recorder.received) == 3
+
+
+def test_sending_from_a_published_warehouse_while_an_analyst_reads_it(tmp_path: Path, smtp: Server):
+    import duckdb
+
+    from warehouse.db import publishing
+
+    db, runs = tmp_path / "salvage.duckdb", tmp_path / "runs"
+    hook = EventsHook(searches=SEARCHES)
+    for night, lots in ((1, night1()), (2, night2())):
+        with publishing(db) as con:
+            ingest(con, [write_run(runs, lots, night=night)], hooks=[hook])
+    analyst = duckdb.connect(str(db), read_only=True)  # a notebook left open
+    smtp.start()
+    smtp.recorder.refuse_to = {"desk@example.com"}
+    first = send_to_warehouse(db, SmtpTransport(smtp.settings()), SEARCHES, now=COMPOSED)
+    assert (first.composed, len(first.sent), first.pending) == (3, 2, 1)
+    assert analyst.execute("SELECT count(*) FROM lots").fetchone() == (7,)  # still reading the old file
+    smtp.recorder.refuse_to = set()
+    second = send_to_warehouse(db, SmtpTransport(smtp.settings()), SEARCHES, now=COMPOSED)
+    assert (second.composed, len(second.sent), second.pending) == (0, 1, 0)
+    assert len(smtp.recorder.received) == 3 and not journal_for(db).path.exists()
+    analyst.close()  # (in one process, DuckDB would hand a new connection the instance still open)
+    with duckdb.connect(str(db), read_only=True) as fresh:
+        assert fresh.execute("SELECT status, count(*), sum(attempts) FROM alert_mails GROUP BY 1").fetchall() == [
+            ("sent", 3, 4)]
 
 
 def test_a_second_ingest_in_the_same_night_makes_a_second_part_not_a_changed_mail(nights: Nights, smtp: Server):
@@ -171,12 +223,13 @@ def test_a_removed_search_gets_no_more_mail(two_nights: Nights, smtp: Server):
 
 def test_without_smtp_mails_are_eml_files_written_once(two_nights: Nights, tmp_path: Path):
     folder = tmp_path / "mail"
-    report = send(two_nights.con, EmlTransport(folder, "salvage-alerts@localhost"), SEARCHES, now=COMPOSED)
+    journal = Journal(tmp_path / "receipts.jsonl")
+    report = send(two_nights.con, EmlTransport(folder, "salvage-alerts@localhost"), journal, SEARCHES, now=COMPOSED)
     files = sorted(folder.glob("*.eml"))
     assert len(report.sent) == len(files) == 3
     msg = message_from_bytes(files[-1].read_bytes(), policy=policy.default)
     assert msg["Message-ID"].endswith("@localhost>") and msg.get_body(("html",)) is not None
-    again = send(two_nights.con, EmlTransport(folder, "salvage-alerts@localhost"), SEARCHES, now=COMPOSED)
+    again = send(two_nights.con, EmlTransport(folder, "salvage-alerts@localhost"), journal, SEARCHES, now=COMPOSED)
     assert again.sent == [] and sorted(folder.glob("*.eml")) == files
     assert not list(folder.glob(".*"))  # no half-written files
 
@@ -229,6 +282,6 @@ def test_a_javascript_url_is_not_made_a_link(nights: Nights, smtp: Server):
     assert 'href="javascript' not in html and "javascript:alert(1)//sf_item" in html
 
 
-def test_deliver_with_nothing_pending_does_nothing(con, smtp: Server):
-    report = deliver(con, SmtpTransport(smtp.settings()))  # the server is down, but nothing needs it
-    assert (report.sent, report.pending, report.server_down) == ([], 0, None)
+def test_deliver_with_nothing_pending_does_nothing(smtp: Server, tmp_path: Path):
+    report = deliver([], SmtpTransport(smtp.settings()), Journal(tmp_path / "j"))  # server down, nobody needs it
+    assert (report.sent, report.server_down) == ([], None) and not (tmp_path / "j").exists()
