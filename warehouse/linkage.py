@@ -11,8 +11,8 @@ night's transaction, after the merge, and links only the lots this night's runs 
    the principal and the value (appraisal, else market price, else total claim). Kept in ``fct_lot_links``, so a
    later night matches its new lots against them without re-reading a million lots.
 2. **Candidates, in SQL**: each new lot against the existing lots and the other new lots that share a blocking key
-   (case number; debtor; address; title; place + numbers). A block larger than ``BLOCK_CAP`` is left out (a key that
-   common tells nothing). Never all pairs.
+   (case number; debtor; city + address; city + title; city + asset type + numbers). A lot with more than
+   ``BLOCK_CAP`` partners in one block gets none from it (a key that common tells nothing). Never all pairs.
 3. **Scores, in Python, in batches**: exact comparisons come from SQL; title and address similarity are
    rapidfuzz ``ratio`` over the candidate pairs (``process.cpdist``; Python strings compare by characters, where
    DuckDB's edit distance counts UTF-8 bytes). The first rule of ``RULES`` that fires links the pair.
@@ -131,9 +131,6 @@ SELECT source, source_lot_id, run_id, asset_type, case_key, unit_key, debtor_key
 FROM s3
 """
 
-# The pool a new lot is matched against: the linked lots (with their asset) and the other new lots (with an idx).
-_POOL = f"""(SELECT NULL::BIGINT AS idx, asset_id, source, source_lot_id, {", ".join(KEY_COLUMNS)} FROM fct_lot_links
-       UNION ALL SELECT idx, NULL::BIGINT, source, source_lot_id, {", ".join(KEY_COLUMNS)} FROM lk_new)"""
 _BLOCKS = {
     "case": ("case_key",),
     "debtor": ("debtor_key",),
@@ -144,35 +141,40 @@ _BLOCKS = {
 
 
 def _pairs_sql() -> str:
+    """SQL: lk_pairs, the candidate pairs with their exact comparisons. Each new lot (``a``, an idx of lk_new) is
+    paired with the linked lots (``b`` NULL, their ``asset_id``) and with the later new lots (``b`` their idx) that
+    share a blocking key; the partner's keys come along, so nothing is copied or joined twice."""
+    keys = ", ".join(f"p.{c} AS q_{c}" for c in KEY_COLUMNS)
     blocks = []
     for name, cols in _BLOCKS.items():
         on = " AND ".join(f"p.{c} = n.{c}" for c in cols)
         extra = " AND length(n.address_key) >= 6" if name == "address" else ""
         extra += " AND length(n.number_key) >= 3" if name == "numbers" else ""
         blocks.append(f"""
-        SELECT n.idx AS a, p.idx AS b, p.asset_id, p.source AS b_source, p.source_lot_id AS b_lot
-        FROM lk_new n JOIN pool p ON {on}
-        WHERE (p.idx IS NULL OR p.idx > n.idx){extra}
-        QUALIFY count(*) OVER (PARTITION BY n.idx) <= {BLOCK_CAP}""")
-    tri = "coalesce((n.{c} = q.{c})::TINYINT, -1)"
-    ratio = "coalesce(least(n.{c}, q.{c}) / nullif(greatest(n.{c}, q.{c}), 0), -1)::DOUBLE"
+        SELECT * FROM (
+            SELECT n.idx AS a, NULL::BIGINT AS b, p.asset_id, p.source AS b_source, p.source_lot_id AS b_lot, {keys}
+            FROM lk_new n JOIN fct_lot_links p ON {on} WHERE true{extra}
+            UNION ALL
+            SELECT n.idx, p.idx, NULL::BIGINT, p.source, p.source_lot_id, {keys}
+            FROM lk_new n JOIN lk_new p ON {on} AND p.idx > n.idx WHERE true{extra})
+        QUALIFY count(*) OVER (PARTITION BY a) <= {BLOCK_CAP}""")
+    tri = "coalesce((n.{c} = c.q_{c})::TINYINT, -1)"
+    ratio = "coalesce(least(n.{c}, c.q_{c}) / nullif(greatest(n.{c}, c.q_{c}), 0), -1)::DOUBLE"
     return f"""
     CREATE OR REPLACE TEMP TABLE lk_pairs AS
-    WITH pool AS {_POOL},
-    cand AS (SELECT DISTINCT * FROM ({" UNION ALL ".join(blocks)}))
+    WITH cand AS (SELECT DISTINCT * FROM ({" UNION ALL ".join(blocks)}))
     SELECT c.a, c.b, c.asset_id, c.b_source, c.b_lot,
            {tri.format(c="case_key")} AS same_case_number,
            {tri.format(c="unit_key")} AS same_disposal_unit,
            {tri.format(c="debtor_key")} AS same_debtor,
            {tri.format(c="number_key")} AS same_numbers,
            {tri.format(c="asset_type")} AS same_type,
-           coalesce((n.address_key = q.address_key AND length(n.address_key) >= 6)::TINYINT, -1) AS same_address,
+           coalesce((n.address_key = c.q_address_key AND length(n.address_key) >= 6)::TINYINT, -1) AS same_address,
            {ratio.format(c="principal")} AS principal_ratio,
            {ratio.format(c="value")} AS value_ratio,
-           n.title_key AS a_title, q.title_key AS b_title, n.address_key AS a_address, q.address_key AS b_address
+           n.title_key AS a_title, c.q_title_key AS b_title, n.address_key AS a_address, c.q_address_key AS b_address
     FROM cand c
     JOIN lk_new n ON n.idx = c.a
-    JOIN pool q ON q.source = c.b_source AND q.source_lot_id = c.b_lot
     """
 
 
