@@ -86,7 +86,8 @@ def _what(e: dict[str, Any]) -> str:
             old, new, what = e["prev_current_price"], e["current_price"], "current price"
         return f"{what} down {e['drop_pct']}%: {money(old)} → {money(new)}"
     if kind == "status_change":
-        return f"now {e['status']} (was {e['prev_status'] or 'unknown'})"
+        sold = f" for {money(e['final_price'])}" if e["status"] == "sold" and e.get("final_price") else ""
+        return f"now {e['status']}{sold} (was {e['prev_status'] or 'unknown'})"
     if kind == "starting_soon":
         return f"auction starts {_when(e['start_at'])}"
     return kind

@@ -33,7 +33,8 @@ from alerts.searches import Search
 
 # what a mail shows of the lot: its version the event is about (v) and the one before (p)
 _DETAILS = ", ".join([*(f"v.{c}" for c in ("title", "url", "asset_type", "round", "status", "province", "city", "end_at",
-                                           "reserve_price", "appraisal_price", "current_price", "total_claim")),
+                                           "reserve_price", "appraisal_price", "current_price", "final_price",
+                                           "total_claim")),
                       "p.status AS prev_status", "p.reserve_price AS prev_reserve_price",
                       "p.current_price AS prev_current_price"])
 

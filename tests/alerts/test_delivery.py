@@ -285,3 +285,22 @@ def test_a_javascript_url_is_not_made_a_link(nights: Nights, smtp: Server):
 def test_deliver_with_nothing_pending_does_nothing(smtp: Server, tmp_path: Path):
     report = deliver([], SmtpTransport(smtp.settings()), Journal(tmp_path / "j"))  # server down, nobody needs it
     assert (report.sent, report.server_down) == ([], None) and not (tmp_path / "j").exists()
+
+
+def test_a_sale_says_for_how_much(nights: Nights, smtp: Server):
+    from decimal import Decimal
+
+    from tests.warehouse.conftest import make_lot
+
+    from .conftest import LATER
+
+    smtp.start()
+    nights.ingest(1)
+    nights.ingest(2, [make_lot("1", night=2, start_at=LATER, province="山西省", status="sold",
+                               final_price=Decimal("1234567"), current_price=Decimal("1234567"), bid_count=9)])
+    _send(nights.con, smtp)
+    buyer = [m for m in smtp.recorder.messages() if m["Subject"].startswith("Salvage alerts 2026-11-21")
+             and m["To"] == "buyer@example.com"]
+    assert len(buyer) == 1
+    assert "now sold for ¥1,234,567 (123.46万) (was ongoing)" in _body(buyer[0], "plain")
+    assert "search: homes, shanxi" in _body(buyer[0], "plain")
