@@ -106,16 +106,14 @@ def test_a_truncated_list_page_fails_the_night_and_a_truncated_detail_page_costs
 
 
 def test_anti_bot_pages_for_a_while_are_retried_and_forever_fail_the_source(replica, tmp_path, healthy_items):
-    # The slider on the next 8 requests of each host: robots.txt is the first request to a host, and it is retried
-    # like a page; after 5 retries it is given up (Scrapy then allows every URL) with an ERROR per host, so the run
-    # is partial although every lot was crawled. Loud rather than silent: the log names robots.txt.
-    fault(replica, SF_HOSTS, "antibot", count=8)
+    # The slider on the next 6 requests of each host. robots.txt is the first request to a host: behind the slider
+    # it reads as "no rules" and is not retried; the 5 pages that get the slider on each host (at most the 5
+    # retries a page has) are retried until they come through, so every lot is crawled and the run is ok.
+    fault(replica, SF_HOSTS, "antibot", count=6)
     passing = crawl_sf(replica, tmp_path / "while")
     assert passing.meta.items == healthy_items
-    assert passing.meta.stats["salvage/interstitials"] == 16  # 8 on each of the two hosts
-    assert passing.meta.status == "partial" and "2 errors logged" in passing.meta.error
-    assert "robots.txt" in (tmp_path / "while" / "runs" / "alibaba_sf").joinpath(
-        passing.meta.run_id + ".log").read_text(encoding="utf-8")
+    assert passing.meta.stats["salvage/interstitials"] == 10  # 5 pages on each of the two hosts
+    assert passing.meta.status == "ok", passing.meta.error
     fault(replica, SF_HOSTS, "antibot")
     blocked = crawl_sf(replica, tmp_path / "forever")
     assert blocked.meta.status == "failed"
