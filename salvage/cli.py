@@ -17,7 +17,7 @@ from salvage import config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 console = Console(stderr=True)
-out = Console(soft_wrap=True)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)  # piped output: don't clip tables
 
 app = typer.Typer(
     help="Salvage: distressed-asset auction listings (NPLs, debt packages, seized property) from Chinese auction "
@@ -30,6 +30,9 @@ app = typer.Typer(
 normalize_app = typer.Typer(help="Run one normalizer over text, for checking how a value is read.",
                             no_args_is_help=True)
 app.add_typer(normalize_app, name="normalize")
+from alerts.cli import alerts_app  # noqa: E402  (issue 7: saved searches and alert mails)
+
+app.add_typer(alerts_app, name="alerts")
 
 DbOption = Annotated[Optional[Path], typer.Option("--db", help="Warehouse file [env SALVAGE_DB; ./salvage.duckdb].")]
 RunsOption = Annotated[Optional[Path], typer.Option("--runs", help="Run-file folder [env SALVAGE_RUNS; ./runs].")]
@@ -87,7 +90,7 @@ def ingest(
     from rich.progress import Progress
 
     from salvage.runfiles import RunFileError
-    from warehouse.db import connect
+    from warehouse.db import publishing
     from warehouse.ingest import ingest as do_ingest, resolve_runs
 
     try:
@@ -97,10 +100,14 @@ def ingest(
     if not metas:
         console.print(f"no finished runs under {runs or config.runs_dir(runs_dir)}")
         return
-    con = connect(config.db_path(db))
-    with Progress(console=console, transient=True) as progress:
+    from alerts.events import EventsHook
+
+    alerts_hook = EventsHook(on_warning=lambda w: console.print(f"[yellow]alerts:[/] {w}", highlight=False))
+    with publishing(config.db_path(db)) as con, Progress(console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(metas))
-        results = do_ingest(con, metas, on_progress=lambda r: progress.advance(task))
+        results = do_ingest(con, metas, on_progress=lambda r: progress.advance(task), hooks=[alerts_hook])
+    for counts in alerts_hook.counts:
+        console.print(counts.summary(), highlight=False)
     table = Table("run", "source", "status", "lots", "rejects", "new lots", "new versions", title="ingest")
     for r in results:
         table.add_row(r.run_id, r.source, r.status, str(r.items), str(r.rejects), str(r.new_lots),
@@ -281,6 +288,7 @@ def parse(
     """Print the normalized lots found in saved pages, as JSON lines (yuan, ISO 8601 +08:00)."""
     from crawlers.parsers import parse_page
     from normalizers.lot import to_lot
+    from salvage.models import lot_json
 
     when = (fetched_at or datetime.now(SHANGHAI))
     when = when if when.tzinfo else when.replace(tzinfo=SHANGHAI)
@@ -290,8 +298,7 @@ def parse(
             records = parse_page(source, path.read_bytes(), url or path.resolve().as_uri(), when)
             for record in records:
                 lot = to_lot(record)
-                out.print(json.dumps(lot.model_dump(mode="json"), ensure_ascii=False, default=str),
-                          markup=False, highlight=False)
+                out.print(lot_json(lot), markup=False, highlight=False)
         except (OSError, ValueError, KeyError) as exc:
             console.print(f"[bold red]{path}:[/] {exc}", markup=True, highlight=False)
             status = 1
