@@ -39,8 +39,8 @@ def two_nights(tmp_path_factory):
             replica.set_night(night)
             clock = NIGHT_1 + timedelta(days=night - 1)
             with ThreadPoolExecutor(len(SOURCES)) as pool:
-                results = pool.map(lambda s: run_crawl(s, work / "runs", replica=replica.base_url, clock=clock,
-                                                       timeout=600), SOURCES.values())
+                results = pool.map(lambda s, clock=clock: run_crawl(s, work / "runs", replica=replica.base_url,
+                                                                    clock=clock, timeout=600), SOURCES.values())
                 crawls[night] = dict(zip(SOURCES.values(), results))
             ingest(con, [c.paths.meta for c in crawls[night].values()])
             at = generator.night_time(night)

@@ -251,9 +251,9 @@ def test_the_unrendered_shell_is_refused_naming_the_browser():
 
 
 @pytest.mark.parametrize(("text", "kind", "total_claim"), [
-    ("7,816,582.53元（截止2018年5月21日）", "amount", Decimal("7816582.53")), ("59633.95万元", "amount", Decimal("596339500")),
+    ("7,816,582.53元（截止2018年5月21日）", "amount", Decimal("7816582.53")), ("59633.95万元", "amount", Decimal(596339500)),
     ("515,296,623.88", "unparseable", None), ("100-300万元", "range", None), ("500万元以下", "range", None),
-    ("1亿以上", "range", None), ("9731万股（…）", "shares", None), ("债权总额：1,234.56万元", "amount", Decimal("12345600")),
+    ("1亿以上", "range", None), ("9731万股（…）", "shares", None), ("债权总额：1,234.56万元", "amount", Decimal(12345600)),
     ("1184", "unparseable", None),
 ])
 def test_money_total_is_a_value_a_range_shares_or_explicitly_unparseable(text, kind, total_claim):

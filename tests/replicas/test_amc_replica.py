@@ -36,7 +36,7 @@ def test_the_plan_is_deterministic_and_night_two_only_adds(gen):
         assert again.notices(amc, 2) == gen.notices(amc, 2)
         one, two = gen.notices(amc, 1), gen.notices(amc, 2)
         assert len(one) == 30 and len(two) == 30 + len(NIGHT2_KINDS)
-        assert set(n.notice_id for n in one) < set(n.notice_id for n in two)
+        assert {n.notice_id for n in one} < {n.notice_id for n in two}
         assert all(n.published.date() == gen.base_date for n in two if n not in one)
         assert len({n.notice_id for n in two}) == len(two)
     assert AmcGenerator(seed=8).notices("citic", 1) != gen.notices("citic", 1)
