@@ -119,6 +119,15 @@ def test_sql_injection_in_search_values_is_harmless(con, tmp_path: Path, value: 
     assert not Path("/tmp/x.csv").exists() or value != INJECTIONS[3]
     like = search("y", keywords=["%"])  # LIKE wildcards are plain characters too
     assert matches(con, like, NOW, "count(*)").fetchone() == (0,)
+    # and through the nightly hook, next to a search that does match
+    from alerts.events import EventsHook
+
+    hook = EventsHook(searches=[s, search("homes", asset_type="real_estate")])
+    ingest(con, [write_run(tmp_path / "runs", [make_lot("1", night=2), make_lot("3", night=2)], night=2)],
+           hooks=[hook])
+    assert con.execute("SELECT search_name, source_lot_id, kind FROM alert_events").fetchall() == [
+        ("homes", "3", "new")]
+    assert con.execute("SELECT count(*) FROM duckdb_tables()").fetchone() == tables
 
 
 def test_one_search_compiled_and_all_searches_set_based_match_the_same_lots(con, tmp_path: Path):
