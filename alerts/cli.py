@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -24,9 +24,9 @@ alerts_app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-FileOption = Annotated[Optional[Path], typer.Option("--file", help="Saved-search file [env SALVAGE_ALERTS; "
+FileOption = Annotated[Path | None, typer.Option("--file", help="Saved-search file [env SALVAGE_ALERTS; "
                                                     "./alerts.toml].")]
-DbOption = Annotated[Optional[Path], typer.Option("--db", help="Warehouse file [env SALVAGE_DB; ./salvage.duckdb].")]
+DbOption = Annotated[Path | None, typer.Option("--db", help="Warehouse file [env SALVAGE_DB; ./salvage.duckdb].")]
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -38,31 +38,31 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 def add(
     name: Annotated[str, typer.Argument(help="Name of the search (letters, digits, _ . -), unique in the file.")],
     to: Annotated[list[str], typer.Option("--to", help="Recipient e-mail address (repeat for several).")],
-    asset_type: Annotated[Optional[list[str]], typer.Option(help="real_estate, land, vehicle, equipment, equity, "
+    asset_type: Annotated[list[str] | None, typer.Option(help="real_estate, land, vehicle, equipment, equity, "
                                                             "debt, inventory, intangible, other (repeatable).")] = None,
-    seller_type: Annotated[Optional[list[str]], typer.Option(help="court, amc, bank, bankruptcy_administrator, "
+    seller_type: Annotated[list[str] | None, typer.Option(help="court, amc, bank, bankruptcy_administrator, "
                                                              "government, enterprise, other (repeatable).")] = None,
-    source: Annotated[Optional[list[str]], typer.Option(help="Source slug, e.g. alibaba_zc (repeatable).")] = None,
-    province: Annotated[Optional[list[str]], typer.Option(help="Province; 山西 matches 山西省 (repeatable).")] = None,
-    city: Annotated[Optional[list[str]], typer.Option(help="City; 运城 matches 运城市 (repeatable).")] = None,
-    round: Annotated[Optional[list[str]], typer.Option("--round", help="first, second, sell_off, other "
+    source: Annotated[list[str] | None, typer.Option(help="Source slug, e.g. alibaba_zc (repeatable).")] = None,
+    province: Annotated[list[str] | None, typer.Option(help="Province; 山西 matches 山西省 (repeatable).")] = None,
+    city: Annotated[list[str] | None, typer.Option(help="City; 运城 matches 运城市 (repeatable).")] = None,
+    round: Annotated[list[str] | None, typer.Option("--round", help="first, second, sell_off, other "
                                                        "(repeatable).")] = None,
-    reserve_min: Annotated[Optional[str], typer.Option(help="Reserve price at least, yuan (5000000, 500万).")] = None,
-    reserve_max: Annotated[Optional[str], typer.Option(help="Reserve price at most, yuan.")] = None,
-    principal_min: Annotated[Optional[str], typer.Option(help="Debt principal at least, yuan.")] = None,
-    principal_max: Annotated[Optional[str], typer.Option(help="Debt principal at most, yuan.")] = None,
-    total_claim_min: Annotated[Optional[str], typer.Option(help="Total claim at least, yuan.")] = None,
-    total_claim_max: Annotated[Optional[str], typer.Option(help="Total claim at most, yuan.")] = None,
-    discount_to_appraisal_min: Annotated[Optional[Decimal], typer.Option(
+    reserve_min: Annotated[str | None, typer.Option(help="Reserve price at least, yuan (5000000, 500万).")] = None,
+    reserve_max: Annotated[str | None, typer.Option(help="Reserve price at most, yuan.")] = None,
+    principal_min: Annotated[str | None, typer.Option(help="Debt principal at least, yuan.")] = None,
+    principal_max: Annotated[str | None, typer.Option(help="Debt principal at most, yuan.")] = None,
+    total_claim_min: Annotated[str | None, typer.Option(help="Total claim at least, yuan.")] = None,
+    total_claim_max: Annotated[str | None, typer.Option(help="Total claim at most, yuan.")] = None,
+    discount_to_appraisal_min: Annotated[Decimal | None, typer.Option(
         help="Reserve at least this many percent below the appraisal.")] = None,
-    discount_to_claim_min: Annotated[Optional[Decimal], typer.Option(
+    discount_to_claim_min: Annotated[Decimal | None, typer.Option(
         help="Reserve at least this many percent below the total claim.")] = None,
-    keyword: Annotated[Optional[list[str]], typer.Option(help="Title or debtor contains this (repeatable: any "
+    keyword: Annotated[list[str] | None, typer.Option(help="Title or debtor contains this (repeatable: any "
                                                          "of them).")] = None,
-    exclude_keyword: Annotated[Optional[list[str]], typer.Option(help="Title or debtor must not contain this "
+    exclude_keyword: Annotated[list[str] | None, typer.Option(help="Title or debtor must not contain this "
                                                                  "(repeatable).")] = None,
-    starts_within_days: Annotated[Optional[int], typer.Option(help="Auction starts within this many days.")] = None,
-    event: Annotated[Optional[list[str]], typer.Option(help="Alert on: new, price_drop, status_change, "
+    starts_within_days: Annotated[int | None, typer.Option(help="Auction starts within this many days.")] = None,
+    event: Annotated[list[str] | None, typer.Option(help="Alert on: new, price_drop, status_change, "
                                                        "starting_soon (repeatable; default all).")] = None,
     soon_days: Annotated[int, typer.Option(help="starting_soon: days before the start.")] = 3,
     immediate: Annotated[bool, typer.Option("--immediate", help="Send this search's events as their own mail "
@@ -134,11 +134,10 @@ def test(
     limit: Annotated[int, typer.Option(help="Lots to show.")] = 20,
 ) -> None:
     """Show what a saved search matches in the warehouse today (the current state of every lot)."""
-    from salvage import config
-
     from alerts.events import matches
     from alerts.searches import SearchError, find_search, load_searches
     from alerts.settings import searches_path
+    from salvage import config
     from warehouse.db import connect
 
     try:
@@ -167,18 +166,18 @@ def test(
 def send(
     db: DbOption = None,
     file: FileOption = None,
-    mail_dir: Annotated[Optional[Path], typer.Option("--mail-dir", help="Folder for .eml files when "
+    mail_dir: Annotated[Path | None, typer.Option("--mail-dir", help="Folder for .eml files when "
                                                      "SALVAGE_SMTP_HOST is unset [env SALVAGE_MAIL_DIR; ./mail].")
                         ] = None,
 ) -> None:
     """Compose the mails of the pending events (one digest per recipient and night, immediate searches apart) and
     send every pending mail. Exit 1 when mails stay in the outbox (server down or refusing); the next send retries
     exactly those."""
-    from salvage import config
-
     from alerts.delivery import EmlTransport, SmtpTransport, send_to_warehouse
     from alerts.searches import SearchError, load_searches
-    from alerts.settings import SettingsError, from_address, mail_dir as default_mail_dir, searches_path, smtp_settings
+    from alerts.settings import SettingsError, from_address, searches_path, smtp_settings
+    from alerts.settings import mail_dir as default_mail_dir
+    from salvage import config
 
     try:
         settings = smtp_settings()

@@ -35,7 +35,15 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from alerts.searches import FILTERS, EVENT_KINDS, Search, SearchError, load_searches, match_predicate, search_row
+from alerts.searches import (
+    EVENT_KINDS,
+    FILTERS,
+    Search,
+    SearchError,
+    load_searches,
+    match_predicate,
+    search_row,
+)
 from alerts.settings import searches_path
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

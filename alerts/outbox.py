@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import json
 import os
-from itertools import groupby
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,6 @@ import duckdb
 
 from alerts.mail import MailKey, render
 from alerts.searches import Search
-
 
 # what a mail shows of the lot: its version the event is about (v) and the one before (p)
 _DETAILS = ", ".join([*(f"v.{c}" for c in ("title", "url", "asset_type", "round", "status", "province", "city", "end_at",

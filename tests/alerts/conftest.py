@@ -42,22 +42,22 @@ def night1() -> list:
         make_lot("1", start_at=LATER, province="山西省"),  # will drop its price
         make_lot("2", start_at=LATER),  # will be withdrawn
         make_lot("3", status="upcoming", start_at=SOON),  # starts soon
-        make_lot("9", asset_type="debt", reserve_price=Decimal("3000000"), total_claim=Decimal("10000000"),
+        make_lot("9", asset_type="debt", reserve_price=Decimal(3000000), total_claim=Decimal(10000000),
                  title="运城某钢铁有限公司债权", debtor="运城某钢铁有限公司", start_at=LATER),
     ]
 
 
 def night2() -> list:
     return [
-        make_lot("1", night=2, start_at=LATER, province="山西省", reserve_price=Decimal("800000"),
-                 current_price=Decimal("800000")),
+        make_lot("1", night=2, start_at=LATER, province="山西省", reserve_price=Decimal(800000),
+                 current_price=Decimal(800000)),
         make_lot("2", night=2, start_at=LATER, status="withdrawn"),
         make_lot("3", night=2, status="upcoming", start_at=SOON),
-        make_lot("9", night=2, asset_type="debt", reserve_price=Decimal("3000000"), total_claim=Decimal("10000000"),
+        make_lot("9", night=2, asset_type="debt", reserve_price=Decimal(3000000), total_claim=Decimal(10000000),
                  title="运城某钢铁有限公司债权", debtor="运城某钢铁有限公司", start_at=LATER),
         make_lot("4", night=2, start_at=LATER, title="<script>alert('x')</script>解放路4号房产",
                  url="https://sf-item.taobao.com/sf_item/4.htm?a=1&b=<2>"),  # new; the title comes from the web
-        make_lot("5", night=2, asset_type="debt", reserve_price=Decimal("2000000"), total_claim=Decimal("9000000"),
+        make_lot("5", night=2, asset_type="debt", reserve_price=Decimal(2000000), total_claim=Decimal(9000000),
                  title="某商贸公司不良债权", start_at=LATER, province="山西省"),  # new
         make_lot("6", night=2, asset_type="vehicle", start_at=LATER),  # new, matches nothing
     ]
@@ -118,7 +118,7 @@ class Recorder:
         self.drop_after: int | None = None  # accept this many, then close the connection at the next DATA
         self.auth: list[tuple[bytes, bytes]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         if self.drop_after is not None and len(self.received) >= self.drop_after:
             server.transport.close()  # the connection drops mid-conversation
             return "421 closing"

@@ -13,8 +13,8 @@ import pytest
 
 from alerts import outbox
 from alerts.delivery import EmlTransport, SmtpTransport, deliver, journal_for, send, send_to_warehouse
-from alerts.outbox import Journal
 from alerts.events import EventsHook
+from alerts.outbox import Journal
 from alerts.settings import SettingsError, smtp_settings
 from tests.warehouse.conftest import write_run
 from warehouse.ingest import ingest
@@ -297,7 +297,7 @@ def test_a_sale_says_for_how_much(nights: Nights, smtp: Server):
     smtp.start()
     nights.ingest(1)
     nights.ingest(2, [make_lot("1", night=2, start_at=LATER, province="山西省", status="sold",
-                               final_price=Decimal("1234567"), current_price=Decimal("1234567"), bid_count=9)])
+                               final_price=Decimal(1234567), current_price=Decimal(1234567), bid_count=9)])
     _send(nights.con, smtp)
     buyer = [m for m in smtp.recorder.messages() if m["Subject"].startswith("Salvage alerts 2026-11-21")
              and m["To"] == "buyer@example.com"]

@@ -91,15 +91,15 @@ def test_a_broken_search_file_neither_stops_the_night_nor_loses_its_events(con, 
 
 
 def test_a_price_that_drops_into_a_searchs_range_alerts(nights: Nights):
-    nights.ingest(1, [make_lot("7", reserve_price=Decimal("2500000"), start_at=LATER)])
-    nights.ingest(2, [make_lot("7", night=2, reserve_price=Decimal("1900000"), start_at=LATER)])
+    nights.ingest(1, [make_lot("7", reserve_price=Decimal(2500000), start_at=LATER)])
+    nights.ingest(2, [make_lot("7", night=2, reserve_price=Decimal(1900000), start_at=LATER)])
     assert nights.events() == [("homes", "7", "price_drop", 2)]
     assert nights.con.execute("SELECT drop_pct FROM alert_events").fetchone() == (Decimal("24.00"),)
 
 
 def test_a_lot_first_seen_already_sold_is_not_news(nights: Nights):
     nights.ingest(1)
-    nights.ingest(2, [make_lot("8", night=2, status="sold", final_price=Decimal("900000"))])
+    nights.ingest(2, [make_lot("8", night=2, status="sold", final_price=Decimal(900000))])
     assert ("homes", "8", "new", 1) not in nights.events()
 
 

@@ -9,8 +9,17 @@ from pathlib import Path
 import pytest
 
 from alerts.events import SEARCH_COLUMNS, matches, sync_searches
-from alerts.searches import (FILTER_KEYS, SearchError, add_search, compile_search, dump_search, load_searches,
-                             match_predicate, parse_search, remove_search)
+from alerts.searches import (
+    FILTER_KEYS,
+    SearchError,
+    add_search,
+    compile_search,
+    dump_search,
+    load_searches,
+    match_predicate,
+    parse_search,
+    remove_search,
+)
 from tests.warehouse.conftest import make_lot
 
 from .conftest import SEARCHES, SHANGHAI, search
@@ -22,7 +31,7 @@ def test_a_search_file_round_trips_and_keeps_the_operators_comments(tmp_path: Pa
     path = tmp_path / "alerts.toml"
     path.write_text('# our desk\'s searches\n\n[[search]]\nname = "npl"  # the big one\nrecipients = ["d@x.cn"]\n'
                     'asset_type = "debt"\ntotal_claim_min = "100万"\n', encoding="utf-8")
-    homes = search("homes", province=["山西", "北京"], reserve_max=Decimal("2000000"), keywords=['住宅 "东区"'],
+    homes = search("homes", province=["山西", "北京"], reserve_max=Decimal(2000000), keywords=['住宅 "东区"'],
                    immediate=True, events=["new", "price_drop"])
     add_search(path, homes)
     [npl, again] = load_searches(path)
@@ -104,8 +113,8 @@ INJECTIONS = ["'; DROP TABLE dim_lots; --", "%' OR 1=1 --", "' UNION SELECT * FR
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_sql_injection_in_search_values_is_harmless(con, tmp_path: Path, value: str):
-    from warehouse.ingest import ingest
     from tests.warehouse.conftest import write_run
+    from warehouse.ingest import ingest
 
     ingest(con, [write_run(tmp_path / "runs", [make_lot("1", province="山西省"), make_lot("2")])])
     tables = con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()
@@ -131,8 +140,8 @@ def test_sql_injection_in_search_values_is_harmless(con, tmp_path: Path, value: 
 
 
 def test_one_search_compiled_and_all_searches_set_based_match_the_same_lots(con, tmp_path: Path):
-    from warehouse.ingest import ingest
     from tests.warehouse.conftest import write_run
+    from warehouse.ingest import ingest
 
     lots = [make_lot(str(i), asset_type=["real_estate", "debt", "land"][i % 3],
                      province=["山西省", "北京市", None][i % 3 if i % 4 else 0], city=["运城市", "太原市"][i % 2],
