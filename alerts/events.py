@@ -2,7 +2,9 @@
 
 ``record_events(con, results)`` runs after the merge, in the same transaction, so a night and its events commit
 together or not at all. It loads the saved searches into ``alert_searches`` and evaluates all of them in one query
-per step (a join of the night's candidate lots with the searches table, never one query per search):
+per step (a join of the night's candidate lots with the searches table, never one query per search; the join is a
+hash join on (kind, asset type, province) "blocks", each search's own predicates evaluated once per distinct value,
+then the search's other filters on the pairs that remain):
 
 - **candidates**: the lot versions the night's runs opened (``fct_lot_versions`` rows of the night's sources with
   ``valid_from`` at or after the night's first crawl), each with the previous version's status and prices;
@@ -253,7 +255,8 @@ def record_events(con: duckdb.DuckDBPyConnection, results: Iterable[Any], search
                   *, path: Path | None = None) -> EventCounts:
     """The ingest hook: record the alert events of the runs just loaded (``results``: RunResult of the ingest).
 
-    ``searches`` default: the saved-search file (``path``, ``$SALVAGE_ALERTS``, ``./alerts.toml``)."""
+    ``searches`` default: the saved-search file (``path``, ``$SALVAGE_ALERTS``, ``./alerts.toml``). Problems with
+    the file do not raise: they are in the returned ``warnings`` (see ``EventsHook``)."""
     counts = EventCounts()
     run_ids = [r.run_id for r in results if r.status == "loaded"]
     night = night_of(con, run_ids) if run_ids else None
@@ -262,8 +265,6 @@ def record_events(con: duckdb.DuckDBPyConnection, results: Iterable[Any], search
     now, counts.night = night
     _resolve_searches(con, searches, path, counts)
     counts.searches = con.execute("SELECT count(*) FROM alert_searches").fetchone()[0]
-    for warning in counts.warnings:
-        log.warning(warning)
     if not counts.searches:
         return counts
     before = dict(con.execute("SELECT kind, count(*) FROM alert_events GROUP BY kind").fetchall())
@@ -279,19 +280,18 @@ def record_events(con: duckdb.DuckDBPyConnection, results: Iterable[Any], search
 
 class EventsHook:
     """``record_events`` as an ingest hook (``ingest(con, metas, hooks=[EventsHook(path)])``); keeps what it
-    recorded in ``counts`` for the caller to print."""
+    recorded in ``counts`` for the caller to print, and hands warnings to ``on_warning`` (default: the log)."""
 
     def __init__(self, path: Path | None = None, searches: list[Search] | None = None,
                  on_warning: Callable[[str], None] | None = None) -> None:
-        self.path, self.searches, self.on_warning = path, searches, on_warning
+        self.path, self.searches, self.on_warning = path, searches, on_warning or log.warning
         self.counts: list[EventCounts] = []
 
     def __call__(self, con: duckdb.DuckDBPyConnection, results: list[Any]) -> None:
         counts = record_events(con, results, self.searches, path=self.path)
         self.counts.append(counts)
-        if self.on_warning:
-            for warning in counts.warnings:
-                self.on_warning(warning)
+        for warning in counts.warnings:
+            self.on_warning(warning)
 
 
 def matches(con: duckdb.DuckDBPyConnection, search: Search, now: datetime, columns: str = "l.*",
