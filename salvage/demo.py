@@ -42,6 +42,7 @@ def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console
     from replicas.server import ReplicaServer
     from warehouse.db import publishing
     from warehouse.ingest import ingest
+    from alerts import demo as alerts_demo
 
     workdir = db.parent
     runs = workdir / "runs"
@@ -51,6 +52,7 @@ def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console
         elif stale.exists():
             stale.unlink()
     workdir.mkdir(parents=True, exist_ok=True)
+    alerts_hook = alerts_demo.prepare(workdir)  # demo/alerts.toml: saved searches the replica's lots match
     failed: list[str] = []
     with ReplicaServer(seed=seed, n_lots=n_lots, night=1) as replica:
         console.print(f"replica of the Alibaba sites at {replica.base_url} (seed {seed}, {n_lots} lots a source)")
@@ -63,10 +65,12 @@ def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console
                 if r.meta.status == "failed":
                     failed.append(f"night {night} {r.meta.source}: {r.meta.error} (log: {r.log})")
             with publishing(db) as con:
-                loaded = ingest(con, [r.paths.meta for r in results])
+                loaded = ingest(con, [r.paths.meta for r in results], hooks=[alerts_hook])
             console.print(f"  ingested night {night}: "
                           + ", ".join(f"{r.source} +{r.new_lots} lots +{r.new_versions} versions" for r in loaded))
     print_summary(db, out)
+    for line in alerts_demo.deliver(db, alerts_hook):  # night 2 done: the outbox as .eml files in demo/mail/
+        out.print(line, highlight=False)
     for problem in failed:
         console.print(f"[bold red]failed:[/] {problem}")
     return 1 if failed else 0
