@@ -497,32 +497,9 @@ def test_relisting_chains_places_and_courts_in_the_ground_truth():
 
 
 def test_generator_is_lazy_and_scales():
-    started = time.perf_counter()
     gen = AlibabaGenerator(seed=1, n_lots=20_000)
-    assert time.perf_counter() - started < 0.05  # nothing planned until asked
+    assert gen._nights == {}  # nothing built until a night is asked for (speed: bench/bench_replica.py)
     assert len(gen.lots_for(1)) == 20_000 and len(gen.lots_for(2)) > 20_000
-    assert time.perf_counter() - started < 20
-
-
-def test_serves_well_over_500_small_pages_a_second(rep, truth):
-    ids = list(truth)
-    done = []
-
-    def client(offset: int) -> None:
-        for n in range(150):
-            item_id = ids[(offset + n) % len(ids)]
-            fetch(
-                rep, f"https://sf.taobao.com/json/get_bid_records.htm?id={item_id}&records_type=pageRecords"
-            )
-            done.append(1)
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(k * 37,)) for k in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(done) / (time.perf_counter() - started) >= 500
 
 
 def test_command_line_serves_until_stopped():
