@@ -92,6 +92,8 @@ def ingest(
     from salvage.runfiles import RunFileError
     from warehouse.db import publishing
     from warehouse.ingest import ingest as do_ingest, resolve_runs
+    from warehouse.linkage import link_assets
+    from warehouse.monitoring import MetricsHook
 
     try:
         metas = resolve_runs(runs or [config.runs_dir(runs_dir)])
@@ -105,7 +107,8 @@ def ingest(
     alerts_hook = EventsHook(on_warning=lambda w: console.print(f"[yellow]alerts:[/] {w}", highlight=False))
     with publishing(config.db_path(db)) as con, Progress(console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(metas))
-        results = do_ingest(con, metas, on_progress=lambda r: progress.advance(task), hooks=[alerts_hook])
+        results = do_ingest(con, metas, on_progress=lambda r: progress.advance(task),
+                            hooks=[link_assets, MetricsHook(), alerts_hook])
     for counts in alerts_hook.counts:
         console.print(counts.summary(), highlight=False)
     table = Table("run", "source", "status", "lots", "rejects", "new lots", "new versions", title="ingest")
@@ -135,12 +138,15 @@ def nightly(
     `15 2 * * * cd /srv/salvage && .venv/bin/salvage nightly >> var/nightly.log 2>&1`
 
     Exit 1 when any source failed (the others are still loaded); exit 2 when another night holds the lock."""
+    from alerts.events import EventsHook
     from salvage.crawl import sources as known
     from schedules.nightly import NightAlreadyRunning, run_night
+    from warehouse.linkage import link_assets
 
+    alerts_hook = EventsHook(on_warning=lambda w: console.print(f"[yellow]alerts:[/] {w}", highlight=False))
     try:
         report = run_night(source or known(), config.db_path(db), config.runs_dir(runs_dir),
-                           replica=config.replica_url(replica), timeout=timeout,
+                           replica=config.replica_url(replica), timeout=timeout, hooks=[link_assets, alerts_hook],
                            on_crawl=lambda r: console.print(
                                f"{r.meta.source}: {r.meta.status}, {r.meta.items} lots"
                                + (f" — {r.meta.error}" if r.meta.error else "")))
