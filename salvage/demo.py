@@ -40,9 +40,11 @@ def crawl_night(replica: str, runs: Path, night: int, console: Console) -> list[
 
 def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console) -> int:
     from replicas.server import ReplicaServer
+    from alerts import demo as alerts_demo
     from warehouse.db import publishing
     from warehouse.ingest import ingest
-    from alerts import demo as alerts_demo
+    from warehouse.linkage import link_assets
+    from warehouse.monitoring import MetricsHook
 
     workdir = db.parent
     runs = workdir / "runs"
@@ -55,7 +57,7 @@ def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console
     alerts_hook = alerts_demo.prepare(workdir)  # demo/alerts.toml: saved searches the replica's lots match
     failed: list[str] = []
     with ReplicaServer(seed=seed, n_lots=n_lots, night=1) as replica:
-        console.print(f"replica of the Alibaba sites at {replica.base_url} (seed {seed}, {n_lots} lots a source)")
+        console.print(f"replicas of the auction sites and AMC notices at {replica.base_url} (seed {seed})")
         for night in (1, 2):
             replica.set_night(night)
             results = crawl_night(replica.base_url, runs, night, console)
@@ -65,7 +67,8 @@ def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console
                 if r.meta.status == "failed":
                     failed.append(f"night {night} {r.meta.source}: {r.meta.error} (log: {r.log})")
             with publishing(db) as con:
-                loaded = ingest(con, [r.paths.meta for r in results], hooks=[alerts_hook])
+                loaded = ingest(con, [r.paths.meta for r in results],
+                                hooks=[link_assets, MetricsHook(), alerts_hook])
             console.print(f"  ingested night {night}: "
                           + ", ".join(f"{r.source} +{r.new_lots} lots +{r.new_versions} versions" for r in loaded))
     print_summary(db, out)
@@ -98,6 +101,14 @@ def print_summary(db: Path, out: Console) -> None:
            "round(100 * (1 - reserve_price / appraisal_price), 1) AS discount_pct FROM lots "
            "WHERE appraisal_price > 0 AND reserve_price > 0 "
            "ORDER BY reserve_price / appraisal_price, appraisal_price DESC LIMIT 8")
+    _table(out, "assets: one asset across its relistings and sites", con,
+           "SELECT count(*) AS assets, count(*) FILTER (WHERE lot_count > 1) AS relisted_assets, "
+           "max(lot_count) AS most_lots, count(*) FILTER (WHERE len(sources) > 1) AS on_several_sources "
+           "FROM assets")
+    _table(out, "debt packages down to the loan", con,
+           "SELECT source, count(*) AS packages, sum(len(loans)) AS loans, "
+           "sum((SELECT sum(l.total) FROM unnest(loans) t(l) WHERE l.currency = 'CNY')) AS loans_total_cny "
+           "FROM lots WHERE len(loans) > 0 GROUP BY source ORDER BY source")
     _table(out, "crawl_runs", con,
            "SELECT source, strftime(started_at, '%Y-%m-%d %H:%M') AS started, items, rejects, status "
            "FROM crawl_runs ORDER BY started_at, source")
