@@ -162,17 +162,9 @@ def test(
     out.print(f"filters: {search.describe()}", highlight=False)
 
 
-@alerts_app.command()
-def send(
-    db: DbOption = None,
-    file: FileOption = None,
-    mail_dir: Annotated[Path | None, typer.Option("--mail-dir", help="Folder for .eml files when "
-                                                     "SALVAGE_SMTP_HOST is unset [env SALVAGE_MAIL_DIR; ./mail].")
-                        ] = None,
-) -> None:
-    """Compose the mails of the pending events (one digest per recipient and night, immediate searches apart) and
-    send every pending mail. Exit 1 when mails stay in the outbox (server down or refusing); the next send retries
-    exactly those."""
+def send_pending(db: Path | None = None, file: Path | None = None, mail_dir: Path | None = None):
+    """Compose the pending events' mails and send every pending mail (SMTP from the environment, else .eml files);
+    print what happened and return the delivery report. Used by `salvage alerts send` and `salvage nightly`."""
     from alerts.delivery import EmlTransport, SmtpTransport, send_to_warehouse
     from alerts.searches import SearchError, load_searches
     from alerts.settings import SettingsError, from_address, searches_path, smtp_settings
@@ -202,5 +194,19 @@ def send(
         console.print(f"[yellow]refused:[/] {mail_id}: {why}", highlight=False)
     if report.server_down:
         console.print(f"[bold red]server down:[/] {report.server_down}", highlight=False)
-    if not report.ok:
+    return report
+
+
+@alerts_app.command()
+def send(
+    db: DbOption = None,
+    file: FileOption = None,
+    mail_dir: Annotated[Path | None, typer.Option("--mail-dir", help="Folder for .eml files when "
+                                                     "SALVAGE_SMTP_HOST is unset [env SALVAGE_MAIL_DIR; ./mail].")
+                        ] = None,
+) -> None:
+    """Compose the mails of the pending events (one digest per recipient and night, immediate searches apart) and
+    send every pending mail. Exit 1 when mails stay in the outbox (server down or refusing); the next send retries
+    exactly those."""
+    if not send_pending(db, file, mail_dir).ok:
         raise typer.Exit(1)

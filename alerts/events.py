@@ -11,7 +11,8 @@ then the search's other filters on the pairs that remain):
 - **new**: a version 1, upcoming or ongoing, of a source that had been crawled before: the first successful crawl of
   a source is its inventory, not news (otherwise adding a source would mail its whole catalogue as "new");
 - **price_drop**: the reserve price or the current price is lower than in the previous version (``drop_pct``: the
-  reserve's drop, else the current price's);
+  reserve's drop, else the current price's); and a relisting (一拍 流拍 → 二拍 → 变卖): a lot's first version whose
+  reserve is lower than that of the lot of the same asset (``fct_lot_links``, issue 5) listed just before it;
 - **status_change**: the status became withdrawn, suspended, sold or unsold;
 - **starting_soon**: an upcoming lot (any source) starts within the search's ``soon_days`` of the night; once per
   search, lot and start time (a rescheduled auction is reminded again).
@@ -20,8 +21,9 @@ A lot matches a search on the version the event is about (a price that drops int
 Each event is written at most once per (search, lot, kind, version): an anti-join against ``alert_events``, so
 re-running a night, re-ingesting its runs or calling the hook twice adds nothing.
 
-Relisting as "the next round of the same asset" is not an event: it needs the asset linkage of issue 5. The next
-round's lot is a new lot id, so it arrives as ``new`` (with its round) when it matches.
+A relisting is a new lot id, so it arrives as ``new`` (with its round) and, when its asset is linked and its reserve
+is lower, as ``price_drop``. The linkage hook must run before this one in the ingest (salvage ingest, nightly and the
+demo order them so).
 """
 
 from __future__ import annotations
@@ -206,21 +208,36 @@ def _candidates_sql() -> str:
     baseline AS (  -- when each source's first successful crawl ended: its lots until then are inventory, not news
         SELECT source, arg_min(coalesce(finished_at, started_at), started_at) AS first_end
         FROM fct_crawl_runs WHERE status_run IN ('ok', 'partial') AND items > 0 GROUP BY source),
+    relisted AS (  -- a new lot of a linked asset (issue 5): the reserve of the asset's lot listed just before it
+        SELECT me.source, me.source_lot_id,
+               arg_max(pv.reserve_price, coalesce(pv.start_at, pv.valid_from)) AS prev_lot_reserve
+        FROM fct_lot_versions me
+        JOIN night n ON n.source = me.source AND me.valid_from >= n.since AND me.version_no = 1
+        JOIN fct_lot_links l ON l.source = me.source AND l.source_lot_id = me.source_lot_id
+        JOIN fct_lot_links o ON o.asset_id = l.asset_id
+         AND NOT (o.source = l.source AND o.source_lot_id = l.source_lot_id)
+        JOIN fct_lot_versions pv ON pv.source = o.source AND pv.source_lot_id = o.source_lot_id
+         AND pv.valid_to IS NULL AND pv.reserve_price IS NOT NULL
+        WHERE coalesce(pv.start_at, pv.valid_from) < coalesce(me.start_at, me.valid_from)
+        GROUP BY me.source, me.source_lot_id
+    ),
     opened AS (
-        SELECT {_lot_columns('v')}, v.valid_from, p.status AS prev_status, p.reserve_price AS prev_reserve_price,
+        SELECT {_lot_columns('v')}, v.valid_from, p.status AS prev_status,
+               coalesce(p.reserve_price, r.prev_lot_reserve) AS prev_reserve_price,
                p.current_price AS prev_current_price, b.first_end
         FROM fct_lot_versions v
         JOIN night n ON n.source = v.source AND v.valid_from >= n.since
         LEFT JOIN baseline b ON b.source = v.source
         LEFT JOIN fct_lot_versions p
           ON p.source = v.source AND p.source_lot_id = v.source_lot_id AND p.version_no = v.version_no - 1
+        LEFT JOIN relisted r ON v.version_no = 1 AND r.source = v.source AND r.source_lot_id = v.source_lot_id
     ),
     kinds AS (
         SELECT *, unnest([
             CASE WHEN version_no = 1 AND (status IS NULL OR list_contains({_lit_list(BIDDABLE)}, status))
                       AND valid_from > first_end THEN 'new' END,
-            CASE WHEN version_no > 1 AND (reserve_price < prev_reserve_price OR current_price < prev_current_price)
-                 THEN 'price_drop' END,
+            CASE WHEN reserve_price < prev_reserve_price OR current_price < prev_current_price
+                 THEN 'price_drop' END,  -- on a version 1, prev_reserve_price is the relisted asset's last reserve
             CASE WHEN version_no > 1 AND status IS DISTINCT FROM prev_status
                       AND list_contains({_lit_list(STATUS_EVENTS)}, status) THEN 'status_change' END
         ]) AS kind

@@ -137,7 +137,9 @@ def nightly(
 
     `15 2 * * * cd /srv/salvage && .venv/bin/salvage nightly >> var/nightly.log 2>&1`
 
-    Exit 1 when any source failed (the others are still loaded); exit 2 when another night holds the lock."""
+    After the ingest it sends the buyers' alert mails (SMTP from the environment, else .eml files).
+    Exit 1 when any source failed (the others are still loaded) or mails stay in the outbox; exit 2 when another
+    night holds the lock."""
     from alerts.events import EventsHook
     from salvage.crawl import sources as known
     from schedules.nightly import NightAlreadyRunning, run_night
@@ -158,7 +160,10 @@ def nightly(
     for problem in report.failed:
         console.print(f"[bold red]failed:[/] {problem}")
     console.print(f"health digest: {', '.join(report.digest)}", highlight=False)
-    raise typer.Exit(report.exit_code)
+    from alerts.cli import send_pending
+
+    mailed = send_pending(db)  # the buyers' alerts of the night; what the server refuses waits for tomorrow
+    raise typer.Exit(report.exit_code or (0 if mailed.ok else 1))
 
 
 @app.command()

@@ -122,3 +122,29 @@ def test_candidates_carry_every_column_a_filter_reads():
 
     read = {c for f in FILTERS for c in re.findall(r"\bl\.(\w+)", f.predicate)}
     assert read and read <= set(_CANDIDATE_COLUMNS)
+
+
+def test_a_relisting_at_a_lower_reserve_is_a_price_drop_once_the_asset_is_linked(tmp_path: Path):
+    from warehouse.db import connect
+    from warehouse.linkage import link_assets
+
+    con = connect(tmp_path / "w.duckdb")
+    hook = EventsHook(searches=SEARCHES)
+    runs = tmp_path / "runs"
+    asset = {"case_number": "（2026）晋08执恢123号", "title": "运城市盐湖区解放路18号3栋502室住宅",
+             "province": "山西省", "city": "运城市", "district": "盐湖区", "address": "解放路18号3栋502室"}
+    first = make_lot("11", night=1, round="first", status="unsold", reserve_price=Decimal("1000000"),
+                     start_at=SOON.replace(day=10), **asset)
+    ingest(con, [write_run(runs, [first], night=1)], hooks=[link_assets, hook])
+    second = make_lot("12", night=2, round="second", status="upcoming", reserve_price=Decimal("800000"),
+                      start_at=LATER, **asset)
+    ingest(con, [write_run(runs, [first.model_copy(update={"fetched_at": second.fetched_at}), second],
+                           night=2)], hooks=[link_assets, hook])
+    drops = con.execute("SELECT search_name, source_lot_id, version_no, drop_pct FROM alert_events "
+                        "WHERE kind = 'price_drop' ORDER BY 1").fetchall()
+    assert drops == [("homes", "12", 1, Decimal("20.00")), ("shanxi", "12", 1, Decimal("20.00"))]
+    # without the linkage (hook order or an unlinked lot) a new lot is only "new"
+    con2 = connect(tmp_path / "w2.duckdb")
+    ingest(con2, [write_run(tmp_path / "r2", [first], night=1)], hooks=[hook])
+    ingest(con2, [write_run(tmp_path / "r2", [second], night=2)], hooks=[hook])
+    assert con2.execute("SELECT count(*) FROM alert_events WHERE kind = 'price_drop'").fetchone() == (0,)
