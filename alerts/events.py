@@ -236,8 +236,9 @@ def _candidates_sql() -> str:
         SELECT *, unnest([
             CASE WHEN version_no = 1 AND (status IS NULL OR list_contains({_lit_list(BIDDABLE)}, status))
                       AND valid_from > first_end THEN 'new' END,
-            CASE WHEN reserve_price < prev_reserve_price OR current_price < prev_current_price
-                 THEN 'price_drop' END,  -- on a version 1, prev_reserve_price is the relisted asset's last reserve
+            CASE WHEN (reserve_price < prev_reserve_price OR current_price < prev_current_price)
+                      AND (version_no > 1 OR valid_from > first_end)
+                 THEN 'price_drop' END,  -- on a version 1: the relisted asset's last reserve, news after the inventory
             CASE WHEN version_no > 1 AND status IS DISTINCT FROM prev_status
                       AND list_contains({_lit_list(STATUS_EVENTS)}, status) THEN 'status_change' END
         ]) AS kind

@@ -79,6 +79,10 @@ def _what(e: dict[str, Any]) -> str:
         facts = ", ".join(p for p in (ROUNDS.get(e["round"], e["round"]), e["status"]) if p)
         return f"new listing ({facts})" if facts else "new listing"
     if kind == "price_drop":
+        if e["prev_reserve_price"] is None and e["prev_current_price"] is None:  # a relisting: a new lot's version 1
+            stage = ROUNDS.get(e["round"], e["round"]) or "relisted"
+            return (f"relisted ({stage}) at a reserve {e['drop_pct']}% below the asset's previous listing: "
+                    f"{money(e['reserve_price'])}")
         if e["prev_reserve_price"] is not None and e["reserve_price"] is not None \
                 and e["reserve_price"] < e["prev_reserve_price"]:
             old, new, what = e["prev_reserve_price"], e["reserve_price"], "reserve"

@@ -136,6 +136,11 @@ def test_a_relisting_at_a_lower_reserve_is_a_price_drop_once_the_asset_is_linked
     first = make_lot("11", night=1, round="first", status="unsold", reserve_price=Decimal("1000000"),
                      start_at=SOON.replace(day=10), **asset)
     ingest(con, [write_run(runs, [first], night=1)], hooks=[link_assets, hook])
+    # a chain already complete in a source's first crawl is inventory: its 二拍 is no news
+    inventory = connect(tmp_path / "inventory.duckdb")
+    ingest(inventory, [write_run(tmp_path / "r0", [first, make_lot("13", night=1, round="second",
+           reserve_price=Decimal("800000"), start_at=LATER, **asset)], night=1)], hooks=[link_assets, hook])
+    assert inventory.execute("SELECT count(*) FROM alert_events WHERE kind = 'price_drop'").fetchone() == (0,)
     second = make_lot("12", night=2, round="second", status="upcoming", reserve_price=Decimal("800000"),
                       start_at=LATER, **asset)
     ingest(con, [write_run(runs, [first.model_copy(update={"fetched_at": second.fetched_at}), second],
@@ -148,3 +153,12 @@ def test_a_relisting_at_a_lower_reserve_is_a_price_drop_once_the_asset_is_linked
     ingest(con2, [write_run(tmp_path / "r2", [first], night=1)], hooks=[hook])
     ingest(con2, [write_run(tmp_path / "r2", [second], night=2)], hooks=[hook])
     assert con2.execute("SELECT count(*) FROM alert_events WHERE kind = 'price_drop'").fetchone() == (0,)
+
+
+def test_a_relisting_drop_reads_as_a_relisting_in_the_mail():
+    from alerts.mail import _what
+
+    line = _what({"kind": "price_drop", "round": "second", "reserve_price": Decimal("800000"),
+                  "prev_reserve_price": None, "prev_current_price": None, "current_price": None,
+                  "drop_pct": Decimal("20.00")})
+    assert "relisted" in line and "20.00%" in line and "800,000" in line
