@@ -51,7 +51,7 @@ def lots_sql(n: int, night: int, changed_pct: float, new_pct: float) -> str:
       ((1000 + i % 5000) * 100)::VARCHAR AS deposit, '5000.00' AS increment,
       ((1000 + i % 5000) * 1000)::VARCHAR AS current_price, NULL AS final_price,
       NULL AS principal, NULL AS interest, NULL AS total_claim, NULL AS claim_as_of,
-      NULL AS debtor, []::VARCHAR[] AS guarantors, [] AS collateral,
+      NULL AS debtor, []::VARCHAR[] AS guarantors, [] AS collateral, [] AS loans,
       CASE WHEN {change} THEN 3 ELSE 0 END AS bid_count, i % 997 AS view_count, i % 7 AS applicant_count,
       i % 13 AS reminder_count, '山西省' AS province, '运城市' AS city, '盐湖区' AS district,
       '解放路' || i || '号' AS address, 111.0 AS lng, 35.0 AS lat,
