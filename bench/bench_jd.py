@@ -17,11 +17,11 @@ import argparse
 import json
 import os
 import statistics
-import time
-from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from timing import rate  # bench/timing.py (scripts run with bench/ on sys.path)
 
 from crawlers.parsers import jd_auction as jd
 from normalizers.lot import to_lot
@@ -34,14 +34,6 @@ FETCHED = datetime(2026, 11, 20, 2, tzinfo=ZoneInfo("Asia/Shanghai"))
 def fetch(site: JdSite, url: str) -> bytes:
     parts = urlsplit(url)
     return site.handle(parts.netloc, f"{parts.path}?{parts.query}").body
-
-
-def rate(fn: Callable[[], object], seconds: float) -> float:
-    n, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds:
-        fn()
-        n += 1
-    return n / elapsed
 
 
 def main() -> None:

@@ -15,21 +15,20 @@ import argparse
 import json
 import re
 import statistics
-import time
 import urllib.request
-from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborHTMLParser
+from timing import rate  # bench/timing.py (scripts run with bench/ on sys.path)
 
 from crawlers.parsers import alibaba_sf, alibaba_zc
 from normalizers.lot import to_lot
 from replicas.server import ReplicaServer
 
 FETCHED = datetime(2026, 11, 20, 2, tzinfo=ZoneInfo("Asia/Shanghai"))
-LIST_JSON = re.compile(rb'<script[^>]*id="sf-item-list-data"[^>]*>(.*?)</script>', re.S)
+LIST_JSON = re.compile(rb'<script[^>]*id="sf-item-list-data"[^>]*>(.*?)</script>', re.DOTALL)
 LABEL = re.compile(r">([^<>：]{2,8})：<[^>]*>([^<]*)<")
 
 
@@ -76,14 +75,6 @@ def baseline_desc(body: bytes) -> dict:
     html = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False)
     html = html.encode().decode("unicode_escape") if "\\u" in html else html
     return dict(LABEL.findall(html))
-
-
-def rate(fn: Callable[[], object], seconds: float) -> float:
-    n, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds:
-        fn()
-        n += 1
-    return n / elapsed
 
 
 def main() -> None:
