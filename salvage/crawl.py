@@ -83,14 +83,13 @@ def run_crawl(
         proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=err)
     deadline = time.monotonic() + timeout
-    part = paths.lots.with_name(paths.lots.name + ".part")
     while proc.poll() is None:
         if time.monotonic() > deadline:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             break
-        if on_progress and part.exists():
-            on_progress(_count_lines(part))
+        if on_progress and (count := _progress(paths)) is not None:
+            on_progress(count)
         time.sleep(0.2)
     stderr = err_path.read_text(encoding="utf-8", errors="replace")
     if not stderr.strip():
@@ -104,9 +103,12 @@ def run_crawl(
     return CrawlResult(meta, paths, proc.returncode, log)
 
 
-def _count_lines(path: Path) -> int:
-    with open(path, "rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 16), b""))
+def _progress(paths: RunPaths) -> int | None:
+    """Lots the running crawl has written so far, from the progress file its run writer keeps."""
+    try:
+        return int(paths.progress.read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
 
 
 def _write_failed_meta(runs_dir: Path, source: str, started: datetime, run_id: str, code: int | None,

@@ -79,6 +79,11 @@ class RunPaths:
         return self.directory / f"{self.run_id}.rejects.jsonl"
 
     @property
+    def progress(self) -> Path:
+        """Lots written so far, while the crawl runs (a Parquet ``.part`` file cannot be counted before it closes)."""
+        return self.directory / f"{self.run_id}.progress"
+
+    @property
     def meta(self) -> Path:
         return self.directory / f"{self.run_id}.meta.json"
 
@@ -117,6 +122,7 @@ class RunWriter:
     lines, all to ``.part`` files that ``close`` renames before it writes the meta."""
 
     BATCH = 2000  # lots per Parquet row group: bounded memory in long crawls
+    PROGRESS_EVERY = 50  # lots between updates of the progress file the crawl runner shows
 
     def __init__(self, runs_dir: Path, source: str, started_at: datetime, run_id: str | None = None,
                  fmt: str = "parquet") -> None:
@@ -150,6 +156,8 @@ class RunWriter:
             if len(self._batch) >= self.BATCH:
                 self._flush()
         self.meta.items += 1
+        if self.meta.items % self.PROGRESS_EVERY == 0:
+            self.paths.progress.write_text(str(self.meta.items), encoding="ascii")
 
     def _flush(self) -> None:
         if self._parquet is not None and self._batch:
@@ -162,6 +170,7 @@ class RunWriter:
         self.meta.rejects += 1
 
     def close(self, finished_at: datetime, status: str, error: str | None, stats: dict[str, Any]) -> RunMeta:
+        self.paths.progress.unlink(missing_ok=True)
         if self._parquet is not None:
             self._flush()
             self._parquet.close()
