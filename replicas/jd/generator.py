@@ -21,24 +21,17 @@ rounds are published. Night 1 shows exactly ``n_lots`` lots. Deterministic and c
 from __future__ import annotations
 
 import math
-import random
-import threading
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from replicas.jd import data
 from replicas.jd.data import Region
+from replicas.nights import DAY, HOUR, MINUTE, TZ, FastRandom, NightlyGenerator
 
-TZ = ZoneInfo("Asia/Shanghai")
-MINUTE = 60_000
-HOUR = 60 * MINUTE
-DAY = 24 * HOUR
-CRAWL_HOUR = 2
 CENT = Decimal("0.01")
 ROUND_NAMES = {0: "", 1: "一拍", 2: "二拍", 3: "再次拍卖", 4: "变卖"}
 DISPLAY_NAMES = {1: "无异常", 5: "已撤回", 6: "已暂缓", 7: "已中止"}
@@ -166,21 +159,6 @@ class JdLot(NamedTuple):
         return f"{province}{region.city}{county}{self.address}"
 
 
-class _Random(random.Random):
-    """`random.Random` with float-based choice / randint / randrange: deterministic and faster."""
-
-    def choice(self, seq):
-        return seq[int(self.random() * len(seq))]
-
-    def randint(self, a: int, b: int) -> int:
-        return a + int(self.random() * (b - a + 1))
-
-    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
-        if stop is None:
-            start, stop = 0, start
-        return start + int(self.random() * (stop - start))
-
-
 @dataclass(slots=True)
 class _Plan:
     final: JdLot  # the lot once its auction is over
@@ -226,26 +204,15 @@ def _guarantee_names(package: Package) -> tuple[str, ...]:
     return ("保证", "连带责任保证") if guaranteed else ("信用", "信用")
 
 
-class JdGenerator:
+class JdGenerator(NightlyGenerator):
     """Plans ``n_lots`` lots (visible on night 1) from ``seed``; ``lots_for(night)`` gives their state that night."""
 
+    lot_key = "paimai_id"
+
     def __init__(self, seed: int = 7, n_lots: int = 300, base_date: date = date(2026, 11, 20)) -> None:
-        self.seed, self.n_lots, self.base_date = seed, n_lots, base_date
-        self.day0 = int(datetime.combine(base_date, time(0), tzinfo=TZ).timestamp() * 1000)
-        self._lock = threading.Lock()
-        self._nights: dict[int, tuple[list[JdLot], dict[int, JdLot]]] = {}
+        super().__init__(seed, n_lots, base_date)
 
     # ----------------------------------------------------------------------------------------- public API
-
-    def now_ms(self, night: int) -> int:
-        return self.day0 + (night - 1) * DAY + CRAWL_HOUR * HOUR
-
-    def lots_for(self, night: int) -> list[JdLot]:
-        """Every lot visible on ``night``, in paimaiId order, as it stands that night."""
-        return self._night(night)[0]
-
-    def lot(self, night: int, paimai_id: int) -> JdLot | None:
-        return self._night(night)[1].get(paimai_id)
 
     def bids(self, lot: JdLot) -> list[Bid]:
         """The bids placed so far, oldest first (``lot.bid_count`` of them)."""
@@ -254,20 +221,6 @@ class JdGenerator:
         return self._schedule(self._plans_by_id[lot.paimai_id])[: lot.bid_count]
 
     # ----------------------------------------------------------------------------------------- night state
-
-    def _night(self, night: int) -> tuple[list[JdLot], dict[int, JdLot]]:
-        cached = self._nights.get(night)
-        if cached is None:
-            with self._lock:
-                cached = self._nights.get(night)
-                if cached is None:
-                    now = self.now_ms(night)
-                    lots = sorted(
-                        (lot for plan in self._plans if (lot := self._state(plan, now)) is not None),
-                        key=lambda lot: lot.paimai_id,
-                    )
-                    cached = self._nights[night] = (lots, {lot.paimai_id: lot for lot in lots})
-        return cached
 
     def _state(self, plan: _Plan, now: int) -> JdLot | None:
         lot = plan.final
@@ -312,7 +265,7 @@ class JdGenerator:
 
     def _schedule(self, plan: _Plan) -> list[Bid]:
         lot = plan.final
-        rng = _Random(lot.bid_seed)
+        rng = FastRandom(lot.bid_seed)
         names = [data.masked(rng) for _ in range(plan.bidders)]
         span_end = lot.scheduled_end_ms
         if lot.paimai_times == 4:  # 变卖: the first taker buys at the 变卖价
@@ -342,7 +295,7 @@ class JdGenerator:
 
     @cached_property
     def _plans(self) -> list[_Plan]:
-        rng = self.rng = _Random(self.seed)
+        rng = self.rng = FastRandom(self.seed)
         self._ids: set[int] = set()
         self._big_package_done = False
         n1 = self.now_ms(1)
