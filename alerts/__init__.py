@@ -1,4 +1,4 @@
-"""Alert e-mails for buyers (issue 7).
+"""Alert e-mails for buyers.
 
 - ``searches``: saved searches (a TOML file), validated, compiled to parameterized SQL over ``lots``;
 - ``events``: the ingest hook that records new lots, price drops, status changes and auctions starting soon for

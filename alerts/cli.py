@@ -137,7 +137,7 @@ def test(
     from alerts.events import matches
     from alerts.searches import SearchError, find_search, load_searches
     from alerts.settings import searches_path
-    from salvage import config
+    from contracts import config
     from warehouse.db import connect
 
     try:
@@ -169,7 +169,7 @@ def send_pending(db: Path | None = None, file: Path | None = None, mail_dir: Pat
     from alerts.searches import SearchError, load_searches
     from alerts.settings import SettingsError, from_address, searches_path, smtp_settings
     from alerts.settings import mail_dir as default_mail_dir
-    from salvage import config
+    from contracts import config
 
     try:
         settings = smtp_settings()

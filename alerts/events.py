@@ -12,7 +12,7 @@ then the search's other filters on the pairs that remain):
   a source is its inventory, not news (otherwise adding a source would mail its whole catalogue as "new");
 - **price_drop**: the reserve price or the current price is lower than in the previous version (``drop_pct``: the
   reserve's drop, else the current price's); and a relisting (一拍 流拍 → 二拍 → 变卖): a lot's first version whose
-  reserve is lower than that of the lot of the same asset (``fct_lot_links``, issue 5) listed just before it;
+  reserve is lower than that of the lot of the same asset (``fct_lot_links``) listed just before it;
 - **status_change**: the status became withdrawn, suspended, sold or unsold;
 - **starting_soon**: an upcoming lot (any source) starts within the search's ``soon_days`` of the night; once per
   search, lot and start time (a rescheduled auction is reminded again).
@@ -208,7 +208,7 @@ def _candidates_sql() -> str:
     baseline AS (  -- when each source's first successful crawl ended: its lots until then are inventory, not news
         SELECT source, arg_min(coalesce(finished_at, started_at), started_at) AS first_end
         FROM fct_crawl_runs WHERE status_run IN ('ok', 'partial') AND items > 0 GROUP BY source),
-    relisted AS (  -- a new lot of a linked asset (issue 5): the reserve of the asset's lot listed just before it
+    relisted AS (  -- a new lot of a linked asset: the reserve of the asset's lot listed just before it
         SELECT me.source, me.source_lot_id,
                arg_max(pv.reserve_price, coalesce(pv.start_at, pv.valid_from)) AS prev_lot_reserve
         FROM fct_lot_versions me

@@ -46,7 +46,7 @@ from pydantic import (
     model_validator,
 )
 
-from salvage.models import AssetType, Round, SellerType
+from contracts.models import AssetType, Round, SellerType
 
 EVENT_KINDS: tuple[str, ...] = ("new", "price_drop", "status_change", "starting_soon")
 EventKind = Literal["new", "price_drop", "status_change", "starting_soon"]

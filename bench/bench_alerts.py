@@ -15,7 +15,7 @@ Each repeat uses a fresh warehouse and ingests both nights with the alert hook; 
 - ``night 2``: the hook on a normal night: new lots, price drops, status changes, starting soon, for all searches;
 - ``scan``: every current lot against every search (what ``alerts test`` does for one search, for all of them:
   the full N x 1,000, through the same blocked join as the events), counted, not stored.
-Prints the medians. Target (issue 7): events for 1M lots x 1,000 searches <= 5 s.
+Prints the medians. Target: events for 1M lots x 1,000 searches <= 5 s.
 
     .venv/bin/python bench/bench_alerts.py [--lots 1000000] [--searches 1000] [--repeats 3] [--mix broad]
 """
@@ -38,8 +38,8 @@ import duckdb
 
 from alerts.events import EventsHook, blocks_sql, matches_sql
 from alerts.searches import Search, parse_search
-from salvage.runfiles import RunMeta, RunPaths, new_run_id
-from warehouse.columns import LOT_COLUMN_NAMES, LOT_TYPES
+from contracts.runfiles import RunMeta, RunPaths, new_run_id
+from contracts.columns import LOT_COLUMN_NAMES, LOT_TYPES
 from warehouse.db import connect
 from warehouse.ingest import ingest
 

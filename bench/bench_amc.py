@@ -14,7 +14,7 @@ PSS (proportional: shared pages counted once) and RSS. The replica runs in a sub
 
     .venv/bin/python bench/bench_amc.py [--notices 120] [--repeats 3] [--pages 60] [--only parse|browser]
 
-Reference (issue 4): about 9 pages/s for the whole machine is the ceiling for plain Playwright, 3.7 for
+Reference: about 9 pages/s for the whole machine is the ceiling for plain Playwright, 3.7 for
 scrapy-playwright as usually configured. The machine has two cores: a run while other work is going on (check the
 load average) reads low.
 """
@@ -277,7 +277,7 @@ def _log_time(log: str, marker: str) -> datetime | None:
 
 
 def bench_scrapy(replica: Replica, repeats: int, settings: dict[str, str] | None = None, label: str = "") -> None:
-    from salvage.crawl import run_crawl
+    from crawlers.runner import run_crawl
 
     rates, peaks, items = [], [], []
     for _ in range(repeats):

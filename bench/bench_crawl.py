@@ -6,7 +6,7 @@ Pages/s = responses downloaded / the crawl's own elapsed time (Scrapy's start â†
 
     .venv/bin/python bench/bench_crawl.py [--lots 2000] [--source alibaba_sf] [--repeats 3]
 
-Targets (issue 3): >= 250 pages/s on one core; crawl process peak RSS <= 300 MB.
+Targets: >= 250 pages/s on one core; crawl process peak RSS <= 300 MB.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from replicas.server import ReplicaServer
-from salvage.crawl import run_crawl
+from crawlers.runner import run_crawl
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ Each measurement runs for about --seconds and is repeated; medians are printed. 
 
     .venv/bin/python bench/bench_jd.py [--seconds 1] [--repeats 5]
 
-Target (issue 4): list and detail parsing >= 0.8 x the json.loads baseline.
+Target: list and detail parsing >= 0.8 x the json.loads baseline.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ Prints medians.
 
 Generating a million lots takes minutes: ``--data DIR`` keeps the run files and the truth there and reuses them.
 
-Targets (issue 5): precision >= 0.99, recall >= 0.95; nightly merge with linkage <= 2 x the merge alone.
+Targets: precision >= 0.99, recall >= 0.95; nightly merge with linkage <= 2 x the merge alone.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ and a zc 债权 description. Each measurement runs for about --seconds and is re
 
     .venv/bin/python bench/bench_parse.py [--seconds 1] [--repeats 5]
 
-Target (issue 3): each parser >= 0.8 x its baseline.
+Target: each parser >= 0.8 x its baseline.
 """
 
 from __future__ import annotations

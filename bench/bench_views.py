@@ -12,7 +12,7 @@ The machine's other load shows in the figures: run it on a quiet machine for num
 
     .venv/bin/python bench/bench_views.py [--lots 1000000] [--repeats 5]
 
-Target (issue 5 §5): each view <= 1 s at 1M lots.
+Target: each view <= 1 s at 1M lots.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from salvage.runfiles import RunMeta, RunPaths, new_run_id
-from warehouse.columns import LOT_COLUMN_NAMES, LOT_TYPES
+from contracts.runfiles import RunMeta, RunPaths, new_run_id
+from contracts.columns import LOT_COLUMN_NAMES, LOT_TYPES
 from warehouse.db import connect
 from warehouse.export import ANALYST_VIEWS
 from warehouse.ingest import ingest

@@ -5,7 +5,7 @@ write it, or JSON lines with ``--format jsonl``). Each repeat uses a fresh wareh
 
     .venv/bin/python bench/bench_warehouse.py [--lots 1000000] [--repeats 3]
 
-Targets (issue 3): load >= 450k rows/s; nightly merge <= 3 s at 1M lots.
+Targets: load >= 450k rows/s; nightly merge <= 3 s at 1M lots.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from salvage.runfiles import RunMeta, RunPaths, new_run_id
-from warehouse.columns import LOT_COLUMN_NAMES, LOT_TYPES
+from contracts.runfiles import RunMeta, RunPaths, new_run_id
+from contracts.columns import LOT_COLUMN_NAMES, LOT_TYPES
 from warehouse.db import connect
 from warehouse.ingest import ingest
 

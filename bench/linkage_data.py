@@ -26,8 +26,8 @@ import duckdb
 import pyarrow as pa
 
 from replicas.alibaba.generator import AlibabaGenerator
-from salvage.runfiles import RunMeta, RunPaths, new_run_id
-from warehouse.columns import LOT_COLUMN_NAMES, LOT_TYPES
+from contracts.runfiles import RunMeta, RunPaths, new_run_id
+from contracts.columns import LOT_COLUMN_NAMES, LOT_TYPES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=SHANGHAI)

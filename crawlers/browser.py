@@ -58,7 +58,7 @@ def playwright_settings(pages: int = PAGES_AT_ONCE, crawl_timeout_s: int = 1500)
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": NAVIGATION_TIMEOUT_MS,
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": pages,
-        "CLOSESPIDER_TIMEOUT": crawl_timeout_s,  # the crawl's own hard stop (salvage.crawl kills it later still)
+        "CLOSESPIDER_TIMEOUT": crawl_timeout_s,  # the crawl's own hard stop (crawlers.runner kills it later still)
     }
 
 

@@ -13,7 +13,7 @@ Proxies: Scrapy's HttpProxyMiddleware takes ``https_proxy`` / ``http_proxy`` / `
 
 import os
 
-from salvage import config
+from contracts import config
 
 BOT_NAME = "salvage"
 SPIDER_MODULES = ["crawlers.spiders"]

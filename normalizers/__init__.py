@@ -1,7 +1,7 @@
 """Normalizers: small pure functions from values as pages wrote them to the common schema.
 
 No network, no clock. Each module has its own tests in ``tests/normalizers``; `to_lot` runs
-them in a fixed, documented order to build a `salvage.models.Lot`.
+them in a fixed, documented order to build a `contracts.models.Lot`.
 """
 
 from .amounts import Amount, AmountError, amount_value, parse_amount

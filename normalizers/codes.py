@@ -12,7 +12,7 @@ import unicodedata
 
 import cn2an
 
-from salvage.models import AssetType, Round, Status
+from contracts.models import AssetType, Round, Status
 
 
 class CodeError(ValueError):

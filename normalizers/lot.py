@@ -1,4 +1,4 @@
-"""A merged raw record (see ``crawlers.parsers.base``) to one validated `salvage.models.Lot`.
+"""A merged raw record (see ``crawlers.parsers.base``) to one validated `contracts.models.Lot`.
 
 Steps, in this order:
 
@@ -38,7 +38,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from salvage.models import (
+from contracts.models import (
     COUNT_FIELDS,
     DATETIME_FIELDS,
     LOT_FIELDS,

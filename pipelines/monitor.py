@@ -11,7 +11,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from salvage.models import LOT_FIELDS, Lot
+from contracts.models import LOT_FIELDS, Lot
 
 
 class MonitorPipeline:

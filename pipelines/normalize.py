@@ -8,7 +8,7 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from normalizers.lot import to_lot
-from salvage.models import Lot
+from contracts.models import Lot
 
 
 class NormalizePipeline:

@@ -12,8 +12,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from pipelines.monitor import coverage, run_verdict
-from salvage.models import Lot
-from salvage.runfiles import RunWriter
+from contracts.models import Lot
+from contracts.runfiles import RunWriter
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

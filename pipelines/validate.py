@@ -7,7 +7,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from salvage.models import LOT_FIELDS
+from contracts.models import LOT_FIELDS
 
 HINT_KEYS = frozenset({"units", "category", "location_code", "location"})
 ALLOWED_KEYS = frozenset(LOT_FIELDS) | HINT_KEYS

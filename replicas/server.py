@@ -8,7 +8,7 @@ paths get a 404 page.
 Admin endpoints, on any host: ``GET /__replica__/night`` (``?n=2`` switches night), ``/__replica__/stats``
 (``?reset=1`` clears the counters), ``/__replica__/health``, ``/__replica__/fault`` (fault injection, below).
 
-Fault injection (issue 6's failure-mode tests): ``/__replica__/fault?host=sf.taobao.com,sf-item.taobao.com&mode=M``
+Fault injection (for the failure-mode tests): ``/__replica__/fault?host=sf.taobao.com,sf-item.taobao.com&mode=M``
 with ``count=N`` (the next N requests to those hosts; 0 or absent = until cleared) and, for ``slow``, ``delay=S``
 seconds. Modes: ``500``, ``429`` (with ``Retry-After: 1``), ``slow`` (answers after the delay), ``truncate`` (the
 page cut in half, a consistent Content-Length, as a broken upstream serves it), ``antibot`` (the slider page),

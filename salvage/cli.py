@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from salvage import config
+from contracts import config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 console = Console(stderr=True)
@@ -30,7 +30,7 @@ app = typer.Typer(
 normalize_app = typer.Typer(help="Run one normalizer over text, for checking how a value is read.",
                             no_args_is_help=True)
 app.add_typer(normalize_app, name="normalize")
-from alerts.cli import alerts_app  # noqa: E402  (issue 7: saved searches and alert mails)
+from alerts.cli import alerts_app  # noqa: E402  (saved searches and alert mails)
 
 app.add_typer(alerts_app, name="alerts")
 
@@ -53,7 +53,7 @@ def crawl(
     timeout: Annotated[float, typer.Option(help="Hard limit in seconds; the crawl's process group is killed.")] = 1800,
 ) -> None:
     """Crawl one source into a run file (the warehouse is not opened). Exit 1 when the run failed."""
-    from salvage.crawl import run_crawl
+    from crawlers.runner import run_crawl
 
     try:
         result = _with_spinner(f"crawling {source}", lambda progress: run_crawl(
@@ -89,7 +89,7 @@ def ingest(
     """Load finished runs into the warehouse in one transaction (already-loaded runs are skipped)."""
     from rich.progress import Progress
 
-    from salvage.runfiles import RunFileError
+    from contracts.runfiles import RunFileError
     from warehouse.db import publishing
     from warehouse.ingest import ingest as do_ingest, resolve_runs
     from warehouse.linkage import link_assets
@@ -141,7 +141,7 @@ def nightly(
     Exit 1 when any source failed (the others are still loaded) or mails stay in the outbox; exit 2 when another
     night holds the lock."""
     from alerts.events import EventsHook
-    from salvage.crawl import sources as known
+    from crawlers.runner import sources as known
     from schedules.nightly import NightAlreadyRunning, run_night
     from warehouse.linkage import link_assets
 
@@ -208,7 +208,7 @@ def reparse(
     file beside it. The lots keep their original fetch times, so ingesting the new run corrects what that night
     loaded. Exit 1 when the re-parse failed."""
     from salvage.reparse import reparse as do_reparse
-    from salvage.runfiles import RunFileError
+    from contracts.runfiles import RunFileError
 
     try:
         result = do_reparse(run, config.runs_dir(runs_dir), timeout=timeout)
@@ -283,7 +283,7 @@ def sql(
 @app.command()
 def sources() -> None:
     """List the source slugs this installation can crawl."""
-    from salvage.crawl import sources as known
+    from crawlers.runner import sources as known
 
     for name in known():
         out.print(name)
@@ -299,7 +299,7 @@ def parse(
     """Print the normalized lots found in saved pages, as JSON lines (yuan, ISO 8601 +08:00)."""
     from crawlers.parsers import parse_page
     from normalizers.lot import to_lot
-    from salvage.models import lot_json
+    from contracts.models import lot_json
 
     when = (fetched_at or datetime.now(SHANGHAI))
     when = when if when.tzinfo else when.replace(tzinfo=SHANGHAI)

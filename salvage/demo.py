@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from salvage.crawl import CrawlResult, run_crawl
+from crawlers.runner import CrawlResult, run_crawl
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_SOURCES = ("alibaba_sf", "alibaba_zc", "jd_auction",

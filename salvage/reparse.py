@@ -1,6 +1,6 @@
 """Re-parse: run today's spider, parsers and normalizers over an archived run, with no network, into a new run file.
 
-The crawl is the ordinary ``scrapy crawl`` subprocess of `salvage.crawl.run_crawl`, with ``SALVAGE_REPLAY_WARC``
+The crawl is the ordinary ``scrapy crawl`` subprocess of `crawlers.runner.run_crawl`, with ``SALVAGE_REPLAY_WARC``
 set: `crawlers.archive.WarcReplayMiddleware` answers every request from the run's ``.warc.gz`` (robots.txt off,
 no throttling: nothing leaves the machine). The new run gets its own run id and its stats say
 ``salvage/reparse_of``.
@@ -12,7 +12,7 @@ overwrites it" then does the right thing for the lots whose latest observation i
 case: re-parse last night after fixing a parser): the re-read observation is as new as the one it replaces, so a
 changed tracked field opens a new version from that fetch time and an untracked one (title, asset_type, place...)
 is rewritten in place. Lots seen again in a later night keep the later observation. Correcting the history of an
-older night (rewriting the versions that night created) needs an ingest change: see the issue 6 report.
+older night (rewriting the versions that night created) is not done here: the ingest only rewrites a lot whose latest observation is the one re-read.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from salvage.crawl import CrawlResult, run_crawl
-from salvage.runfiles import RunFileError, RunMeta
+from crawlers.runner import CrawlResult, run_crawl
+from contracts.runfiles import RunFileError, RunMeta
 
 REPLAY_SETTINGS = {"ROBOTSTXT_OBEY": "False", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "32",
                    "CONCURRENT_REQUESTS_PER_DOMAIN": "32", "DOWNLOAD_DELAY": "0"}

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from salvage.crawl import CrawlResult, run_crawl
+from crawlers.runner import CrawlResult, run_crawl
 from warehouse.ingest import RunResult
 from warehouse.monitoring import MetricsHook, RunHealth, build_digest, deliver_digest
 

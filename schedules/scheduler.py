@@ -120,7 +120,7 @@ def load_config(path: str | Path | None = None) -> ScheduleConfig:
 
 
 def _options(config: ScheduleConfig, overrides: dict[str, Any] | None) -> dict[str, Any]:
-    from salvage import config as settings
+    from contracts import config as settings
 
     options = {"db": str(settings.db_path().resolve()), "runs": str(settings.runs_dir().resolve()),
                "replica": settings.replica_url(), "lock_timeout": config.lock_timeout}

@@ -17,7 +17,7 @@ import pytest
 from replicas.amc.generator import shown, stated_totals
 from replicas.amc.truth import SOURCES, expected_asset, expected_notice
 from replicas.server import ReplicaServer
-from salvage.crawl import run_crawl
+from crawlers.runner import run_crawl
 from warehouse.db import connect
 from warehouse.ingest import ingest
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from replicas.server import ReplicaServer
-from salvage.crawl import run_crawl
+from crawlers.runner import run_crawl
 from warehouse.db import connect
 from warehouse.ingest import ingest
 

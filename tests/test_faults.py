@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from replicas.server import ReplicaServer
-from salvage.crawl import run_crawl
+from crawlers.runner import run_crawl
 from schedules.nightly import run_night
 
 NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

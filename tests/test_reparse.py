@@ -13,7 +13,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from replicas.server import ReplicaServer
-from salvage.crawl import run_crawl
+from crawlers.runner import run_crawl
 from salvage.reparse import find_run, reparse
 from tests.test_end_to_end import expected
 from warehouse.db import connect

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from salvage.crawl import _progress
-from salvage.runfiles import RunWriter
+from crawlers.runner import _progress
+from contracts.runfiles import RunWriter
 from tests.warehouse.conftest import NIGHT_1, make_lot
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock
 
-from warehouse.columns import LOT_COLUMN_NAMES, comment_for, lot_columns_ddl
+from contracts.columns import LOT_COLUMN_NAMES, comment_for, lot_columns_ddl
 
 SQL_DIR = Path(__file__).with_name("sql")
 
@@ -91,7 +91,7 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
             continue
         comment = comment_for("status_run" if (table, column) == ("crawl_runs", "status") else column)
         if comment is None:
-            raise RuntimeError(f"column {table}.{column} has no comment in warehouse/columns.py")
+            raise RuntimeError(f"column {table}.{column} has no comment in contracts/columns.py")
         con.execute(f"COMMENT ON COLUMN {table}.{column} IS {_quote(comment)}")
 
 

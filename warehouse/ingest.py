@@ -24,9 +24,9 @@ from pathlib import Path
 
 import duckdb
 
-from salvage.models import AssetType, Round, SellerType, Status
-from salvage.runfiles import RunFileError, RunMeta, RunPaths
-from warehouse.columns import LOT_COLUMN_NAMES, LOT_TYPES, TRACKED
+from contracts.models import AssetType, Round, SellerType, Status
+from contracts.runfiles import RunFileError, RunMeta, RunPaths
+from contracts.columns import LOT_COLUMN_NAMES, LOT_TYPES, TRACKED
 
 REQUIRED = ("source", "source_lot_id", "url", "fetched_at", "title")
 ENUMS = {"asset_type": AssetType, "seller_type": SellerType, "round": Round, "status": Status}

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from salvage.models import LOT_FIELDS
+from contracts.models import LOT_FIELDS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BASELINE_RUNS = 3
@@ -235,7 +235,7 @@ def deliver_digest(digest: Digest, *, directory: str | Path | None = None, now: 
     recipients = [a.strip() for a in (env.get("SALVAGE_DIGEST_TO") or "").split(",") if a.strip()]
     if not recipients or not (env.get("SALVAGE_SMTP_HOST") or "").strip():
         return went
-    try:  # alerts/ (issue 7) owns the SMTP settings and transport
+    try:  # alerts/ owns the SMTP settings and transport
         from alerts.delivery import SmtpTransport
         from alerts.settings import smtp_settings
 

@@ -7,7 +7,7 @@ A **raw record** is a plain ``dict`` built field by field for ONE listing:
 
 - identity, always: ``source``, ``source_lot_id`` (str), ``url`` (the lot's canonical page, absolute https),
   ``fetched_at`` (aware ``datetime``).
-- any `Lot` field name (see ``salvage.models.Lot``) with the value **as the page wrote it**: strings such as
+- any `Lot` field name (see ``contracts.models.Lot``) with the value **as the page wrote it**: strings such as
   ``"65,454,900 "`` or ``"1,234.56万元"``, or the number found in embedded JSON (``24990.00``, epoch ms
   ``1506391200000``). Code fields carry the site's code: ``status`` = ``"doing"``, ``round`` = ``"第一次拍卖"``
   / ``"变卖"``, ``asset_type`` = the site's category id or name. Lists (``guarantors``, ``collateral``) are lists

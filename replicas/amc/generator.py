@@ -231,7 +231,7 @@ class Asset:
     night: int = 1
 
 
-# MoneyTotal forms (issue 4 §2), each with its meaning: (template, meaning). {x} = yuan amount, {w} = 万元.
+# MoneyTotal forms, each with its meaning: (template, meaning). {x} = yuan amount, {w} = 万元.
 MONEY_FORMS = (
     "yuan_as_of", "wan", "bare_commas", "range", "below", "above", "shares", "prefixed", "bare",
 )

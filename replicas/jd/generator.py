@@ -651,7 +651,7 @@ class JdGenerator(NightlyGenerator):
         """A debt package: debtors (户) with one to three loans each, as its description's table shows them."""
         rng = self.rng
         if not self._big_package_done and self.n_lots >= 100:
-            households = 46  # the portfolio behind issue 4: a 118-loan package on one auction page
+            households = 46  # a large real-sized portfolio: a 118-loan package on one auction page
         else:
             households = rng.choices((1, 2, 3, 4, 6, 9), (35, 20, 15, 12, 10, 8))[0]
         unit = "万元" if rng.random() < 0.15 else "元"

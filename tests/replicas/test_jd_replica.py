@@ -73,7 +73,7 @@ def test_the_lots_cover_what_the_parsers_must_meet(gen):
     assert any(any(loan.currency == "USD" for loan in p.loans) for p in packages)
     assert any(p.total_error for p in packages) and any(p.unit == "万元" for p in packages)
     assert {p.continuation for p in packages} == {"rowspan", "blank"} and {p.header_rows for p in packages} == {1, 2}
-    assert any(len(p.loans) == 118 for p in packages)  # the portfolio behind issue 4
+    assert any(len(p.loans) == 118 for p in packages)  # the 118-loan portfolio
 
 
 def test_a_package_adds_up_except_for_its_stated_slip(gen):

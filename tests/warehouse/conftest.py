@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from salvage.models import Lot
-from salvage.runfiles import RunWriter
+from contracts.models import Lot
+from contracts.runfiles import RunWriter
 from warehouse.db import connect
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from salvage.models import LOT_FIELDS
-from salvage.runfiles import RunFileError
+from contracts.models import LOT_FIELDS
+from contracts.runfiles import RunFileError
 from warehouse import ingest as ingest_module
-from warehouse.columns import LOT_COLUMN_NAMES
+from contracts.columns import LOT_COLUMN_NAMES
 from warehouse.ingest import ingest, resolve_runs
 
 from .conftest import make_lot, snapshot, write_run

@@ -6,7 +6,7 @@ import socket
 from datetime import timedelta
 from pathlib import Path
 
-from salvage.runfiles import RunWriter
+from contracts.runfiles import RunWriter
 from tests.warehouse.conftest import NIGHT_1, make_lot
 from warehouse.ingest import ingest
 from warehouse.monitoring import MetricsHook, build_digest, deliver_digest, recent_runs

@@ -1,4 +1,4 @@
--- Core tables. The lot_columns placeholder expands to the Lot columns of warehouse/columns.py.
+-- Core tables. The lot_columns placeholder expands to the Lot columns of contracts/columns.py.
 -- fct_lot_versions: SCD type 2 history, every Lot column, a new version only when a tracked field changed; the
 --   current version's untracked columns (title, view counts...) are rewritten in place when they change.
 -- dim_lots: narrow, one row per (source, source_lot_id): when it was seen, its current version, change hashes.

@@ -1,4 +1,4 @@
--- Alerts (issue 7): saved searches as the night's ingest saw them, the events they produced, and the mails (the
+-- Alerts: saved searches as the night's ingest saw them, the events they produced, and the mails (the
 -- outbox). Events are written inside the night's ingest transaction (alerts.events.record_events, an ingest hook);
 -- mails are composed from pending events and sent by `salvage alerts send` (alerts.delivery).
 -- The filter columns of alert_searches are the keys of a [[search]] table in the saved-search file

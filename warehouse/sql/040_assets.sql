@@ -1,4 +1,4 @@
--- Assets (issue 5 §1): one asset, many listings. warehouse/linkage.py (link_assets, an ingest hook) links every new
+-- Assets: one asset, many listings. warehouse/linkage.py (link_assets, an ingest hook) links every new
 -- lot to an asset inside the night's transaction: exact keys first (案号, debtor + principal, address), then fuzzy
 -- matching (rapidfuzz, by characters) inside blocks. A lot keeps its asset from night to night; when a new lot
 -- proves that two assets are one, the younger asset is merged into the older and the merge is recorded.

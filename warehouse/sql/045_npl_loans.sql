@@ -1,4 +1,4 @@
--- Debt packages down to the loan (issue 4 §3): every loan of a package as its own row, linked to its lot, and a
+-- Debt packages down to the loan: every loan of a package as its own row, linked to its lot, and a
 -- package view that checks the loans against the total the page stated. Built on the lots contract view.
 
 CREATE OR REPLACE VIEW npl_loans AS

@@ -1,4 +1,4 @@
--- Analyst views (issue 5 §2): the questions credit analysts ask, answered over the contract `lot_history` (versions;
+-- Analyst views: the questions credit analysts ask, answered over the contract `lot_history` (versions;
 -- the current state of a lot is its version WHERE valid_to IS NULL, the same row `lots` shows). Read-only SELECTs;
 -- nothing here is stored.
 --

@@ -1,4 +1,4 @@
--- Run monitoring (issue 6): one row per ingested crawl run with its counts and verdict, and one row per run and Lot
+-- Run monitoring: one row per ingested crawl run with its counts and verdict, and one row per run and Lot
 -- field with that field's coverage. Filled by warehouse/monitoring.py:record_run_metrics, an ingest hook that runs
 -- inside the night's transaction, so a run and its metrics commit together.
 

@@ -2,7 +2,7 @@
 
 The DDL (``sql/*.sql`` with ``{lot_columns}``), the COMMENTs on tables and views, the typed ``read_json`` of run
 files and ``salvage schema`` are all built from this list, so they cannot drift apart. A test checks that the names
-are exactly the fields of ``salvage.models.Lot``.
+are exactly the fields of ``contracts.models.Lot``.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from salvage.runfiles import RunMeta, RunPaths, RunWriter, new_run_id
+from contracts.runfiles import RunMeta, RunPaths, RunWriter, new_run_id
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

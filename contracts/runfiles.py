@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse.columns import LOT_COLUMNS
+from contracts.columns import LOT_COLUMNS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
