@@ -3,6 +3,8 @@
 A case is a folder ``tests/golden/<source>/<case>/`` holding
 
 - ``input.<ext>``: the bytes exactly as served (a replica page or a hand-made page from shared/sources.md);
+  real pages that the sites published live under ``tests/golden/real/<source>/<case>/``, each named with its origin
+  in ``tests/golden/real/<source>/ORIGIN.md`` (repository, path, commit, date of the data, what was changed);
 - ``case.json``: ``{"url": …, "fetched_at": "2026-11-20T02:00:00+08:00", "note": "what this case shows"}``;
 - ``expected.json``: the reviewed output: ``{"records": [raw record, …]}`` (what
   ``crawlers.parsers.parse_page`` returns) and, once ``normalizers.lot.to_lot`` exists, ``"lots"`` (each record
@@ -39,15 +41,24 @@ except ImportError:  # pragma: no cover - depends on the state of the tree
     to_lot = None
 
 
+REAL = GOLDEN / "real"
+
+
 def find_cases() -> list[Path]:
     return sorted(
         path
-        for path in GOLDEN.glob("*/*")
+        for pattern in ("*/*", "real/*/*")
+        for path in GOLDEN.glob(pattern)
         if path.is_dir() and (path / "case.json").is_file() and any(path.glob("input.*"))
     )
 
 
 CASES = find_cases()
+REAL_CASES = [c for c in CASES if c.parent.parent == REAL]
+
+
+def case_id(case: Path) -> str:
+    return str(case.relative_to(GOLDEN))
 
 
 def _jsonable(value: Any) -> Any:
@@ -111,7 +122,7 @@ def _write(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_golden(case: Path) -> None:
     actual = run_case(case)
     expected_path = case / "expected.json"
@@ -135,7 +146,7 @@ def test_golden(case: Path) -> None:
     if "lots" not in actual:
         expected.pop("lots", None)  # written by a tree that had the normalizer; compare the raw part
     differences = diff(expected, actual)
-    assert not differences, f"{case.parent.name}/{case.name} differs from expected.json:\n  " + "\n  ".join(
+    assert not differences, f"{case_id(case)} differs from expected.json:\n  " + "\n  ".join(
         differences
     )
 
@@ -144,3 +155,13 @@ def test_golden(case: Path) -> None:
 def test_every_source_has_golden_cases(source: str) -> None:
     cases = [c for c in CASES if c.parent.name == source]
     assert len(cases) >= MIN_CASES, f"{source} has {len(cases)} golden cases in {GOLDEN / source}, needs {MIN_CASES}"
+
+
+@pytest.mark.parametrize("case", REAL_CASES, ids=[case_id(c) for c in REAL_CASES])
+def test_real_case_has_its_origin(case: Path) -> None:
+    """A real page is only evidence with its provenance: its folder is named in its source's ORIGIN.md."""
+    origin = case.parent / "ORIGIN.md"
+    assert origin.is_file(), f"{origin} is missing: say where {case_id(case)} comes from"
+    assert f"`{case.name}`" in origin.read_text(encoding="utf-8"), (
+        f"{origin} has no entry for `{case.name}` (repository, path, commit, date of the data, changes)"
+    )
