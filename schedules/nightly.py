@@ -27,8 +27,9 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from crawlers.runner import CrawlResult, run_crawl
+from schedules.digest import deliver_digest
 from warehouse.ingest import RunResult
-from warehouse.monitoring import MetricsHook, RunHealth, build_digest, deliver_digest
+from warehouse.monitoring import MetricsHook, RunHealth, build_digest
 
 
 class NightAlreadyRunning(RuntimeError):

@@ -9,7 +9,8 @@ from pathlib import Path
 from contracts.runfiles import RunWriter
 from tests.warehouse.conftest import NIGHT_1, make_lot
 from warehouse.ingest import ingest
-from warehouse.monitoring import MetricsHook, build_digest, deliver_digest, recent_runs
+from schedules.digest import deliver_digest
+from warehouse.monitoring import MetricsHook, build_digest, recent_runs
 
 
 def night_run(runs: Path, night: int, n: int, *, with_principal: int | None = None, status: str = "ok",
