@@ -67,6 +67,13 @@ def test_price_drops_on_the_demo_include_relistings(demo_con):
           AND (k.asset_id <> d.asset_id OR d.old_reserve_price <= d.reserve_price
                OR d.source_lot_id = d.previous_source_lot_id)""").fetchone()[0]
     assert wrong == 0
+    # ... and that lot is the one just before it in its asset's listing order (assets.lots)
+    not_next = demo_con.execute("""
+        SELECT count(*) FROM price_drops d JOIN assets a USING (asset_id)
+        WHERE d.drop_kind = 'relisting'
+          AND list_position([l.source_lot_id FOR l IN a.lots], d.source_lot_id)
+              <> list_position([l.source_lot_id FOR l IN a.lots], d.previous_source_lot_id) + 1""").fetchone()[0]
+    assert not_next == 0
 
 
 def test_the_ten_questions_each_return_rows_on_the_demo(demo_con):
