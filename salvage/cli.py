@@ -416,7 +416,8 @@ def demo(
     lots: Annotated[int, typer.Option(help="Lots per source in the replica.")] = 300,
     seed: Annotated[int, typer.Option(help="Replica seed.")] = 7,
 ) -> None:
-    """Start the Alibaba replica, crawl two simulated nights of both sources, ingest each, print a summary."""
+    """Start replicas of every source, crawl two simulated nights of each, ingest them, print a summary and write the
+    alert mails."""
     from salvage.demo import run_demo
 
     code = run_demo(db, n_lots=lots, seed=seed, console=console, out=out)

@@ -3,7 +3,8 @@
 No script and nothing fetched: the charts are inline SVG whose geometry is computed here and drawn by the Jinja2
 template (``templates/report.html.j2``, autoescaped, so a lot title is text, never markup). The page shows
 discounts and prices by month, lots by status and by province, the week's new and withdrawn lots, the week's
-largest price drops and the realization rate by province.
+largest price drops (within a lot, and relistings of an asset at a lower reserve, each linked to the lot it is
+compared with) and the realization rate by province.
 
 The week ends on ``as_of`` (default: the day of the latest crawl in the warehouse, China time), so the same
 warehouse always gives the same page.
@@ -26,6 +27,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 CHINA_DATE = "DATE '1970-01-01' + ((epoch_us({x}) + 28800000000) // 86400000000)::INTEGER"
 PALETTE = ("#1f5f99", "#c0392b", "#2e8b57", "#8e44ad")
 TABLE_ROWS = 25
+DROP_KINDS = ("within_lot", "relisting")  # price_drops.drop_kind
 
 
 @dataclass
@@ -204,10 +206,14 @@ def report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = None, da
                            "reserve_price FROM status_changes WHERE new_status = 'withdrawn' "
                            "AND changed_date BETWEEN ? AND ? ORDER BY reserve_price DESC NULLS LAST LIMIT ?",
                       week + [TABLE_ROWS])
-    drops = _rows(con, "SELECT dropped_date, source, title, url, asset_type, province, old_round, round, "
-                       "old_reserve_price, reserve_price, old_current_price, current_price, largest_drop "
+    drops = _rows(con, "SELECT dropped_date, drop_kind, source, source_lot_id, title, url, asset_type, province, "
+                       "old_round, round, old_reserve_price, reserve_price, old_current_price, current_price, "
+                       "largest_drop, previous_source, previous_source_lot_id, previous_url "
                        "FROM price_drops WHERE dropped_date BETWEEN ? AND ? "
-                       "ORDER BY largest_drop DESC, reserve_price DESC LIMIT ?", week + [TABLE_ROWS])
+                       "ORDER BY largest_drop DESC, reserve_price DESC, source, source_lot_id LIMIT ?",
+                  week + [TABLE_ROWS])
+    drop_counts = dict.fromkeys(DROP_KINDS, 0) | dict(con.execute(
+        "SELECT drop_kind, count(*) FROM price_drops WHERE dropped_date BETWEEN ? AND ? GROUP BY 1", week).fetchall())
     realization = _rows(con, "SELECT coalesce(province, 'unknown') AS province, sum(sold_lots) AS sold_lots, "
                              "sum(recovered) AS recovered, sum(total_claim) AS total_claim, "
                              "sum(recovered) / sum(total_claim) AS rate FROM realization_rates "
@@ -218,7 +224,7 @@ def report_context(con: duckdb.DuckDBPyConnection, as_of: date | None = None, da
         "lots": totals[0], "sources": totals[1],
         "line_charts": [discounts, prices], "bar_charts": [status, province],
         "new_count": new_count, "new_lots": new_lots, "withdrawn_count": withdrawn_count, "withdrawn": withdrawn,
-        "drops": drops, "realization": realization,
+        "drops": drops, "drop_counts": drop_counts, "realization": realization,
     }
 
 

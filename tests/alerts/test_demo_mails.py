@@ -1,11 +1,8 @@
-"""`salvage demo` leaves the night-2 alert mails as .eml files: new lots, a withdrawal, one digest per recipient."""
+"""`salvage demo` leaves the night-2 alert mails as .eml files: new lots, a withdrawal, one digest per recipient
+(the session's demo run, started without SMTP settings)."""
 
-import os
-import subprocess
-import sys
 from collections import Counter
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -15,12 +12,8 @@ from alerts.searches import load_searches
 pytestmark = pytest.mark.slow
 
 
-def test_the_demo_writes_its_searches_and_leaves_the_mails(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SALVAGE_SMTP")} | {"COLUMNS": "160"}
-    done = subprocess.run([sys.executable, "-m", "salvage.cli", "demo", "--lots", "60", "--db", "out/w.duckdb"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    out = tmp_path / "out"
+def test_the_demo_writes_its_searches_and_leaves_the_mails(demo_run, demo_db):
+    done, out = demo_run, demo_run.out
     assert len(load_searches(out / "alerts.toml")) == 4
     mails = sorted((out / "mail").glob("*.eml"))
     assert f"alert mails: {len(mails)} written as .eml files to out/mail/" in done.stdout
