@@ -63,6 +63,12 @@ def _path_part(value: Any) -> str:
     return quote(str(value), safe="")
 
 
+def _web_url(url: Any) -> str | None:
+    """Only web links: a page's URL is crawled text, and ``javascript:`` in an href would run (the CSP blocks it
+    too, but the link should not be there)."""
+    return url if isinstance(url, str) and url.lower().startswith(("https://", "http://")) else None
+
+
 def _pretty_json(value: Any) -> str:
     if value is None:
         return ""
@@ -73,7 +79,8 @@ def _pretty_json(value: Any) -> str:
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(money=money, pct=_percent, when=_when, part=_path_part, pretty_json=_pretty_json)
+    env.filters.update(money=money, pct=_percent, when=_when, part=_path_part, pretty_json=_pretty_json,
+                       web_url=_web_url)
     return Jinja2Templates(env=env)
 
 
@@ -139,7 +146,7 @@ def create_app(db: str | Path, *, allowed_hosts: Iterable[str] = ()) -> Starlett
             if asset is None:
                 into = q.merged_into(cur, asset_id)
                 if into is not None:
-                    return RedirectResponse(str(request.url_for("asset", asset_id=into)), status_code=301)
+                    return RedirectResponse(app.url_path_for("asset", asset_id=into), status_code=301)
                 raise HTTPException(404, f"no asset {asset_id} in the warehouse")
             history = q.asset_history(cur, asset_id)
             by_lot: dict[str, list[tuple[datetime, Any]]] = {}
@@ -210,5 +217,7 @@ def create_app(db: str | Path, *, allowed_hosts: Iterable[str] = ()) -> Starlett
         ],
         exception_handlers={HTTPException: http_error, WarehouseMissing: missing},
     )
+    # links are paths, never absolute URLs built from the request's Host header
+    templates.env.globals["path_for"] = app.url_path_for
     app.state.warehouse = warehouse
     return app
