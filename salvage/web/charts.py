@@ -106,8 +106,9 @@ def price_chart(title: str, series: dict[str, list[tuple[datetime, Decimal | Non
             Point(x(t), y(v), f"{name}: {money(v)} yuan, {t:%Y-%m-%d %H:%M}") for t, v in sorted(points)]))
     chart.y_ticks = [(y(step * k), _axis_money(step * k)) for k in range(int(round(y_max / step)) + 1)]
     labelled: dict[str, float] = {}
+    label_format = "%m-%d" if t1 - t0 < 300 * 86400 else "%Y-%m"
     for t in sorted({t for points in kept.values() for t, _ in points}):
-        label = f"{t:%m-%d}"
+        label = t.strftime(label_format)
         if label not in labelled and all(abs(x(t) - other) > 48 for other in labelled.values()):
             labelled[label] = x(t)
     chart.x_ticks = [(pos, label) for label, pos in labelled.items()]

@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 MAX_TEXT = 100  # longest search text or province accepted
 
 SORTS: dict[str, tuple[str, str]] = {  # name: (label, ORDER BY)
-    "new": ("newest first", "l.first_seen DESC, l.source, l.source_lot_id"),
+    "new": ("newest first", "k.first_seen DESC, l.source, l.source_lot_id"),
     "ending": ("ending soonest", "l.end_at ASC NULLS LAST, l.source, l.source_lot_id"),
     "price": ("lowest price", "l.reserve_price ASC NULLS LAST, l.source, l.source_lot_id"),
     "price_desc": ("highest price", "l.reserve_price DESC NULLS LAST, l.source, l.source_lot_id"),
@@ -136,8 +136,9 @@ def choices(cur: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """The values the form offers: the warehouse's sources and provinces, and the fixed codes."""
     return {
         "source": [r[0] for r in cur.execute("SELECT DISTINCT source FROM dim_lots ORDER BY source").fetchall()],
-        "province": [r[0] for r in cur.execute("SELECT DISTINCT province FROM lots WHERE province IS NOT NULL "
-                                               "AND province <> '' ORDER BY province").fetchall()],
+        "province": [r[0] for r in cur.execute("SELECT DISTINCT province FROM lot_history WHERE valid_to IS NULL "
+                                               "AND province IS NOT NULL AND province <> '' ORDER BY province"
+                                               ).fetchall()],
         "asset_type": [t.value for t in AssetType],
         "status": [s.value for s in Status],
         "round": [r.value for r in Round],
@@ -146,8 +147,13 @@ def choices(cur: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 
 
 def search_lots(cur: duckdb.DuckDBPyConnection, f: LotFilters) -> tuple[int, list[dict[str, Any]]]:
-    """The total number of matching lots and one page of them."""
-    where, params = ["TRUE"], []
+    """The total number of matching lots and one page of them.
+
+    The lots' current state is read as ``lot_history WHERE valid_to IS NULL`` (one row per lot, the values of the
+    ``lots`` view), as the analyst views do: the ``lots`` view joins every lot with its wide current version, which
+    costs more than the search itself (0.41 s against 0.13 s for the first page at 208,000 lots). ``first_seen`` is
+    joined from dim_lots only to order by it, and npl_discounts only where its price / claim is shown or filtered."""
+    where, params = ["l.valid_to IS NULL"], []
     if f.q:
         where.append("(contains(lower(l.title), lower(?)) OR contains(lower(coalesce(l.case_number, '')), lower(?)) "
                      "OR contains(lower(coalesce(l.debtor, '')), lower(?)) OR l.source_lot_id = ?)")
@@ -156,35 +162,30 @@ def search_lots(cur: duckdb.DuckDBPyConnection, f: LotFilters) -> tuple[int, lis
         if getattr(f, name):
             where.append(f"l.{name} = ?")
             params.append(getattr(f, name))
-    if f.price_min is not None:
-        where.append("l.reserve_price >= ?")
-        params.append(f.price_min)
-    if f.price_max is not None:
-        where.append("l.reserve_price <= ?")
-        params.append(f.price_max)
-    if f.claim_pct_min is not None:
-        where.append("d.price_to_claim * 100 >= ?")
-        params.append(f.claim_pct_min)
-    if f.claim_pct_max is not None:
-        where.append("d.price_to_claim * 100 <= ?")
-        params.append(f.claim_pct_max)
+    for column, op, value in (("l.reserve_price", ">=", f.price_min), ("l.reserve_price", "<=", f.price_max),
+                              ("d.price_to_claim * 100", ">=", f.claim_pct_min),
+                              ("d.price_to_claim * 100", "<=", f.claim_pct_max)):
+        if value is not None:
+            where.append(f"{column} {op} ?")
+            params.append(value)
+    discounts = "LEFT JOIN npl_discounts d ON d.source = l.source AND d.source_lot_id = l.source_lot_id"
+    condition = " AND ".join(where)
+    needs_discounts = f.claim_pct_min is not None or f.claim_pct_max is not None
+    (total,) = cur.execute(f"SELECT count(*) FROM lot_history l {discounts if needs_discounts else ''} "
+                           f"WHERE {condition}", params).fetchone()
+    if total <= (f.page - 1) * PAGE_SIZE:
+        return total, []
+    first_seen = "JOIN dim_lots k ON k.source = l.source AND k.source_lot_id = l.source_lot_id" \
+        if f.sort == "new" else ""
     found = rows(cur, f"""
-        SELECT count(*) OVER () AS total, l.source, l.source_lot_id, l.title, l.asset_type, l.province, l.city,
-               l.status, l.round, l.reserve_price, l.current_price, l.final_price, l.total_claim, l.start_at,
-               l.end_at, l.first_seen, d.price_to_claim, d.price_kind
-        FROM lots l
-        LEFT JOIN npl_discounts d ON d.source = l.source AND d.source_lot_id = l.source_lot_id
-        WHERE {' AND '.join(where)}
+        SELECT l.source, l.source_lot_id, l.title, l.asset_type, l.province, l.city, l.status, l.round,
+               l.reserve_price, l.current_price, l.final_price, l.total_claim, l.start_at, l.end_at,
+               d.price_to_claim, d.price_kind
+        FROM lot_history l {first_seen} {discounts}
+        WHERE {condition}
         ORDER BY {SORTS[f.sort][1]}
         LIMIT ? OFFSET ?""", [*params, PAGE_SIZE, (f.page - 1) * PAGE_SIZE])
-    if found:
-        return found[0]["total"], found
-    if f.page > 1:  # past the last page: say how many there are
-        (total,) = cur.execute(f"SELECT count(*) FROM lots l LEFT JOIN npl_discounts d ON d.source = l.source "
-                               f"AND d.source_lot_id = l.source_lot_id WHERE {' AND '.join(where)}",
-                               params).fetchone()
-        return total, []
-    return 0, []
+    return total, found
 
 
 def lot(cur: duckdb.DuckDBPyConnection, source: str, source_lot_id: str) -> dict[str, Any] | None:
@@ -206,9 +207,9 @@ EVIDENCE_COLUMNS = ("asset_id", "rule", "score", "matched_source", "matched_lot_
 
 def lot_link(cur: duckdb.DuckDBPyConnection, source: str, source_lot_id: str) -> dict[str, Any] | None:
     """The lot's asset and the evidence that put it there (None before linkage ran)."""
-    found = rows(cur, f"SELECT {', '.join('k.' + c for c in EVIDENCE_COLUMNS)}, a.lot_count "
-                      "FROM fct_lot_links k LEFT JOIN assets a ON a.asset_id = k.asset_id "
-                      "WHERE k.source = ? AND k.source_lot_id = ?", [source, source_lot_id])
+    found = rows(cur, f"SELECT {', '.join('k.' + c for c in EVIDENCE_COLUMNS)}, "
+                      "(SELECT count(*) FROM fct_lot_links a WHERE a.asset_id = k.asset_id) AS lot_count "
+                      "FROM fct_lot_links k WHERE k.source = ? AND k.source_lot_id = ?", [source, source_lot_id])
     return found[0] if found else None
 
 
