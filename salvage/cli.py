@@ -411,6 +411,44 @@ def report(
 
 
 @app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on. Keep the loopback default unless others must "
+                                      "reach the page: it has no login.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    allow_host: Annotated[Optional[list[str]], typer.Option("--allow-host", help="Another name this server may "
+                                                             "be called by in the browser's Host header "
+                                                             "(repeatable); loopback names and --host always "
+                                                             "are.")] = None,
+) -> None:
+    """A local, read-only web page over the warehouse: search and filter lots, each lot's history and price chart,
+    assets with all their listings and the evidence linking them, debt packages with their loans.
+
+    It always shows the latest whole night (it re-opens the file when the nightly run publishes a new one) and
+    never writes. Stop it with Ctrl-C."""
+    import ipaddress
+
+    import uvicorn
+
+    from salvage.web.app import create_app
+
+    path = config.db_path(db)
+    if not path.exists():
+        raise fail(f"no warehouse at {path}: run `salvage ingest` or `salvage demo` first, or pass --db PATH")
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        console.print(f"[yellow]warning:[/] listening on {host}: anyone who can reach it reads the warehouse "
+                      "(there is no login)", highlight=False)
+    console.print(f"serving {path} read-only at http://{host if ':' not in host else f'[{host}]'}:{port}/ "
+                  "(Ctrl-C to stop)", highlight=False)
+    uvicorn.run(create_app(path, allowed_hosts=[host, *(allow_host or [])]), host=host, port=port,
+                log_level="warning", server_header=False)
+
+
+@app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="Warehouse file to create.")] = Path("demo/salvage.duckdb"),
     lots: Annotated[int, typer.Option(help="Lots per source in the replica.")] = 300,
