@@ -219,10 +219,15 @@ def _ended_sold(item: dict[str, Any]) -> bool:
             and item.get("displayStatus") in (1, "1", None))
 
 
+_NO_STREET = {"其他", "无", "暂无", "-", "--", "/"}
+
+
 def _place(province: Any, city: Any, county: Any, address: Any) -> tuple[str, str] | None:
     """(spaced location for the place normalizer, the address as one string) from JD's address parts."""
     parts = [str(p).strip() for p in (province, city, county) if p and str(p).strip()]
     street = str(address).strip() if address else ""
+    if street in _NO_STREET:  # JD writes 其他 where the seller gave no street (real lot 280492523)
+        street = ""
     if not parts and not street:
         return None
     joined: list[str] = []
@@ -254,6 +259,7 @@ _LIST_MONEY = (  # (text key, number key, field): the text is the raw value when
     ("assessmentPriceStr", "assessmentPrice", "appraisal_price"),
     (None, "marketPrice", "market_price"),
     (None, "ensurePrice", "deposit"),
+    (None, "priceLowerOffset", "increment"),  # 加价幅度: in search items too (legacy getAssetsList items had it)
 )
 
 
@@ -430,6 +436,7 @@ def parse_realtime(body: Body, url: str, fetched_at: datetime) -> dict[str, Any]
         raise ParseError(SOURCE, "auctionStatus", url)
     record: dict[str, Any] = {"status": _status(data)}
     _money(record, "current_price", data.get("currentPriceStr"), data.get("currentPrice"))
+    _money(record, "increment", data.get("priceLowerOffset"))  # 加价幅度, also in this answer
     for key, field in (("bidCount", "bid_count"), ("accessEnsureNum", "applicant_count"), ("accessNum", "view_count")):
         if isinstance(data.get(key), int) and not isinstance(data.get(key), bool):
             record[field] = data[key]

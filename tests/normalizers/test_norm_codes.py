@@ -36,7 +36,8 @@ def test_alibaba_mtop_row_status(code, expected):
     [
         ({"auctionStatus": 0, "displayStatus": 1}, None, "upcoming"),
         ({"auctionStatus": 1, "displayStatus": 1}, 4, "ongoing"),
-        ({"auctionStatus": 2, "displayStatus": 1}, 0, "ended"),
+        ({"auctionStatus": 2, "displayStatus": 1}, 0, "unsold"),  # 流拍: real lot 280492523
+        ({"auctionStatus": 2, "displayStatus": 1}, None, "ended"),  # bids unknown
         ({"auctionStatus": 2, "displayStatus": 1}, 5, "sold"),
         ({"auctionStatus": 2}, None, "ended"),
         ({"auctionStatus": 1, "displayStatus": 5}, None, "withdrawn"),
@@ -45,9 +46,11 @@ def test_alibaba_mtop_row_status(code, expected):
         ("2|5", None, "withdrawn"),
         ("1|1", None, "ongoing"),
         ("0", None, "upcoming"),
-        (2, 0, "ended"),
+        (2, 0, "unsold"),
+        ({"auctionStatus": 2, "displayStatus": 5}, 0, "withdrawn"),  # 撤回 stays 撤回 without bids
         ((1, 6), None, "suspended"),
         ("已撤回", None, "withdrawn"),
+        ("已终止", None, "withdrawn"),
     ],
 )
 def test_jd_status(raw, bid_count, expected):
