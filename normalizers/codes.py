@@ -67,7 +67,7 @@ JD_STATUS_LABELS = {
 GPAI_STATUS = {"113": Status.unsold, "114": Status.sold, "125": Status.withdrawn}
 # Labels any site may print (list badges, detail banners, rmfysszc 未开始 / 进行中 / 已结束).
 CHINESE_STATUS = {
-    "即将开始": Status.upcoming, "预告中": Status.upcoming, "未开始": Status.upcoming,
+    "即将开始": Status.upcoming, "预告中": Status.upcoming, "预告": Status.upcoming, "未开始": Status.upcoming,
     "正在进行": Status.ongoing, "进行中": Status.ongoing, "竞价中": Status.ongoing,
     "已成交": Status.sold, "成交": Status.sold, "拍卖成交": Status.sold,
     "已流拍": Status.unsold, "流拍": Status.unsold, "流标": Status.unsold, "本场拍卖已流拍": Status.unsold,
@@ -80,6 +80,14 @@ CHINESE_STATUS = {
     "终止": Status.withdrawn, "已终止": Status.withdrawn,
     "已结束": Status.ended, "结束": Status.ended,
 }  # fmt: skip
+# The AMC notice sites print no auction status (no public page shows one): the AMC parsers write these three labels
+# from the dates a notice states (amc.status_label), and nothing else. docs/labels.md.
+AMC_SOURCES = ("cinda_notice", "citic_amc_notice", "coamc_notice", "gwamc_notice")
+AMC_STATUS_LABELS = {
+    "未开始": Status.upcoming,  # an auction (竞价 / 拍卖 / 挂牌 …起至…) whose stated start is after the fetch
+    "进行中": Status.ongoing,  # before the stated end (公告期 / 竞价期 / 请于…前)
+    "已结束": Status.ended,  # after it; whether it sold is never published in the notice
+}
 SOURCE_STATUS = {
     "alibaba_sf": ALIBABA_STATUS,
     "alibaba_zc": ALIBABA_STATUS,
@@ -140,8 +148,11 @@ def status(source: str, raw: object, *, bid_count: int | None = None) -> str | N
 
 
 # ---------------------------------------------------------------- round
-# JD paimaiTimes (sources.md §2): 1 一拍, 2 二拍, 4 变卖; 3 再次拍卖 and 6 破产 seen (unverified) → other.
+# JD paimaiTimes (sources.md §2): 1 一拍, 2 二拍, 4 变卖; 0 = no round (无); 3 再次拍卖 (idx:56641449566) and
+# 6 破产 (two crawlers, idx:18282350279 and idx:18437517260: {0: 无, 1: 一拍, 2: 二拍, 4: 变卖, 6: 破产}) → other.
 JD_ROUND = {"1": Round.first, "2": Round.second, "3": Round.other, "4": Round.sell_off, "6": Round.other}
+JD_ROUND_LABELS = {"一拍": Round.first, "二拍": Round.second, "再次拍卖": Round.other, "变卖": Round.sell_off,
+                   "破产": Round.other}  # as JD's filters and these crawlers name paimaiTimes 1 / 2 / 3 / 4 / 6
 _ROUND_WORD = re.compile(
     r"第?(?P<n>[一二三四五六七八九十\d]+)次(?:拍卖)?|(?P<short>[一二三四])拍|(?P<word>变卖|再次拍卖|重新拍卖)"
 )
