@@ -52,7 +52,7 @@ JD_DISPLAY_STATUS = {
     "6": Status.suspended,  # 已暂缓
     "7": Status.suspended,  # 已中止 (written 已终止 by one crawler, idx:18282350279)
 }
-# JD's labels as its pages and crawlers write them, for the record of docs/labels.md: the codes above carry them.
+# JD's labels as its pages and crawlers write them (docs/labels.md); the codes above carry them.
 JD_STATUS_LABELS = {
     "预告": Status.upcoming, "预告中": Status.upcoming,  # auctionStatus 0
     "进行中": Status.ongoing,  # auctionStatus 1
@@ -80,8 +80,8 @@ CHINESE_STATUS = {
     "终止": Status.withdrawn, "已终止": Status.withdrawn,
     "已结束": Status.ended, "结束": Status.ended,
 }  # fmt: skip
-# The AMC notice sites print no auction status (no public page shows one): the AMC parsers write these three labels
-# from the dates a notice states (amc.status_label), and nothing else. docs/labels.md.
+# The AMC notice sites print no auction status (no public page shows one): the AMC parsers write these three
+# labels from the dates a notice states (amc.status_label), and nothing else. docs/labels.md.
 AMC_SOURCES = ("cinda_notice", "citic_amc_notice", "coamc_notice", "gwamc_notice")
 AMC_STATUS_LABELS = {
     "未开始": Status.upcoming,  # an auction (竞价 / 拍卖 / 挂牌 …起至…) whose stated start is after the fetch

@@ -48,7 +48,7 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
         if not match or match.group(2) in seen:
             continue
         title = amc.squash(link.attributes.get("title") or link.text(deep=True))
-        if not title or title in SECTION_NAMES:  # an image or a section link to a notice: its titled link follows
+        if not title or title in SECTION_NAMES:  # an image or section link; the titled link follows
             untitled.setdefault(match.group(2), href)
             continue
         seen.add(match.group(2))

@@ -21,8 +21,9 @@ state and commercial assets. Every page is a JavaScript shell; all data comes fr
   as the raw text); ``assessmentPrice`` / ``marketPrice`` 0 mean none; getProductBasicInfo's ``minPrice`` may be
   ``"无"`` (no reserve: the starting price is ``startPrice``); status is two codes, ``auctionStatus`` (0 预告中,
   1 进行中, 2 已结束) and ``displayStatus`` (1 normal, 5 撤回, 6 暂缓, 7 中止) which overrides it; ``paimaiTimes`` 0 means
-  no round; ``extendInfoMap`` is a JSON string inside the JSON; ``priceLowerOffset`` (加价幅度, the increment) is in
-  search items, getProductBasicInfo and getPaimaiRealTimeData alike; a street written ``其他`` is JD's "no street".
+  no round; ``extendInfoMap`` is a JSON string inside the JSON; ``priceLowerOffset`` (加价幅度, the increment)
+  is in search items, getProductBasicInfo and getPaimaiRealTimeData alike; a street written ``其他`` is JD's
+  "no street".
   Real answers (lot 280492523): tests/golden/real/jd_auction/.
 - 债权 tables: ``序号 | 债务人 | 保证人/关联方 | 抵押物 | 本金余额 | 利息余额 | 费用 | 债权合计`` with merged cells
   (rowspan / colspan expanded into a grid), continuation rows without 序号 (the loan belongs to the debtor above),

@@ -402,7 +402,7 @@ class JdSite:
                 for bid in bids[start : end + 1]
             ],
             "bidderName": "",
-            "blowCondition": "",  # the keys from here to whetherTrustee are in every real answer (lot 280492523)
+            "blowCondition": "",  # from here to whetherTrustee: keys of the real answer (lot 280492523)
             "blowFlag": 0,
             "currentBidUserNumber": "",
             "currentUser": "",
@@ -445,7 +445,7 @@ class JdSite:
                 "attachmentSize": str(50_000 + (lot.sku_id >> i) % 9_000_000),
                 "attachmentStyle": "2",
                 "attachmentType": "3",
-                "code": str(lot.sku_id),  # real answers carry a 14-digit "code" (a skuId, we guess: unverified)
+                "code": str(lot.sku_id),  # real answers have a 14-digit "code" (a skuId? unverified)
                 "evtId": lot.paimai_id,
                 "isDeleted": 0,
             })

@@ -279,8 +279,8 @@ def test_seller_type(unit, expected):
 
 
 def test_the_documented_label_tables_agree_with_what_the_normalizer_does():
-    """docs/labels.md prints JD's and the AMCs' label tables from normalizers/codes.py: each label must normalize
-    to what its table says (a table that drifts from the code would document a lie)."""
+    """docs/labels.md prints JD's and the AMCs' label tables from normalizers/codes.py: each label must
+    normalize to what its table says (a table that drifts from the code would document a lie)."""
     from normalizers import codes
 
     for label, expected in codes.JD_STATUS_LABELS.items():

@@ -369,7 +369,7 @@ def test_prose_totals_read_the_labels_real_notices_use(sentence, expected):
 
 def test_citic_list_skips_a_section_link_to_a_notice_and_keeps_its_titled_link():
     """The live list has anchors named 资产处置公告 pointing at notice pages (a crawler of it skips them,
-    idx:62556868574): the notice keeps the title of its own link, and a notice with no titled link still fails."""
+    idx:62556868574): the notice keeps its own link's title; a notice with no titled link still fails."""
     page = ('<html><body><a href="/ywjs/ywdt/zcczxx/2026/96142.shtml">资产处置公告</a><ul>'
             '<li><a href="/ywjs/ywdt/zcczxx/2026/96142.shtml" title="中国中信金融资产管理股份有限公司广东省分公司'
             '资产处置公告">中国中信金融资产管理股份有限公司广东省分公司资产处置公告</a><span>2026-09-02</span></li>'
