@@ -41,20 +41,33 @@ ALIBABA_MTOP_STATUS = {
     "sold": Status.sold,
     "upcoming": Status.upcoming,
 }
-# JD auctionStatus (0 预告中 / 1 进行中 / 2 已结束); displayStatus overrides it (1 = 无异常).
+# JD auctionStatus (0 预告中 / 1 进行中 / 2 已结束); displayStatus overrides it (1 = 无异常). An ended auction
+# (2, 无异常) is 成交 with a bid and 流拍 without one: see `status` and docs/labels.md (real answer of lot
+# 280492523, tests/golden/real/jd_auction/realtime_ended_no_bid: auctionStatus 2, bidCount 0).
 JD_AUCTION_STATUS = {"0": Status.upcoming, "1": Status.ongoing, "2": Status.ended}
 JD_DISPLAY_STATUS = {
-    "1": None,
-    "3": Status.suspended,  # 已暂停 (idx:54630055527)
+    "1": None,  # 无异常 (idx:18282350279, idx:18437517260)
+    "3": Status.suspended,  # 已暂停 (idx:54630055527; unverified: one crawler)
     "5": Status.withdrawn,  # 已撤回
     "6": Status.suspended,  # 已暂缓
-    "7": Status.suspended,  # 已中止
+    "7": Status.suspended,  # 已中止 (written 已终止 by one crawler, idx:18282350279)
 }
+# JD's labels as its pages and crawlers write them (docs/labels.md); the codes above carry them.
+JD_STATUS_LABELS = {
+    "预告": Status.upcoming, "预告中": Status.upcoming,  # auctionStatus 0
+    "进行中": Status.ongoing,  # auctionStatus 1
+    "已结束": Status.ended,  # auctionStatus 2, before the bids are known
+    "成交": Status.sold,  # auctionStatus 2 with bids; 成交确认书 (confirmationUrl)
+    "流拍": Status.unsold,  # auctionStatus 2 without a bid: 竞价未成交的（即流拍的） (JD 竞拍须知, lot 280492523)
+    "无异常": None,  # displayStatus 1
+    "已暂停": Status.suspended, "已撤回": Status.withdrawn, "已暂缓": Status.suspended,
+    "已中止": Status.suspended, "已终止": Status.withdrawn,  # displayStatus 3 / 5 / 6 / 7; 已终止: see CHINESE_STATUS
+}  # fmt: skip
 # gpai.net status codes (GPaiPmEnum.java); 103 上线 is not mapped: it does not say upcoming or ongoing.
 GPAI_STATUS = {"113": Status.unsold, "114": Status.sold, "125": Status.withdrawn}
 # Labels any site may print (list badges, detail banners, rmfysszc 未开始 / 进行中 / 已结束).
 CHINESE_STATUS = {
-    "即将开始": Status.upcoming, "预告中": Status.upcoming, "未开始": Status.upcoming,
+    "即将开始": Status.upcoming, "预告中": Status.upcoming, "预告": Status.upcoming, "未开始": Status.upcoming,
     "正在进行": Status.ongoing, "进行中": Status.ongoing, "竞价中": Status.ongoing,
     "已成交": Status.sold, "成交": Status.sold, "拍卖成交": Status.sold,
     "已流拍": Status.unsold, "流拍": Status.unsold, "流标": Status.unsold, "本场拍卖已流拍": Status.unsold,
@@ -62,8 +75,19 @@ CHINESE_STATUS = {
     "暂缓": Status.suspended, "已暂缓": Status.suspended,
     "已暂停": Status.suspended,
     "撤回": Status.withdrawn, "已撤回": Status.withdrawn, "撤拍": Status.withdrawn,
+    # 终止: the sale is called off for good (not resumed like 中止); JD crawler idx:18282350279 writes it for
+    # displayStatus 7, which the code table reads as suspended — the label alone means withdrawn. Unverified.
+    "终止": Status.withdrawn, "已终止": Status.withdrawn,
     "已结束": Status.ended, "结束": Status.ended,
 }  # fmt: skip
+# The AMC notice sites print no auction status (no public page shows one): the AMC parsers write these three
+# labels from the dates a notice states (amc.status_label), and nothing else. docs/labels.md.
+AMC_SOURCES = ("cinda_notice", "citic_amc_notice", "coamc_notice", "gwamc_notice")
+AMC_STATUS_LABELS = {
+    "未开始": Status.upcoming,  # an auction (竞价 / 拍卖 / 挂牌 …起至…) whose stated start is after the fetch
+    "进行中": Status.ongoing,  # before the stated end (公告期 / 竞价期 / 请于…前)
+    "已结束": Status.ended,  # after it; whether it sold is never published in the notice
+}
 SOURCE_STATUS = {
     "alibaba_sf": ALIBABA_STATUS,
     "alibaba_zc": ALIBABA_STATUS,
@@ -101,7 +125,8 @@ def status(source: str, raw: object, *, bid_count: int | None = None) -> str | N
     ``gpai``); Chinese labels (即将开始, 已流拍, 中止 …) work for every source. For ``jd_auction`` pass
     both codes as a dict ``{"auctionStatus": 2, "displayStatus": 5}``, a string ``"2|5"`` or a pair;
     displayStatus 3/5/6/7 overrides auctionStatus; a bare ``2`` / ``"2"`` is auctionStatus alone.
-    An ended auction with ``bid_count`` ≥ 1 is ``sold`` (in these auctions any bid meets the reserve).
+    An ended auction with ``bid_count`` ≥ 1 is ``sold`` (in these auctions any bid meets the reserve); a JD
+    auction that ended with ``bid_count`` 0 is ``unsold`` (流拍: JD's own term for an ended sale without a bid).
     """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
@@ -117,12 +142,17 @@ def status(source: str, raw: object, *, bid_count: int | None = None) -> str | N
         raise CodeError(source, raw, "status")
     if result is Status.ended and bid_count is not None and bid_count >= 1:
         result = Status.sold
+    elif result is Status.ended and bid_count == 0 and source == "jd_auction":
+        result = Status.unsold  # JD: an ended auction without a bid is 流拍 (its 竞拍须知 says so)
     return result.value
 
 
 # ---------------------------------------------------------------- round
-# JD paimaiTimes (sources.md §2): 1 一拍, 2 二拍, 4 变卖; 3 再次拍卖 and 6 破产 seen (unverified) → other.
+# JD paimaiTimes (sources.md §2): 1 一拍, 2 二拍, 4 变卖; 0 = no round (无); 3 再次拍卖 (idx:56641449566) and
+# 6 破产 (two crawlers, idx:18282350279 and idx:18437517260: {0: 无, 1: 一拍, 2: 二拍, 4: 变卖, 6: 破产}) → other.
 JD_ROUND = {"1": Round.first, "2": Round.second, "3": Round.other, "4": Round.sell_off, "6": Round.other}
+JD_ROUND_LABELS = {"一拍": Round.first, "二拍": Round.second, "再次拍卖": Round.other, "变卖": Round.sell_off,
+                   "破产": Round.other}  # as JD's filters and these crawlers name paimaiTimes 1 / 2 / 3 / 4 / 6
 _ROUND_WORD = re.compile(
     r"第?(?P<n>[一二三四五六七八九十\d]+)次(?:拍卖)?|(?P<short>[一二三四])拍|(?P<word>变卖|再次拍卖|重新拍卖)"
 )

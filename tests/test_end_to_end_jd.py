@@ -41,7 +41,8 @@ def status(lot) -> str:
         return "withdrawn"
     if lot.display_status in (6, 7):
         return "suspended"
-    return {0: "upcoming", 1: "ongoing"}.get(lot.auction_status) or ("sold" if lot.bid_count else "ended")
+    # an ended auction is 成交 with a bid and 流拍 (unsold) without one: JD's own terms (docs/labels.md)
+    return {0: "upcoming", 1: "ongoing"}.get(lot.auction_status) or ("sold" if lot.bid_count else "unsold")
 
 
 def expected(lot) -> tuple:
@@ -97,7 +98,7 @@ def test_changes_between_nights_open_versions(two_nights):
         "SELECT source_lot_id FROM lot_history WHERE source = 'jd_auction' AND version_no = 2").fetchall()}
     assert changed <= versioned
     statuses = {r[0] for r in con.execute("SELECT DISTINCT status FROM lots WHERE source = 'jd_auction'").fetchall()}
-    assert {"upcoming", "ongoing", "sold", "ended", "withdrawn", "suspended"} <= statuses
+    assert {"upcoming", "ongoing", "sold", "unsold", "withdrawn", "suspended"} <= statuses
 
 
 def test_every_package_is_in_the_warehouse_loan_by_loan(two_nights):

@@ -530,11 +530,15 @@ def check(label: str, kind: str, currency: str, stated: dict[str, Decimal], loan
 
 # --------------------------------------------------------------------------------------------- prose
 
-_MONEY_TEXT = r"(?:人民币|美元|港元|港币)?\s*[:：]?\s*[\d,，]+(?:\.\d+)?\s*(?:亿元|万元|元)"
+# 【】 around the figure: 东方's notice template leaves its blanks bracketed (``未偿本金人民币【10,924.22】万元``,
+# idx:62662865461); the brackets are dropped from the text kept (`prose_totals`).
+_MONEY_TEXT = r"(?:人民币|美元|港元|港币)?\s*[:：]?\s*【?\s*[\d,，]+(?:\.\d+)?\s*】?\s*(?:亿元|万元|元)"
 _PROSE_TOTALS = {
-    "principal": re.compile(rf"本金(?:余额)?(?:合计|总额|共计)?(?:为|约)?\s*[:：]?\s*({_MONEY_TEXT})"),
+    "principal": re.compile(rf"本金(?:余额)?(?:合计|总额|共计)?(?:为|约)?\s*[:：]?\s*({_MONEY_TEXT})"
+                            rf"|({_MONEY_TEXT})\s*本金及(?:相应|其)?利息"),  # …万元本金及相应利息 (the issue's strings)
     "interest": re.compile(rf"(?<!本)利息(?:余额)?(?:合计|总额|共计)?(?:为)?\s*[:：]?\s*({_MONEY_TEXT})"),
-    "total_claim": re.compile(rf"(?:本息(?:合计|总额|余额)|债权总额)(?:为)?\s*[:：]?\s*({_MONEY_TEXT})"),
+    # 债权合计…万元（截止…） and 债权总额10748.33万元: labels of real 长城 strings (the issue report)
+    "total_claim": re.compile(rf"(?:本息(?:合计|总额|余额)|债权(?:总额|合计|金额合计))(?:为)?\s*[:：]?\s*({_MONEY_TEXT})"),
 }
 _APPRAISAL = re.compile(rf"评估(?:价值|价格|值|价)(?:为)?\s*[:：]?\s*({_MONEY_TEXT})")
 _HOUSEHOLDS = re.compile(r"(\d{1,5})\s*户")
@@ -565,7 +569,7 @@ def prose_totals(text: str) -> dict[str, str]:
     for name, pattern in _PROSE_TOTALS.items():
         match = pattern.search(text)
         if match:
-            out[name] = squash(match.group(1))
+            out[name] = squash(next(g for g in match.groups() if g)).replace("【", "").replace("】", "")
     return out
 
 

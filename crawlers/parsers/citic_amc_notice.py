@@ -24,6 +24,9 @@ SOURCE = "citic_amc_notice"
 TITLE_SUFFIX = re.compile(r"\s*[_\-|]\s*(?:中国)?中信金融资产管理股份有限公司\s*$")
 _DETAIL_PATH = re.compile(r"/ywjs/ywdt/zcczxx/(\d{4})/(\d+)\.shtml$")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Links to a notice whose text is the section's name, not the notice's title: a crawler of the live list skips
+# anchors named 资产处置公告 that point at a notice page (idx:62556868574, 2026-09-03).
+SECTION_NAMES = {"资产处置公告", "资产处置信息", "更多", "详情", "查看详情"}
 
 
 def page_kind(text: str) -> str | None:
@@ -38,15 +41,17 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     tree = LexborHTMLParser(decode(body))
     records: list[RawRecord] = []
     seen: set[str] = set()
+    untitled: dict[str, str] = {}
     for link in tree.css("a[href]"):
         href = link.attributes.get("href") or ""
         match = _DETAIL_PATH.search(urlsplit(urljoin(url, href)).path)
         if not match or match.group(2) in seen:
             continue
-        seen.add(match.group(2))
         title = amc.squash(link.attributes.get("title") or link.text(deep=True))
-        if not title:
-            raise ParseError(SOURCE, "title", url, f"link {href} has no title")
+        if not title or title in SECTION_NAMES:  # an image or section link; the titled link follows
+            untitled.setdefault(match.group(2), href)
+            continue
+        seen.add(match.group(2))
         record = amc.identity(SOURCE, match.group(2), urljoin("https://www.famc.citic/", match.group()), fetched_at)
         record.update(title=title, seller_type="amc")
         unit = amc.branch_of(title)
@@ -58,6 +63,9 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
             record["start_at"] = date.group()
             record["raw"] = {"published_at": date.group()}
         records.append(record)
+    missing = [href for lot_id, href in untitled.items() if lot_id not in seen]
+    if missing:
+        raise ParseError(SOURCE, "title", url, f"link {missing[0]} has no title")
     next_link = next((a for a in tree.css("a[href]") if "下一页" in a.text(deep=True)), None)
     next_url = urljoin(url, next_link.attributes["href"]) if next_link is not None else None
     total = re.search(r"共\s*(\d+)\s*页", tree.body.text(deep=True) if tree.body else "")

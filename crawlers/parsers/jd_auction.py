@@ -21,7 +21,10 @@ state and commercial assets. Every page is a JavaScript shell; all data comes fr
   as the raw text); ``assessmentPrice`` / ``marketPrice`` 0 mean none; getProductBasicInfo's ``minPrice`` may be
   ``"无"`` (no reserve: the starting price is ``startPrice``); status is two codes, ``auctionStatus`` (0 预告中,
   1 进行中, 2 已结束) and ``displayStatus`` (1 normal, 5 撤回, 6 暂缓, 7 中止) which overrides it; ``paimaiTimes`` 0 means
-  no round; ``extendInfoMap`` is a JSON string inside the JSON.
+  no round; ``extendInfoMap`` is a JSON string inside the JSON; ``priceLowerOffset`` (加价幅度, the increment)
+  is in search items, getProductBasicInfo and getPaimaiRealTimeData alike; a street written ``其他`` is JD's
+  "no street".
+  Real answers (lot 280492523): tests/golden/real/jd_auction/.
 - 债权 tables: ``序号 | 债务人 | 保证人/关联方 | 抵押物 | 本金余额 | 利息余额 | 费用 | 债权合计`` with merged cells
   (rowspan / colspan expanded into a grid), continuation rows without 序号 (the loan belongs to the debtor above),
   one or two header rows, the unit (``单位：人民币元`` / ``万元``), the 基准日 (``截至2023年6月30日`` /
@@ -219,10 +222,15 @@ def _ended_sold(item: dict[str, Any]) -> bool:
             and item.get("displayStatus") in (1, "1", None))
 
 
+_NO_STREET = {"其他", "无", "暂无", "-", "--", "/"}
+
+
 def _place(province: Any, city: Any, county: Any, address: Any) -> tuple[str, str] | None:
     """(spaced location for the place normalizer, the address as one string) from JD's address parts."""
     parts = [str(p).strip() for p in (province, city, county) if p and str(p).strip()]
     street = str(address).strip() if address else ""
+    if street in _NO_STREET:  # JD writes 其他 where the seller gave no street (real lot 280492523)
+        street = ""
     if not parts and not street:
         return None
     joined: list[str] = []
@@ -254,6 +262,7 @@ _LIST_MONEY = (  # (text key, number key, field): the text is the raw value when
     ("assessmentPriceStr", "assessmentPrice", "appraisal_price"),
     (None, "marketPrice", "market_price"),
     (None, "ensurePrice", "deposit"),
+    (None, "priceLowerOffset", "increment"),  # 加价幅度: in search items too (legacy getAssetsList items had it)
 )
 
 
@@ -430,6 +439,7 @@ def parse_realtime(body: Body, url: str, fetched_at: datetime) -> dict[str, Any]
         raise ParseError(SOURCE, "auctionStatus", url)
     record: dict[str, Any] = {"status": _status(data)}
     _money(record, "current_price", data.get("currentPriceStr"), data.get("currentPrice"))
+    _money(record, "increment", data.get("priceLowerOffset"))  # 加价幅度, also in this answer
     for key, field in (("bidCount", "bid_count"), ("accessEnsureNum", "applicant_count"), ("accessNum", "view_count")):
         if isinstance(data.get(key), int) and not isinstance(data.get(key), bool):
             record[field] = data[key]

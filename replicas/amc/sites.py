@@ -470,7 +470,7 @@ class OrientSite(AmcSite):
         if notice.mojibake == "page":
             content = mojibake(content)
         html = ("<!DOCTYPE html><html><head><meta charset=\"UTF-8\"><title>东方资产营销网</title></head><body>"
-                '<div class="head"><a href="/coamc/">返回东方资产营销网首页</a></div>'
+                '<div class="head"><a href="/coamc/">返回中国东方营销网站首页</a></div>'
                 f'<div class="container"><div class="notice-detail clear">\n{content}\n</div></div>'
                 '<div class="footer">中国东方资产管理股份有限公司 版权所有 京ICP备09066476号</div></body></html>')
         return Response(200, html.encode("utf-8"), LATIN1_HTML, "detail")

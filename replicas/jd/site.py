@@ -299,6 +299,7 @@ class JdSite:
             "assessmentPriceCN": price_cn(lot.assessment_price) if lot.assessment_price else "",
             "marketPrice": lot.market_price,
             "ensurePrice": lot.ensure_price,
+            "priceLowerOffset": lot.increment,  # search items carry 加价幅度 (real legacy list items had it too)
             "productAddress": lot.full_address,
             "province": region.province,
             "city": region.city,
@@ -401,6 +402,18 @@ class JdSite:
                 for bid in bids[start : end + 1]
             ],
             "bidderName": "",
+            "blowCondition": "",  # from here to whetherTrustee: keys of the real answer (lot 280492523)
+            "blowFlag": 0,
+            "currentBidUserNumber": "",
+            "currentUser": "",
+            "delayEndTime": "",
+            "orderStatus": -1,
+            "passKey": "",
+            "pauseTime": None,
+            "payDeadline": "",
+            "payUrl": "",
+            "priorPurchaserLevel": 0,
+            "whetherTrustee": 0,
             "confirmationUrl": (f"//storage.jd.com/auction.gateway/CONFIRMATION_{lot.paimai_id}.pdf?Expires="
                                 f"{lot.end_ms // 1000 + 86400 * 30}" if lot.sold else ""),
             "currentPrice": lot.current_price,
@@ -432,6 +445,7 @@ class JdSite:
                 "attachmentSize": str(50_000 + (lot.sku_id >> i) % 9_000_000),
                 "attachmentStyle": "2",
                 "attachmentType": "3",
+                "code": str(lot.sku_id),  # real answers have a 14-digit "code" (a skuId? unverified)
                 "evtId": lot.paimai_id,
                 "isDeleted": 0,
             })

@@ -36,7 +36,8 @@ def test_alibaba_mtop_row_status(code, expected):
     [
         ({"auctionStatus": 0, "displayStatus": 1}, None, "upcoming"),
         ({"auctionStatus": 1, "displayStatus": 1}, 4, "ongoing"),
-        ({"auctionStatus": 2, "displayStatus": 1}, 0, "ended"),
+        ({"auctionStatus": 2, "displayStatus": 1}, 0, "unsold"),  # 流拍: real lot 280492523
+        ({"auctionStatus": 2, "displayStatus": 1}, None, "ended"),  # bids unknown
         ({"auctionStatus": 2, "displayStatus": 1}, 5, "sold"),
         ({"auctionStatus": 2}, None, "ended"),
         ({"auctionStatus": 1, "displayStatus": 5}, None, "withdrawn"),
@@ -45,9 +46,11 @@ def test_alibaba_mtop_row_status(code, expected):
         ("2|5", None, "withdrawn"),
         ("1|1", None, "ongoing"),
         ("0", None, "upcoming"),
-        (2, 0, "ended"),
+        (2, 0, "unsold"),
+        ({"auctionStatus": 2, "displayStatus": 5}, 0, "withdrawn"),  # 撤回 stays 撤回 without bids
         ((1, 6), None, "suspended"),
         ("已撤回", None, "withdrawn"),
+        ("已终止", None, "withdrawn"),
     ],
 )
 def test_jd_status(raw, bid_count, expected):
@@ -273,3 +276,21 @@ def test_unknown_category_name_falls_back_to_title_but_unknown_id_raises():
 )
 def test_seller_type(unit, expected):
     assert seller_type(unit) == expected
+
+
+def test_the_documented_label_tables_agree_with_what_the_normalizer_does():
+    """docs/labels.md prints JD's and the AMCs' label tables from normalizers/codes.py: each label must
+    normalize to what its table says (a table that drifts from the code would document a lie)."""
+    from normalizers import codes
+
+    for label, expected in codes.JD_STATUS_LABELS.items():
+        if expected is not None:
+            assert status("jd_auction", label) == expected.value, label
+    for source in codes.AMC_SOURCES:
+        for label, expected in codes.AMC_STATUS_LABELS.items():
+            assert status(source, label) == expected.value, (source, label)
+    codes_of = {"一拍": "1", "二拍": "2", "再次拍卖": "3", "变卖": "4", "破产": "6"}  # paimaiTimes
+    for label, expected in codes.JD_ROUND_LABELS.items():
+        assert codes.auction_round(f"jd:{codes_of[label]}") == expected.value, label
+        if label != "破产":  # 破产 names the kind of sale, not a round, anywhere but in JD's paimaiTimes
+            assert codes.auction_round(label) == expected.value, label

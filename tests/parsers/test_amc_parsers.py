@@ -344,3 +344,40 @@ def test_every_replica_asset_row_is_read_as_the_generator_made_it():
             assert (Decimal(str(money.get("low"))) if "low" in money else None, Decimal(str(money.get("high")))
                     if "high" in money else None) == (asset.low, asset.high)
     assert date(2018, 1, 1) < min(a.as_of for a in assets if a.as_of)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 东方 江西省分公司, printed in 江西日报 2023-05-22 (tests/golden/real/amount_strings_jdamc.jsonl)
+        ("原公告内所披露的基准日2023年3月20日债权本金200,000,000元、利息0元为债务人符合豁免条件下的金额",
+         {"principal": "200,000,000元", "interest": "0元"}),
+        # 东方's template as a crawler quotes it (idx:62662865461): the figure in 【】
+        ("未偿利息人民币【10,924.22】万元", {"interest": "人民币10,924.22万元"}),
+        # a real 长城 amount string (the issue report), then two made-up sentences in the forms it names
+        # (债权合计…万元（截止…）, …万元本金及相应利息)
+        ("债权总额10748.33万元", {"total_claim": "10748.33万元"}),
+        ("债权合计7,816,582.53元（截止2018年5月21日）", {"total_claim": "7,816,582.53元"}),
+        ("对其享有的1,200万元本金及相应利息的债权", {"principal": "1,200万元"}),
+    ],
+)
+def test_prose_totals_read_the_labels_real_notices_use(sentence, expected):
+    from crawlers.parsers.amc import prose_totals
+
+    assert prose_totals(sentence) == expected
+
+
+def test_citic_list_skips_a_section_link_to_a_notice_and_keeps_its_titled_link():
+    """The live list has anchors named 资产处置公告 pointing at notice pages (a crawler of it skips them,
+    idx:62556868574): the notice keeps its own link's title; a notice with no titled link still fails."""
+    page = ('<html><body><a href="/ywjs/ywdt/zcczxx/2026/96142.shtml">资产处置公告</a><ul>'
+            '<li><a href="/ywjs/ywdt/zcczxx/2026/96142.shtml" title="中国中信金融资产管理股份有限公司广东省分公司'
+            '资产处置公告">中国中信金融资产管理股份有限公司广东省分公司资产处置公告</a><span>2026-09-02</span></li>'
+            "</ul></body></html>")
+    url = "https://www.famc.citic/ywjs/ywdt/zcczxx/index.shtml"
+    (record,) = parse_page("citic_amc_notice", page.encode(), url, datetime(2026, 9, 3))
+    assert (record["source_lot_id"], record["title"], record["start_at"]) == (
+        "96142", "中国中信金融资产管理股份有限公司广东省分公司资产处置公告", "2026-09-02")
+    with pytest.raises(ParseError):
+        parse_page("citic_amc_notice", b'<a href="/ywjs/ywdt/zcczxx/2026/1.shtml"><img src="x.png"></a>', url,
+                   datetime(2026, 9, 3))

@@ -240,3 +240,36 @@ def test_every_package_of_a_replica_is_read_back_loan_by_loan():
         if truth.total_row or len(truth.cny()) == 1:
             assert (normalized.principal, normalized.interest, normalized.total_claim) == (principal, interest, total)
         assert normalized.claim_as_of == truth.as_of
+
+
+# -------------------------------------------------------------------------------------------- real answers
+
+REAL = __import__("pathlib").Path(__file__).parents[1] / "golden" / "real" / "jd_auction"
+
+
+def _real(case: str) -> list[dict]:
+    meta = json.loads((REAL / case / "case.json").read_text(encoding="utf-8"))
+    return parse_page("jd_auction", (REAL / case / "input.json").read_bytes(), meta["url"],
+                      datetime.fromisoformat(meta["fetched_at"]))
+
+
+def test_a_real_lot_that_ended_without_a_bid_is_unsold_with_its_increment():
+    """Lot 280492523 as JD answered (tests/golden/real/jd_auction): the basic record with the realtime answer
+    laid over it, as the spider merges them. JD calls an ended sale without a bid 流拍 (its 竞拍须知)."""
+    (basic,) = _real("basic_goods_no_appraisal")
+    (realtime,) = _real("realtime_ended_no_bid")
+    lot = to_lot({**basic, **realtime})
+    assert (lot.status, lot.bid_count, lot.final_price) == ("unsold", 0, None)
+    assert (lot.increment, lot.reserve_price, lot.deposit) == (
+        Decimal("10.00"), Decimal("280.00"), Decimal("100.00"))
+    assert lot.appraisal_price is None and lot.round is None  # 【居家装饰】 is a shop category, not a round
+    assert lot.address == "广东广州市白云区"  # the street 其他 is JD's placeholder, not an address
+
+
+def test_search_items_give_the_increment_without_the_detail_answer():
+    item = {"id": 280492523, "title": "t", "auctionStatus": 1, "displayStatus": 1, "bidCount": 0,
+            "currentPrice": 280.0, "currentPriceStr": "280", "priceLowerOffset": 10.0}
+    url = jd.api_url("paimai_unifiedSearch", {"page": 1, "pageSize": 40, "childrenCateId": "121"})
+    answer = json.dumps({"code": 0, "datas": [item], "totalItem": 1}).encode()
+    (record,) = parse_page("jd_auction", answer, url, datetime(2021, 8, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert record["increment"] == 10.0 and to_lot(record).increment == Decimal("10.00")
