@@ -280,7 +280,7 @@ TITLE_KEYWORDS = [
         ),
         A.real_estate,
     ),
-    (re.compile(r"土地使用权|地块|林权"), A.land),
+    (re.compile(r"土地|地块|林权"), A.land),  # 土地一宗 (real sf home page, 2018); buildings matched above
     (re.compile(r"车(?!位|库|间|站)"), A.vehicle),
     (re.compile(r"设备|生产线"), A.equipment),
     (re.compile(r"存货|货物|库存"), A.inventory),
