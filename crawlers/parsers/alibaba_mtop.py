@@ -45,6 +45,12 @@ SOLD = "已成交"  # a Chinese status label: every Alibaba source's status tabl
 LEGACY_STATUS = ("todo", "doing", "done", "failure", "break", "revocation")
 # The row's own status when extraMap has no state code (sources.md §1b, one repo: unverified values).
 ROW_STATUS = {"upcoming": "即将开始", "ing": "正在进行", "sold": SOLD, "end": "已结束"}
+# A numeric ``bidStatus`` of the detail answer, as one public crawler (idx:56114334141, 2025) maps the list row's
+# status onto it: upcoming 1, ing 3, end 4, sold 5. No real answer has been seen (tests/golden/real/alibaba_mtop/
+# ORIGIN.md): unverified, and any other number stays unmapped (the normalizer then refuses it by name).
+BID_STATUS = {"1": "即将开始", "3": "正在进行", "4": "已结束", "5": SOLD}
+# The detail's round as its ``titleTag.preTags[].value`` (the SSR initData a public crawler reads, idx:56454476928).
+PRE_TAG_ROUNDS = ("一拍", "二拍", "变卖", "重新拍卖")
 SOURCE_BY_HOST = {
     "sf-item.taobao.com": "alibaba_sf",
     "sf.taobao.com": "alibaba_sf",
@@ -154,9 +160,11 @@ def _status(code: Any, row_status: Any = None) -> str | None:
     row = str(row_status or "").strip()
     if row == "sold":
         return SOLD
-    code = str(code or "").strip()
+    code = str(code if code is not None else "").strip()
     if code in LEGACY_STATUS:
         return code
+    if code in BID_STATUS:
+        return BID_STATUS[code]
     return ROW_STATUS.get(row) or (code or None)
 
 
@@ -248,6 +256,7 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime, source: str 
         "fetched_at": fetched_at,
         "title": require(title, SOURCE, "title", url),
     }
+    round_ = round_ or _pre_tag_round(item.get("titleTag"))
     if round_:
         record["round"] = round_
     units: dict[str, str] = {}
@@ -270,20 +279,50 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime, source: str 
         record["disposal_unit"] = unit
     if str(item.get("caseNumber") or "").strip():
         record["case_number"] = item["caseNumber"]
-    address = item.get("auctionAddress") or {}
-    place = " ".join(str(address[k]) for k in ("province", "city", "district") if address.get(k))
-    if place or address.get("address"):
-        record["location"] = place or address["address"]
-        record["address"] = " ".join(filter(None, (place, str(address.get("address") or "").strip())))
-    try:
-        lng, lat = float(address["lng"]), float(address["lat"])
-    except (KeyError, TypeError, ValueError):
-        pass
-    else:
-        if (lng, lat) != (0.0, 0.0) and -180 <= lng <= 180 and -90 <= lat <= 90:
-            record["lng"], record["lat"] = lng, lat
+    record.update(_place(item))
     record["units"] = units
     return record
+
+
+def _pre_tag_round(title_tag: Any) -> str | None:
+    """The round among ``titleTag.preTags[].value`` (``一拍`` / ``二拍`` / ``变卖`` / ``重新拍卖``), or None."""
+    tags = title_tag.get("preTags") if isinstance(title_tag, dict) else None
+    for tag in tags if isinstance(tags, list) else []:
+        value = str(tag.get("value") or "").strip() if isinstance(tag, dict) else ""
+        if value in PRE_TAG_ROUNDS:
+            return value
+    return None
+
+
+def _place(item: dict[str, Any]) -> dict[str, Any]:
+    """Location, address and coordinates of a detail answer, in either shape seen in public code (no real answer
+    has been seen): ``auctionAddress`` as an object ``{province, city, district, address|fullAddress, lat, lng}``,
+    or as the street text with ``location`` ``"上海 上海市 普陀区"`` beside it and ``latlong`` ``["lng", "lat"]``."""
+    fields: dict[str, Any] = {}
+    address = item.get("auctionAddress")
+    street = ""
+    lng = lat = None
+    if isinstance(address, dict):
+        place = " ".join(str(address[k]) for k in ("province", "city", "district") if address.get(k))
+        street = str(address.get("address") or address.get("fullAddress") or "").strip()
+        lng, lat = address.get("lng"), address.get("lat")
+    else:
+        place = ""
+        street = str(address or "").strip()
+    place = place or " ".join(str(item.get("location") or "").split())
+    latlong = item.get("latlong")
+    if (lng is None or lat is None) and isinstance(latlong, list) and len(latlong) == 2:
+        lng, lat = latlong
+    if place or street:
+        fields["location"] = place or street
+        fields["address"] = " ".join(filter(None, (place, street)))
+    try:
+        lng, lat = float(lng), float(lat)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return fields
+    if (lng, lat) != (0.0, 0.0) and -180 <= lng <= 180 and -90 <= lat <= 90:
+        fields["lng"], fields["lat"] = lng, lat
+    return fields
 
 
 def project_id(body: bytes | str, url: str) -> str | None:
