@@ -128,8 +128,9 @@ def status(source: str, raw: object, *, bid_count: int | None = None) -> str | N
 # label through the parsers' own path and checks the value given here.
 # Kinds: "list" = list JSON ``status``; "J_Status" = detail ``input#J_Status``; "banner" = the ended-lot sentence in
 # ``div.pm-bid``; "price box" = ``li#sf-price span.title``; "title" = the 【】 title prefix; "sellOff" = list JSON
-# ``sellOff: true``; "row" = mtop list row ``status``; "extraMap" = mtop ``extraMap.status``; "bidStatus" = mtop
-# detail ``bidStatus``; "preTag" = mtop ``titleTag.preTags[].value``.
+# ``sellOff: true``; "row" = mtop list row ``status``; "statusOrder" / "circ" = the sf home scene's row fields;
+# "extraMap" = mtop ``extraMap.status``; "bidStatus" = mtop detail ``bidStatus``; "preTag" = mtop
+# ``titleTag.preTags[].value``.
 _SF_LIST_CODE = "unverified: AliPmEnum.java (dwifdji/real-project), idx:1245175581, sources.md §1"
 ALIBABA_LABELS: dict[str, list[tuple[str, str, str | None, str]]] = {
     "alibaba_sf": [
@@ -170,6 +171,12 @@ ALIBABA_LABELS: dict[str, list[tuple[str, str, str | None, str]]] = {
         ("row", "ing", "ongoing", "unverified: idx:56114334141"),
         ("row", "sold", "sold", "unverified: idx:56114334141"),
         ("row", "end", "ended", "unverified: idx:56114334141"),
+        ("row", "ongoing", "ongoing", "unverified: idx:60794823558 (sf home scene, 2025 crawler code)"),
+        ("row", "ended", "ended", "unverified: idx:60794823558"),
+        ("statusOrder", "0", "ongoing", "unverified: idx:60794823558 (正在拍卖)"),
+        ("statusOrder", "1", "upcoming", "unverified: idx:60794823558 (its filter 0,1 = 进行中 + 即将开始)"),
+        ("statusOrder", "2", "ended", "unverified: idx:60794823558 (已结束)"),
+        ("circ", "2", "second", "unverified: idx:60794823558 reads circ N as 第N次拍卖; replica extraMap.circ"),
         ("extraMap", "doing", "ongoing", "unverified: sources.md §1b lists extraMap.status without values"),
         ("bidStatus", "1", "upcoming", "unverified: idx:56114334141 maps upcoming → 1"),
         ("bidStatus", "3", "ongoing", "unverified: idx:56114334141 maps ing → 3"),

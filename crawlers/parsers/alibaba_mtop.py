@@ -44,7 +44,11 @@ NO_CONTENT = ("没有标的物介绍", "没有拍卖须知")
 SOLD = "已成交"  # a Chinese status label: every Alibaba source's status table reads it
 LEGACY_STATUS = ("todo", "doing", "done", "failure", "break", "revocation")
 # The row's own status when extraMap has no state code (sources.md §1b, one repo: unverified values).
-ROW_STATUS = {"upcoming": "即将开始", "ing": "正在进行", "sold": SOLD, "end": "已结束"}
+ROW_STATUS = {"upcoming": "即将开始", "ing": "正在进行", "sold": SOLD, "end": "已结束",
+              "ongoing": "正在进行", "ended": "已结束"}  # ongoing / ended: the sf home list (idx:60794823558)
+# The sf home list's ``statusOrder`` (idx:60794823558 reads 0 as 正在拍卖 and 2 as 已结束; its filter "0,1" asks for
+# 进行中 and 即将开始, so 1 is upcoming): unverified.
+STATUS_ORDER = {"0": "正在进行", "1": "即将开始", "2": "已结束"}
 # A numeric ``bidStatus`` of the detail answer, as one public crawler (idx:56114334141, 2025) maps the list row's
 # status onto it: upcoming 1, ing 3, end 4, sold 5. No real answer has been seen (tests/golden/real/alibaba_mtop/
 # ORIGIN.md): unverified, and any other number stays unmapped (the normalizer then refuses it by name).
@@ -172,38 +176,63 @@ def _given(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def list_record(row: Any, url: str, fetched_at: datetime) -> RawRecord:
-    """One row of ``contentList`` → a raw record of its lot's own source."""
+def _first(*values: Any) -> Any:
+    return next((v for v in values if _given(v)), None)
+
+
+def list_record(row: Any, url: str, fetched_at: datetime, scene: str = "") -> RawRecord:
+    """One row of ``contentList`` → a raw record of its lot's own source.
+
+    Rows differ by scene in public crawler code (no real answer seen): the 资产 search (``searchlist-items``) has
+    ``auctionTitle``, ``auctionLink``, ``status`` and ``displayInitialPrice``; the sf home list
+    (``searchlistsf-items``, idx:60794823558) has ``title``, ``statusOrder``, ``circ``, ``initialPrice`` (分),
+    ``bidCnt`` and no link (its lots are sf lots). Both are read; ``extraMap`` fills what the row lacks."""
     if not isinstance(row, dict):
         raise ParseError(SOURCE, "contentList", url, f"row is not an object: {row!r:.80}")
-    link = row.get("auctionLink")
-    round_, title = split_round(require(row.get("auctionTitle"), SOURCE, "auctionTitle", url))
     extra = row.get("extraMap") or row.get("auctionExtraMap") or {}
+    lot_id = str(require(_first(row.get("itemId"), extra.get("itemId")), SOURCE, "itemId", url))
+    link = _first(row.get("auctionLink"), extra.get("auctionLink"))
+    if not link and scene.startswith("searchlistsf"):
+        link = f"https://sf-item.taobao.com/sf_item/{lot_id}.htm"
+    raw_title = _first(row.get("auctionTitle"), row.get("title"), extra.get("title"), extra.get("reTitle"))
+    round_, title = split_round(require(raw_title, SOURCE, "auctionTitle", url))
     record: RawRecord = {
         "source": lot_source(link, url),
-        "source_lot_id": str(require(row.get("itemId"), SOURCE, "itemId", url)),
+        "source_lot_id": lot_id,
         "url": lot_url(link, url),
         "fetched_at": fetched_at,
         "title": require(title, SOURCE, "auctionTitle", url),
     }
+    circ = str(_first(row.get("circ"), extra.get("circ")) or "").strip()
+    if not round_ and circ.isdigit() and circ != "0":
+        round_ = f"第{circ}次拍卖"  # as the sf home list's reader writes it (idx:60794823558)
     if round_:
         record["round"] = round_
     units: dict[str, str] = {}
-    if _given(row.get("displayInitialPrice")):
-        record["reserve_price"] = f"{row['displayInitialPrice']}{row.get('displayInitialPriceUnit') or ''}"
+    display = _first(row.get("displayInitialPrice"), extra.get("displayInitialPrice"))
+    if _given(display):
+        unit = _first(row.get("displayInitialPriceUnit"), extra.get("displayInitialPriceUnit")) or ""
+        record["reserve_price"] = f"{display}{unit}"
+    elif _given(row.get("initialPrice")):
+        record["reserve_price"], units["reserve_price"] = row["initialPrice"], "fen"
     for field, value in (("current_price", row.get("currentPrice")), ("deposit", extra.get("bail")),
                          ("increment", extra.get("incrementnum"))):
         if _given(value):
             record[field], units[field] = value, "fen"
     status = _status(extra.get("status"), row.get("status"))
+    if not status and _given(row.get("statusOrder")):
+        status = STATUS_ORDER.get(str(row["statusOrder"]), str(row["statusOrder"]))
     if status:
         record["status"] = status
     if status == SOLD and "current_price" in record:
         record["final_price"], units["final_price"] = record["current_price"], "fen"
-    for field, value in (("start_at", extra.get("startTime")), ("end_at", extra.get("endTime")),
+    for field, value in (("start_at", _first(extra.get("startTime"), row.get("startTime"))),
+                         ("end_at", _first(extra.get("endTime"), row.get("endTime"))),
                          ("view_count", row.get("pv")), ("applicant_count", row.get("applyCnt")),
-                         ("reminder_count", extra.get("subscribeCnt")), ("category", extra.get("category")),
-                         ("location_code", extra.get("locationCode"))):
+                         ("bid_count", row.get("bidCnt")),
+                         ("reminder_count", _first(extra.get("subscribeCnt"), row.get("subscribeCnt"))),
+                         ("category", extra.get("category")),
+                         ("location_code", _first(extra.get("locationCode"), row.get("locationCode")))):
         if _given(value):
             record[field] = value
     if units:
@@ -226,7 +255,7 @@ def parse_list(body: bytes | str, url: str, fetched_at: datetime) -> ListPage:
             rows = scheme.get("contentList")
             if not isinstance(rows, list):
                 raise ParseError(SOURCE, "contentList", url, "a scheme without contentList")
-            records += [list_record(row, url, fetched_at) for row in rows]
+            records += [list_record(row, url, fetched_at, str((scene or {}).get("spmc") or "")) for row in rows]
             has_next = has_next or bool(scheme.get("hasNextPage"))
             total = scheme.get("totalCount", total)
             page = scheme.get("page", page)

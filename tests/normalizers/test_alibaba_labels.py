@@ -57,6 +57,10 @@ def read(source: str, kind: str, label: str) -> str | None:
         return auction_round(alibaba.list_record(source, item, "https://sf.taobao.com/", AT, None).get("round"))
     if kind == "row":
         record = _mtop_row(status=label)
+    elif kind == "statusOrder":
+        record = _mtop_row(statusOrder=int(label))
+    elif kind == "circ":
+        return auction_round(_mtop_row(circ=label).get("round"))
     elif kind == "extraMap":
         record = _mtop_row(extraMap={"status": label})
     elif kind == "bidStatus":

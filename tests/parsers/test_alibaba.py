@@ -364,3 +364,24 @@ def test_mtop_detail_round_from_title_tag_and_numeric_bid_status() -> None:
                                         _MTOP_DETAIL_URL, datetime(2026, 9, 18))
     with pytest.raises(ValueError, match="9"):
         status(unknown["source"], unknown["status"])
+
+
+def test_mtop_sf_home_row_without_link_or_auction_title() -> None:
+    """The sf home scene's rows (idx:60794823558) carry ``title``, ``statusOrder``, ``circ``, ``initialPrice`` in 分
+    and no ``auctionLink``: they are sf lots, read without a ParseError."""
+    import json
+
+    from crawlers.parsers import alibaba_mtop
+    from normalizers.codes import auction_round, status
+
+    row = {"itemId": "1023456789012", "title": "杭州市西湖区某小区1幢101室", "statusOrder": 0, "circ": "2",
+           "initialPrice": 123456700, "currentPrice": 123456700, "bidCnt": 3, "startTime": 1767232800000}
+    body = json.dumps({"api": alibaba_mtop.LIST_API, "ret": ["SUCCESS::调用成功"], "data": {"data": {"scenes": [
+        {"spmc": "searchlistsf-items", "schemeList": [{"hasNextPage": False, "totalCount": 1, "page": 1,
+                                                       "pageSize": 10, "contentList": [row]}]}]}}})
+    (record,) = alibaba_mtop.parse_list(body, "https://h5api.m.taobao.com/", datetime(2026, 1, 1)).records
+    assert record["source"] == "alibaba_sf"
+    assert record["url"] == "https://sf-item.taobao.com/sf_item/1023456789012.htm"
+    assert record["reserve_price"] == 123456700 and record["units"]["reserve_price"] == "fen"
+    assert auction_round(record["round"]) == "second" and record["bid_count"] == 3
+    assert status(record["source"], record["status"]) == "ongoing"
