@@ -137,7 +137,8 @@ ALIBABA_LABELS: dict[str, list[tuple[str, str, str | None, str]]] = {
         ("list", "doing", "ongoing", "real: home_2018_05 (18 lots)"),
         ("list", "todo", "upcoming", "real: home_2018_05 (16 lots of the next-days blocks)"),
         ("list", "done", "ended", _SF_LIST_CODE + " (sold when bidCount ≥ 1)"),
-        ("list", "failure", "unsold", _SF_LIST_CODE + " (idx:1245175581 has no failure)"),
+        ("list", "failure", "unsold", "unverified: no page kept here; a real 2019 list item quoted as a Python dict in "
+         "a test (idx:158542139: sellOff, bidCount 0, ended 2019-12-10) has it"),
         ("list", "break", "suspended", _SF_LIST_CODE),
         ("list", "revocation", "withdrawn", _SF_LIST_CODE),
         ("J_Status", "4", "unsold", "real: detail_unsold_2017_09"),
