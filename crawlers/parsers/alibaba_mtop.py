@@ -11,6 +11,10 @@ through the HTML pages and through the API is one lot. ``alibaba_mtop`` is only 
 - 标的物介绍: ``mtop.com.taobao.auction.project.content.get`` ({projectId}) → ``data.content``, HTML; for a 债权 lot
   the claim tables the legacy ``get_pc_desc.htm`` has, read by the same `alibaba.parse_desc` (placeholder
   ``没有标的物介绍`` → nothing).
+- shapes: no real answer has been seen (tests/golden/real/alibaba_mtop/ORIGIN.md); rows and details are read in
+  every shape public crawler code reads (``auctionTitle``/``auctionLink`` rows of the 资产 search and ``title``/
+  ``statusOrder``/``circ`` rows of the sf home scene; a detail ``auctionAddress`` object or text with ``location`` and
+  ``latlong``; ``bidStatus`` as a legacy code or 1/3/4/5); the labels and their evidence are in docs/labels.md.
 - quirks: JSON or JSONP (``mtopjsonp1({...})``); money in 分 (``currentPrice``, ``bail``, ``incrementnum``,
   ``startPrice`` …: the record says so in ``units``) except the list's display prices (``"236.73"`` + ``"万"``, kept
   as the text ``"236.73万"``); the row's ``status`` (upcoming / ing / sold / end) says less than ``extraMap.status``
