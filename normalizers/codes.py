@@ -147,6 +147,77 @@ def status(source: str, raw: object, *, bid_count: int | None = None) -> str | N
     return result.value
 
 
+# ---------------------------------------------------------------- Alibaba labels, per source, with their evidence
+# Every status and round label an Alibaba page generation writes, as the parsers meet it, with what it becomes here
+# (`Status` / `Round` value; None = not read as a status or round) and where it was seen. "real: <case>" means on a
+# page kept in tests/golden/real/<source>/<case>/ (see its ORIGIN.md); every other entry is known only from public
+# crawler code or shared/sources.md and says "unverified". docs/labels.md lists the same table; a test reads each
+# label through the parsers' own path and checks the value given here.
+# Kinds: "list" = list JSON ``status``; "J_Status" = detail ``input#J_Status``; "banner" = the ended-lot sentence in
+# ``div.pm-bid``; "price box" = ``li#sf-price span.title``; "title" = the 【】 title prefix; "sellOff" = list JSON
+# ``sellOff: true``; "row" = mtop list row ``status``; "statusOrder" / "circ" = the sf home scene's row fields;
+# "extraMap" = mtop ``extraMap.status``; "bidStatus" = mtop detail ``bidStatus``; "preTag" = mtop
+# ``titleTag.preTags[].value``.
+_SF_LIST_CODE = "unverified: AliPmEnum.java (dwifdji/real-project), idx:1245175581, sources.md §1"
+ALIBABA_LABELS: dict[str, list[tuple[str, str, str | None, str]]] = {
+    "alibaba_sf": [
+        ("list", "doing", "ongoing", "real: home_2018_05 (18 lots)"),
+        ("list", "todo", "upcoming", "real: home_2018_05 (16 lots of the next-days blocks)"),
+        ("list", "done", "ended", _SF_LIST_CODE + " (sold when bidCount ≥ 1)"),
+        ("list", "failure", "unsold", "unverified: no page kept here; a real 2019 list item quoted as a Python dict in "
+         "a test (idx:158542139: sellOff, bidCount 0, ended 2019-12-10) has it"),
+        ("list", "break", "suspended", _SF_LIST_CODE),
+        ("list", "revocation", "withdrawn", _SF_LIST_CODE),
+        ("J_Status", "4", "unsold", "real: detail_unsold_2017_09"),
+        ("J_Status", "0", None, "unverified: replica invention (0 todo … 5 revocation); not read"),
+        ("banner", "本场拍卖已流拍 ！", "unsold", "real: detail_unsold_2017_09 (div.pm-bid.bid-over h1.bid-fail)"),
+        ("banner", "本场拍卖已中止 ！", "suspended", "unverified: replica invention (h1.bid-break)"),
+        ("banner", "本标的物已撤回 ！", "withdrawn", "unverified: replica invention (h1.bid-revocation)"),
+        ("banner", "本场拍卖已成交 ！", None, "unverified: replica invention (h1.bid-success); sold is read from 成交价"),
+        ("price box", "当前价", None, "real: detail_unsold_2017_09 (also on an ended, unsold lot: says nothing)"),
+        ("price box", "成交价", "sold", "unverified: sources.md §1"),
+        ("title", "第一次拍卖", "first", "real: detail_unsold_2017_09 (【第一次拍卖】)"),
+        ("title", "第二次拍卖", "second", "unverified: sources.md §1"),
+        ("title", "一拍", "first", "unverified: sources.md §1"),
+        ("title", "二拍", "second", "unverified: sources.md §1"),
+        ("title", "变卖", "sell_off", "unverified: sources.md §1"),
+        ("sellOff", "true", "sell_off", "real: home_2018_05 (lot 566438394421; meaning 变卖 from sources.md, unverified)"),
+    ],
+    "alibaba_zc": [
+        ("list", "doing", "ongoing", "unverified: no real zc page found; same list JSON as sf (sources.md §1)"),
+        ("list", "todo", "upcoming", "unverified: as above"),
+        ("list", "done", "ended", "unverified: as above (sold when bidCount ≥ 1)"),
+        ("list", "failure", "unsold", "unverified: as above"),
+        ("list", "break", "suspended", "unverified: as above"),
+        ("list", "revocation", "withdrawn", "unverified: as above"),
+        ("title", "一拍", "first", "unverified: a third-party data dump, idx:17037783316 (【一拍】…债权项目)"),
+        ("title", "二拍", "second", "unverified: sources.md §1"),
+        ("title", "变卖", "sell_off", "unverified: sources.md §1"),
+    ],
+    "alibaba_mtop": [
+        ("row", "upcoming", "upcoming", "unverified: idx:56114334141 (2025 crawler code)"),
+        ("row", "ing", "ongoing", "unverified: idx:56114334141"),
+        ("row", "sold", "sold", "unverified: idx:56114334141"),
+        ("row", "end", "ended", "unverified: idx:56114334141"),
+        ("row", "ongoing", "ongoing", "unverified: idx:60794823558 (sf home scene, 2025 crawler code)"),
+        ("row", "ended", "ended", "unverified: idx:60794823558"),
+        ("statusOrder", "0", "ongoing", "unverified: idx:60794823558 (正在拍卖)"),
+        ("statusOrder", "1", "upcoming", "unverified: idx:60794823558 (its filter 0,1 = 进行中 + 即将开始)"),
+        ("statusOrder", "2", "ended", "unverified: idx:60794823558 (已结束)"),
+        ("circ", "2", "second", "unverified: idx:60794823558 reads circ N as 第N次拍卖; replica extraMap.circ"),
+        ("extraMap", "doing", "ongoing", "unverified: sources.md §1b lists extraMap.status without values"),
+        ("bidStatus", "1", "upcoming", "unverified: idx:56114334141 maps upcoming → 1"),
+        ("bidStatus", "3", "ongoing", "unverified: idx:56114334141 maps ing → 3"),
+        ("bidStatus", "4", "ended", "unverified: idx:56114334141 maps end → 4"),
+        ("bidStatus", "5", "sold", "unverified: idx:56114334141 maps sold → 5"),
+        ("preTag", "一拍", "first", "unverified: idx:56454476928 (titleTag.preTags)"),
+        ("preTag", "二拍", "second", "unverified: idx:56454476928"),
+        ("preTag", "变卖", "sell_off", "unverified: idx:56454476928"),
+        ("preTag", "重新拍卖", "other", "unverified: idx:56454476928"),
+    ],
+}
+
+
 # ---------------------------------------------------------------- round
 # JD paimaiTimes (sources.md §2): 1 一拍, 2 二拍, 4 变卖; 0 = no round (无); 3 再次拍卖 (idx:56641449566) and
 # 6 破产 (two crawlers, idx:18282350279 and idx:18437517260: {0: 无, 1: 一拍, 2: 二拍, 4: 变卖, 6: 破产}) → other.
@@ -310,7 +381,7 @@ TITLE_KEYWORDS = [
         ),
         A.real_estate,
     ),
-    (re.compile(r"土地使用权|地块|林权"), A.land),
+    (re.compile(r"土地|地块|林权"), A.land),  # 土地一宗 (real sf home page, 2018); buildings matched above
     (re.compile(r"车(?!位|库|间|站)"), A.vehicle),
     (re.compile(r"设备|生产线"), A.equipment),
     (re.compile(r"存货|货物|库存"), A.inventory),

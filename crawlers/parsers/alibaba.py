@@ -260,7 +260,9 @@ def list_record(source: str, item: dict[str, Any], url: str, fetched_at: datetim
         raise ParseError(source, "data", url, f"list item is not an object: {item!r:.80}")
     lot_id = require(item.get("id"), source, "id", url)
     item_url = require(item.get("itemUrl"), source, "itemUrl", url)
-    title = require(item.get("title"), source, "title", url)
+    # The JSON carries the title as the page's HTML wrote it, entities and all (the real 2018 home page has
+    # ``志高新城&middot;凯旋首府`` and ``杭派&bull;艳澜香堤``): the list script puts it into the page as HTML.
+    title = htmllib.unescape(str(require(item.get("title"), source, "title", url)))
     round_, title = split_round(title)
     record: RawRecord = {
         "source": source,

@@ -11,6 +11,10 @@ through the HTML pages and through the API is one lot. ``alibaba_mtop`` is only 
 - 标的物介绍: ``mtop.com.taobao.auction.project.content.get`` ({projectId}) → ``data.content``, HTML; for a 债权 lot
   the claim tables the legacy ``get_pc_desc.htm`` has, read by the same `alibaba.parse_desc` (placeholder
   ``没有标的物介绍`` → nothing).
+- shapes: no real answer has been seen (tests/golden/real/alibaba_mtop/ORIGIN.md); rows and details are read in
+  every shape public crawler code reads (``auctionTitle``/``auctionLink`` rows of the 资产 search and ``title``/
+  ``statusOrder``/``circ`` rows of the sf home scene; a detail ``auctionAddress`` object or text with ``location`` and
+  ``latlong``; ``bidStatus`` as a legacy code or 1/3/4/5); the labels and their evidence are in docs/labels.md.
 - quirks: JSON or JSONP (``mtopjsonp1({...})``); money in 分 (``currentPrice``, ``bail``, ``incrementnum``,
   ``startPrice`` …: the record says so in ``units``) except the list's display prices (``"236.73"`` + ``"万"``, kept
   as the text ``"236.73万"``); the row's ``status`` (upcoming / ing / sold / end) says less than ``extraMap.status``
@@ -44,7 +48,17 @@ NO_CONTENT = ("没有标的物介绍", "没有拍卖须知")
 SOLD = "已成交"  # a Chinese status label: every Alibaba source's status table reads it
 LEGACY_STATUS = ("todo", "doing", "done", "failure", "break", "revocation")
 # The row's own status when extraMap has no state code (sources.md §1b, one repo: unverified values).
-ROW_STATUS = {"upcoming": "即将开始", "ing": "正在进行", "sold": SOLD, "end": "已结束"}
+ROW_STATUS = {"upcoming": "即将开始", "ing": "正在进行", "sold": SOLD, "end": "已结束",
+              "ongoing": "正在进行", "ended": "已结束"}  # ongoing / ended: the sf home list (idx:60794823558)
+# The sf home list's ``statusOrder`` (idx:60794823558 reads 0 as 正在拍卖 and 2 as 已结束; its filter "0,1" asks for
+# 进行中 and 即将开始, so 1 is upcoming): unverified.
+STATUS_ORDER = {"0": "正在进行", "1": "即将开始", "2": "已结束"}
+# A numeric ``bidStatus`` of the detail answer, as one public crawler (idx:56114334141, 2025) maps the list row's
+# status onto it: upcoming 1, ing 3, end 4, sold 5. No real answer has been seen (tests/golden/real/alibaba_mtop/
+# ORIGIN.md): unverified, and any other number stays unmapped (the normalizer then refuses it by name).
+BID_STATUS = {"1": "即将开始", "3": "正在进行", "4": "已结束", "5": SOLD}
+# The detail's round as its ``titleTag.preTags[].value`` (the SSR initData a public crawler reads, idx:56454476928).
+PRE_TAG_ROUNDS = ("一拍", "二拍", "变卖", "重新拍卖")
 SOURCE_BY_HOST = {
     "sf-item.taobao.com": "alibaba_sf",
     "sf.taobao.com": "alibaba_sf",
@@ -154,9 +168,11 @@ def _status(code: Any, row_status: Any = None) -> str | None:
     row = str(row_status or "").strip()
     if row == "sold":
         return SOLD
-    code = str(code or "").strip()
+    code = str(code if code is not None else "").strip()
     if code in LEGACY_STATUS:
         return code
+    if code in BID_STATUS:
+        return BID_STATUS[code]
     return ROW_STATUS.get(row) or (code or None)
 
 
@@ -164,38 +180,63 @@ def _given(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def list_record(row: Any, url: str, fetched_at: datetime) -> RawRecord:
-    """One row of ``contentList`` → a raw record of its lot's own source."""
+def _first(*values: Any) -> Any:
+    return next((v for v in values if _given(v)), None)
+
+
+def list_record(row: Any, url: str, fetched_at: datetime, scene: str = "") -> RawRecord:
+    """One row of ``contentList`` → a raw record of its lot's own source.
+
+    Rows differ by scene in public crawler code (no real answer seen): the 资产 search (``searchlist-items``) has
+    ``auctionTitle``, ``auctionLink``, ``status`` and ``displayInitialPrice``; the sf home list
+    (``searchlistsf-items``, idx:60794823558) has ``title``, ``statusOrder``, ``circ``, ``initialPrice`` (分),
+    ``bidCnt`` and no link (its lots are sf lots). Both are read; ``extraMap`` fills what the row lacks."""
     if not isinstance(row, dict):
         raise ParseError(SOURCE, "contentList", url, f"row is not an object: {row!r:.80}")
-    link = row.get("auctionLink")
-    round_, title = split_round(require(row.get("auctionTitle"), SOURCE, "auctionTitle", url))
     extra = row.get("extraMap") or row.get("auctionExtraMap") or {}
+    lot_id = str(require(_first(row.get("itemId"), extra.get("itemId")), SOURCE, "itemId", url))
+    link = _first(row.get("auctionLink"), extra.get("auctionLink"))
+    if not link and scene.startswith("searchlistsf"):
+        link = f"https://sf-item.taobao.com/sf_item/{lot_id}.htm"
+    raw_title = _first(row.get("auctionTitle"), row.get("title"), extra.get("title"), extra.get("reTitle"))
+    round_, title = split_round(require(raw_title, SOURCE, "auctionTitle", url))
     record: RawRecord = {
         "source": lot_source(link, url),
-        "source_lot_id": str(require(row.get("itemId"), SOURCE, "itemId", url)),
+        "source_lot_id": lot_id,
         "url": lot_url(link, url),
         "fetched_at": fetched_at,
         "title": require(title, SOURCE, "auctionTitle", url),
     }
+    circ = str(_first(row.get("circ"), extra.get("circ")) or "").strip()
+    if not round_ and circ.isdigit() and circ != "0":
+        round_ = f"第{circ}次拍卖"  # as the sf home list's reader writes it (idx:60794823558)
     if round_:
         record["round"] = round_
     units: dict[str, str] = {}
-    if _given(row.get("displayInitialPrice")):
-        record["reserve_price"] = f"{row['displayInitialPrice']}{row.get('displayInitialPriceUnit') or ''}"
+    display = _first(row.get("displayInitialPrice"), extra.get("displayInitialPrice"))
+    if _given(display):
+        unit = _first(row.get("displayInitialPriceUnit"), extra.get("displayInitialPriceUnit")) or ""
+        record["reserve_price"] = f"{display}{unit}"
+    elif _given(row.get("initialPrice")):
+        record["reserve_price"], units["reserve_price"] = row["initialPrice"], "fen"
     for field, value in (("current_price", row.get("currentPrice")), ("deposit", extra.get("bail")),
                          ("increment", extra.get("incrementnum"))):
         if _given(value):
             record[field], units[field] = value, "fen"
     status = _status(extra.get("status"), row.get("status"))
+    if not status and _given(row.get("statusOrder")):
+        status = STATUS_ORDER.get(str(row["statusOrder"]), str(row["statusOrder"]))
     if status:
         record["status"] = status
     if status == SOLD and "current_price" in record:
         record["final_price"], units["final_price"] = record["current_price"], "fen"
-    for field, value in (("start_at", extra.get("startTime")), ("end_at", extra.get("endTime")),
+    for field, value in (("start_at", _first(extra.get("startTime"), row.get("startTime"))),
+                         ("end_at", _first(extra.get("endTime"), row.get("endTime"))),
                          ("view_count", row.get("pv")), ("applicant_count", row.get("applyCnt")),
-                         ("reminder_count", extra.get("subscribeCnt")), ("category", extra.get("category")),
-                         ("location_code", extra.get("locationCode"))):
+                         ("bid_count", row.get("bidCnt")),
+                         ("reminder_count", _first(extra.get("subscribeCnt"), row.get("subscribeCnt"))),
+                         ("category", extra.get("category")),
+                         ("location_code", _first(extra.get("locationCode"), row.get("locationCode")))):
         if _given(value):
             record[field] = value
     if units:
@@ -218,7 +259,7 @@ def parse_list(body: bytes | str, url: str, fetched_at: datetime) -> ListPage:
             rows = scheme.get("contentList")
             if not isinstance(rows, list):
                 raise ParseError(SOURCE, "contentList", url, "a scheme without contentList")
-            records += [list_record(row, url, fetched_at) for row in rows]
+            records += [list_record(row, url, fetched_at, str((scene or {}).get("spmc") or "")) for row in rows]
             has_next = has_next or bool(scheme.get("hasNextPage"))
             total = scheme.get("totalCount", total)
             page = scheme.get("page", page)
@@ -248,6 +289,7 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime, source: str 
         "fetched_at": fetched_at,
         "title": require(title, SOURCE, "title", url),
     }
+    round_ = round_ or _pre_tag_round(item.get("titleTag"))
     if round_:
         record["round"] = round_
     units: dict[str, str] = {}
@@ -270,20 +312,50 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime, source: str 
         record["disposal_unit"] = unit
     if str(item.get("caseNumber") or "").strip():
         record["case_number"] = item["caseNumber"]
-    address = item.get("auctionAddress") or {}
-    place = " ".join(str(address[k]) for k in ("province", "city", "district") if address.get(k))
-    if place or address.get("address"):
-        record["location"] = place or address["address"]
-        record["address"] = " ".join(filter(None, (place, str(address.get("address") or "").strip())))
-    try:
-        lng, lat = float(address["lng"]), float(address["lat"])
-    except (KeyError, TypeError, ValueError):
-        pass
-    else:
-        if (lng, lat) != (0.0, 0.0) and -180 <= lng <= 180 and -90 <= lat <= 90:
-            record["lng"], record["lat"] = lng, lat
+    record.update(_place(item))
     record["units"] = units
     return record
+
+
+def _pre_tag_round(title_tag: Any) -> str | None:
+    """The round among ``titleTag.preTags[].value`` (``一拍`` / ``二拍`` / ``变卖`` / ``重新拍卖``), or None."""
+    tags = title_tag.get("preTags") if isinstance(title_tag, dict) else None
+    for tag in tags if isinstance(tags, list) else []:
+        value = str(tag.get("value") or "").strip() if isinstance(tag, dict) else ""
+        if value in PRE_TAG_ROUNDS:
+            return value
+    return None
+
+
+def _place(item: dict[str, Any]) -> dict[str, Any]:
+    """Location, address and coordinates of a detail answer, in either shape seen in public code (no real answer
+    has been seen): ``auctionAddress`` as an object ``{province, city, district, address|fullAddress, lat, lng}``,
+    or as the street text with ``location`` ``"上海 上海市 普陀区"`` beside it and ``latlong`` ``["lng", "lat"]``."""
+    fields: dict[str, Any] = {}
+    address = item.get("auctionAddress")
+    street = ""
+    lng = lat = None
+    if isinstance(address, dict):
+        place = " ".join(str(address[k]) for k in ("province", "city", "district") if address.get(k))
+        street = str(address.get("address") or address.get("fullAddress") or "").strip()
+        lng, lat = address.get("lng"), address.get("lat")
+    else:
+        place = ""
+        street = str(address or "").strip()
+    place = place or " ".join(str(item.get("location") or "").split())
+    latlong = item.get("latlong")
+    if (lng is None or lat is None) and isinstance(latlong, list) and len(latlong) == 2:
+        lng, lat = latlong
+    if place or street:
+        fields["location"] = place or street
+        fields["address"] = " ".join(filter(None, (place, street)))
+    try:
+        lng, lat = float(lng), float(lat)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return fields
+    if (lng, lat) != (0.0, 0.0) and -180 <= lng <= 180 and -90 <= lat <= 90:
+        fields["lng"], fields["lat"] = lng, lat
+    return fields
 
 
 def project_id(body: bytes | str, url: str) -> str | None:

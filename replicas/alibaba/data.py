@@ -305,7 +305,7 @@ ESTATES = (
     "盛世华庭",
     "龙湖天街",
     "绿城百合",
-    "香榭丽舍",
+    "志高新城·凯旋首府",  # the real name, with its middle dot, from a lot on the 2018 sf home page
     "泰和苑",
     "东方明珠苑",
     "紫金城",

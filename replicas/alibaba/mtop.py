@@ -29,6 +29,10 @@ Handshake, as the gateway does it:
 - the detail and content calls without a ``cna`` cookie (set by Alibaba's tracking script in a browser) gets the Baxia answer
   ``RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试`` with a ``_____tmd_____/punish?x5secdata=`` URL.
 
+Invented, unverified (no real answer has been seen; tests/golden/REPLICA_NOTES.md): the detail's ``bidStatus`` as
+the legacy state code (one public crawler maps rows onto a numeric 1/3/4/5), its ``auctionAddress`` as an object
+(public code also reads it as text with ``location`` and ``latlong``) and its times in epoch ms.
+
 Row fields (sources.md §1b): ``itemId, auctionTitle`` (with the 【round】 prefix), ``price/priceUnit`` (the current
 price shown in 元/万/亿), ``displayInitialPrice/displayInitialPriceUnit``, ``auctionLink``, ``auctionBenefits``,
 ``status`` (upcoming / ing / sold / end — the one repo's values; 流拍, 中止 and 撤回 all show ``end``),

@@ -25,6 +25,7 @@ seed, night and URL), answered with the slider or the Baxia page; the next reque
 from __future__ import annotations
 
 import hashlib
+import html.entities
 import json
 import math
 import re
@@ -106,11 +107,20 @@ def _dt(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, TZ)
 
 
+def _html4_escape(text: str) -> str:
+    """Text escaped the way the list pages' server template writes titles into the embedded JSON: characters
+    with an HTML 4 entity name become that entity (``志高新城&middot;凯旋首府``, ``杭派&bull;艳澜香堤`` on the real
+    2018 home page), Chinese text stays as it is."""
+    names = html.entities.codepoint2name
+    return "".join(f"&{names[ord(c)]};" if ord(c) in names else c for c in text)
+
+
 FILTERS: dict[str, Callable] = {
     "money": lambda v: _money(v) + " ",  # price table / price box: trailing space
     "money_plain": _money,
     "f2": lambda v: f"{v:.2f}",
     "js": lambda v: Markup(json.dumps(v, ensure_ascii=False)),
+    "js_html": lambda v: Markup(json.dumps(_html4_escape(v), ensure_ascii=False)),
     "dt": lambda ms: _dt(ms).strftime("%Y/%m/%d %H:%M:%S"),
     "dt_dash": lambda ms: _dt(ms).strftime("%Y-%m-%d %H:%M:%S"),
     "cn_day": lambda ms: f"{_dt(ms).year}年{_dt(ms).month}月{_dt(ms).day}日",

@@ -321,3 +321,67 @@ def test_desc_none_values_are_left_out() -> None:
 def test_deposit_prefers_the_deposit_over_the_sell_off_prepayment() -> None:
     rows = f"<tr>{cell('变卖预缴款', '230,104 ')}{cell('变 卖 价', '230,104 ')}</tr><tr>{cell('保 证 金', '23,000 ')}</tr>"
     assert alibaba.price_fields(table(rows)) == {"reserve_price": "230,104 ", "deposit": "23,000 "}
+
+
+# ------------------------------------------------------------------ mtop detail: the shapes public crawlers read
+
+_MTOP_DETAIL_URL = "https://h5api.m.taobao.com/h5/mtop.taobao.govauctionmtopdetailservice.queryhttpsitemdetail/3.0/"
+
+
+def _mtop_detail(**data: object) -> bytes:
+    import json
+
+    item = {"itemId": "1060875479188", "title": "济南市历下区金茂府宸园21号楼107商铺", "startPrice": 18880000, **data}
+    envelope = {"api": "mtop.taobao.GovauctionMTopDetailService.queryHttpsItemDetail", "v": "3.0",
+                "ret": ["SUCCESS::调用成功"], "data": item}
+    return json.dumps(envelope, ensure_ascii=False).encode()
+
+
+def test_mtop_detail_reads_a_text_address_with_location_and_latlong() -> None:
+    """Two public crawlers read ``auctionAddress`` as the street text, ``location`` "省 市 区" and ``latlong``
+    [lng, lat]; an object ``auctionAddress`` used to crash the parser on such an answer."""
+    from crawlers.parsers import alibaba_mtop
+
+    body = _mtop_detail(auctionAddress="建设路87号", location="山东省 济南市 市中区", latlong=["117.0", "36.65"],
+                        auctionLink="https://zc-paimai.taobao.com/auction.htm?itemId=1060875479188")
+    record = alibaba_mtop.parse_detail(body, _MTOP_DETAIL_URL, datetime(2026, 9, 18))
+    assert record["location"] == "山东省 济南市 市中区"
+    assert record["address"] == "山东省 济南市 市中区 建设路87号"
+    assert (record["lng"], record["lat"]) == (117.0, 36.65)
+    assert record["source"] == "alibaba_zc"
+
+
+def test_mtop_detail_round_from_title_tag_and_numeric_bid_status() -> None:
+    from crawlers.parsers import alibaba_mtop
+    from normalizers.codes import auction_round, status
+
+    body = _mtop_detail(titleTag={"preTags": [{"value": "二拍"}]}, bidStatus=5,
+                        auctionLink="//sf-item.taobao.com/sf_item/1060875479188.htm")
+    record = alibaba_mtop.parse_detail(body, _MTOP_DETAIL_URL, datetime(2026, 9, 18))
+    assert record["round"] == "二拍" and auction_round(record["round"]) == "second"
+    assert status(record["source"], record["status"]) == "sold"
+    unknown = alibaba_mtop.parse_detail(_mtop_detail(bidStatus=9, auctionLink="//sf-item.taobao.com/sf_item/1.htm"),
+                                        _MTOP_DETAIL_URL, datetime(2026, 9, 18))
+    with pytest.raises(ValueError, match="9"):
+        status(unknown["source"], unknown["status"])
+
+
+def test_mtop_sf_home_row_without_link_or_auction_title() -> None:
+    """The sf home scene's rows (idx:60794823558) carry ``title``, ``statusOrder``, ``circ``, ``initialPrice`` in 分
+    and no ``auctionLink``: they are sf lots, read without a ParseError."""
+    import json
+
+    from crawlers.parsers import alibaba_mtop
+    from normalizers.codes import auction_round, status
+
+    row = {"itemId": "1023456789012", "title": "杭州市西湖区某小区1幢101室", "statusOrder": 0, "circ": "2",
+           "initialPrice": 123456700, "currentPrice": 123456700, "bidCnt": 3, "startTime": 1767232800000}
+    body = json.dumps({"api": alibaba_mtop.LIST_API, "ret": ["SUCCESS::调用成功"], "data": {"data": {"scenes": [
+        {"spmc": "searchlistsf-items", "schemeList": [{"hasNextPage": False, "totalCount": 1, "page": 1,
+                                                       "pageSize": 10, "contentList": [row]}]}]}}})
+    (record,) = alibaba_mtop.parse_list(body, "https://h5api.m.taobao.com/", datetime(2026, 1, 1)).records
+    assert record["source"] == "alibaba_sf"
+    assert record["url"] == "https://sf-item.taobao.com/sf_item/1023456789012.htm"
+    assert record["reserve_price"] == 123456700 and record["units"]["reserve_price"] == "fen"
+    assert auction_round(record["round"]) == "second" and record["bid_count"] == 3
+    assert status(record["source"], record["status"]) == "ongoing"

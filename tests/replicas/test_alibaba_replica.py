@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import defaultdict
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -149,6 +150,25 @@ def test_sf_list_page_is_gbk_and_embeds_the_real_item_keys(rep, truth):
             item["sellOff"],
         ) == (lot.status, lot.initial_price, lot.current_price, lot.bid_count, lot.sell_off)
         assert item["timeToEnd"] == lot.end_ms - rep.generator.now_ms(1)
+
+
+def test_list_json_writes_titles_html_escaped_like_the_real_home_page(rep, truth):
+    """The real 2018 home page holds ``志高新城&middot;凯旋首府`` in the JSON: the replica escapes titles the same
+    way, and the parser gives the title back as the generator wrote it."""
+    from crawlers.parsers import parse_page
+
+    dotted = [lot for lot in truth.values() if "·" in lot.title and lot.source == "sf"]
+    assert dotted, "the generator names no estate with a middle dot"
+    found = 0
+    for text in walk(rep, start_urls("sf")[0]):
+        for item in list_data(text):
+            if item["id"] in {lot.item_id for lot in dotted}:
+                assert "&middot;" in item["title"] and "·" not in item["title"]
+                found += 1
+        fetched_at = datetime.fromtimestamp(rep.generator.now_ms(1) / 1000, timezone(timedelta(hours=8)))
+        for record in parse_page("alibaba_sf", text.encode("gbk"), start_urls("sf")[0], fetched_at):
+            assert record["title"] == truth[int(record["source_lot_id"])].title
+    assert found == len(dotted)
 
 
 def test_pagination_reaches_every_lot_once_and_ends_with_the_empty_text(rep, truth):
