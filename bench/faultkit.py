@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -171,9 +172,15 @@ def kill_tree(pid: int) -> int:
     return len(stopped)
 
 
-def kill_at(cmd: list[str], env: dict[str, str], delay: float) -> tuple[bool, subprocess.Popen]:
-    """Start ``cmd`` and kill its tree ``delay`` seconds later; True when the kill landed (it was still running)."""
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def kill_at(cmd: list[str], env: dict[str, str], delay: float,
+            after: Callable[[], bool] | None = None) -> tuple[bool, subprocess.Popen]:
+    """Start ``cmd`` and kill its tree ``delay`` seconds later, counted from when ``after()`` first holds (the
+    stage of interest has begun; polled every 10 ms) or from the start. True when the kill landed (it was still
+    running)."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if after is not None:
+        while proc.poll() is None and not after():
+            time.sleep(0.01)
     try:
         proc.wait(timeout=delay)
         landed = False
@@ -181,14 +188,25 @@ def kill_at(cmd: list[str], env: dict[str, str], delay: float) -> tuple[bool, su
         kill_tree(proc.pid)
         proc.wait()
         landed = True
-    proc.stderr.close()
     return landed, proc
 
 
-def timed(cmd: list[str], env: dict[str, str], timeout: float = 300) -> tuple[float, subprocess.CompletedProcess]:
+def timed(cmd: list[str], env: dict[str, str], timeout: float = 300,
+          after: Callable[[], bool] | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    """Run ``cmd``; seconds from when ``after()`` first held (or from the start) to the end, and its result."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     started = time.monotonic()
-    done = run(cmd, env, timeout)
-    return time.monotonic() - started, done
+    if after is not None:
+        while proc.poll() is None and not after():
+            time.sleep(0.01)
+        started = time.monotonic()
+    out, err = proc.communicate(timeout=timeout)
+    return time.monotonic() - started, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def exists(pattern: Path) -> Callable[[], bool]:
+    """A stage marker: a file matching ``pattern`` (a glob in its last part) exists."""
+    return lambda: any(pattern.parent.glob(pattern.name)) if pattern.parent.exists() else False
 
 
 # ------------------------------------------------------------------------------------------------ the nights
