@@ -8,6 +8,20 @@ answers every request from that WARC, with no network.
   body (POST list APIs) and ``WARC-Salvage-Fetched-At``, the crawl clock's time of the fetch; the same time is put
   in ``request.meta["salvage_fetched_at"]``, which the spider uses as the lot's ``fetched_at``. Archives older
   than ``SALVAGE_WARC_DAYS`` days (default 30; 0 keeps them forever) are deleted when a crawl of the source starts.
+- **A killed crawl keeps what it archived.** Each record is its own gzip member, flushed to the OS as soon as it is
+  written, and the writer holds an OS lock on its ``.part`` file. When a crawl of the source starts, every other
+  ``.warc.gz.part`` whose writer is dead (its lock is free) is cut after its last whole record and renamed to
+  ``.warc.gz`` (`recover_archive`; the crawl runner does the same at once for a crawl it had to kill), so the
+  archive of a killed run opens, re-parses and counts like any other.
+- **Resume.** A crawl that starts within ``SALVAGE_RESUME_HOURS`` (default 6; 0 = never) of a killed run of the same
+  source (an archive whose run has no meta file or a failed one, and no successful run of the source since)
+  answers the *lot pages* that run already fetched from its archive, with their original fetch times, instead of
+  fetching them again (stats ``salvage/resumed``, ``salvage/resumed_from``). Lot pages are requests whose callback
+  is ``parse_detail`` or ``parse_part`` (a request's ``meta["salvage_resume"]`` overrides); each is answered once
+  (a retry goes to the site) and only from a 200 answer. List pages and list APIs are always fetched again: a list
+  that changed between the two crawls (a lot withdrawn moves every later lot up a page) would otherwise lose lots.
+  So for jd_auction and alibaba_mtop (one callback for lists and lots) everything is re-fetched; for the Alibaba
+  and AMC spiders only the list pages are.
 - `WarcReplayMiddleware` (on when ``SALVAGE_REPLAY_WARC`` names an archive) answers every request from the archive,
   first in the order the crawl met them (a URL fetched three times — an anti-bot page, a 500, the page — is served
   the same three times, so the spider, the retry and the anti-bot middlewares navigate exactly as they did), with
@@ -17,11 +31,15 @@ answers every request from that WARC, with no network.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import logging
 import os
 import time
+import zlib
 from collections import defaultdict, deque
+from collections.abc import Iterator
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -43,8 +61,101 @@ FETCHED_AT = "salvage_fetched_at"
 H_FETCHED, H_METHOD, H_BODY = "WARC-Salvage-Fetched-At", "WARC-Salvage-Method", "WARC-Salvage-Request-Digest"
 
 
+RESUMABLE_CALLBACKS = frozenset({"parse_detail", "parse_part"})  # pages about one lot, not lists
+
+
 def archive_path(runs: str | Path, source: str, run_id: str) -> Path:
     return Path(runs) / source / f"{run_id}.warc.gz"
+
+
+def whole_records(handle: Any) -> tuple[int, int]:
+    """(bytes, records) of the whole gzip members at the start of an archive: where a killed writer's file can be
+    cut. zlib reads member by member, since warcio writes one member per record (written here rather than with
+    warcio's reader, which raises on a truncated last member instead of saying where the good part ends)."""
+    good_end = pos = records = 0
+    inflate = zlib.decompressobj(31)
+    while chunk := handle.read(1 << 20):
+        data = chunk
+        while data:
+            try:
+                inflate.decompress(data)
+            except zlib.error:
+                return good_end, records
+            if inflate.eof:
+                pos += len(data) - len(inflate.unused_data)
+                good_end, records = pos, records + 1
+                data = inflate.unused_data
+                inflate = zlib.decompressobj(31)
+            else:
+                pos += len(data)
+                data = b""
+    return good_end, records
+
+
+def recover_archive(part: Path) -> tuple[Path, int] | None:
+    """Close the ``.warc.gz.part`` of a dead crawl: cut after its last whole record, rename to ``.warc.gz``. Returns
+    (archive, records), or None when its writer is alive (it holds the file's lock)."""
+    with open(part, "r+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        end, records = whole_records(handle)
+        handle.truncate(end)
+        handle.flush()
+        os.fsync(handle.fileno())
+    final = part.with_name(part.name.removesuffix(".part"))
+    os.replace(part, final)
+    logger.warning("archive of a killed crawl recovered: %s (%d whole records)", final, records)
+    return final, records
+
+
+def _killed_run(archive: Path) -> bool:
+    """An archive whose run never finished: no meta file, or a failed one."""
+    meta = archive.with_name(archive.name.removesuffix(".warc.gz") + ".meta.json")
+    if not meta.exists():
+        return True
+    try:
+        return json.loads(meta.read_text(encoding="utf-8")).get("status") == "failed"
+    except (OSError, ValueError):
+        return True
+
+
+def resumable_archive(folder: Path, hours: float, exclude: Path | None = None) -> Path | None:
+    """The archive of the killed run of this source that a new crawl may resume from (see the module), or None."""
+    if hours <= 0 or not folder.is_dir():
+        return None
+    since = time.time() - hours * 3600
+    archives = sorted((p for p in folder.glob("*.warc.gz") if p != exclude and p.stat().st_mtime >= since),
+                      key=lambda p: p.stat().st_mtime, reverse=True)
+    if not archives or not _killed_run(archives[0]):
+        return None
+    latest = archives[0]
+    finished_after = [m for m in folder.glob("*.meta.json") if m.stat().st_mtime > latest.stat().st_mtime
+                      and not _killed_run(m.with_name(m.name.removesuffix(".meta.json") + ".warc.gz"))]
+    return None if finished_after else latest
+
+
+def _read_archive(path: Path) -> Iterator[tuple[tuple[str, str, str], int, list, bytes, datetime]]:
+    """(key, status, headers, body, fetched) of every response record of an archive."""
+    with open(path, "rb") as handle:
+        for record in ArchiveIterator(handle):
+            if record.rec_type != "response":
+                continue
+            head = record.rec_headers
+            key = _key(head.get_header(H_METHOD) or "GET", head.get_header("WARC-Target-URI"),
+                       head.get_header(H_BODY) or _body_digest(Request("http://x")))
+            status = int(record.http_headers.get_statuscode())
+            body = record.content_stream().read()
+            yield key, status, record.http_headers.headers, body, datetime.fromisoformat(head.get_header(H_FETCHED))
+
+
+def _response(request: Request, status: int, headers: list, body: bytes, flag: str) -> Response:
+    head = Headers()
+    for name, value in headers:
+        head.appendlist(name, value)
+    cls = responsetypes.from_args(headers=head, url=request.url, body=body)
+    return cls(url=request.url, status=status, headers=head, body=body, request=request, flags=[flag])
 
 
 def _body_digest(request: Request) -> str:
@@ -56,11 +167,13 @@ def _key(method: str, url: str, digest: str) -> tuple[str, str, str]:
 
 
 class WarcArchiveMiddleware:
-    def __init__(self, crawler: Crawler, path: Path, keep_days: float) -> None:
+    def __init__(self, crawler: Crawler, path: Path, keep_days: float, resume_hours: float = 0) -> None:
         self.crawler = crawler
         self.path = path
         self.part = path.with_name(path.name + ".part")
         self.keep_days = keep_days
+        self.resume_hours = resume_hours
+        self.resume: dict[tuple[str, str, str], tuple] = {}
         self._handle = None
         self._writer: WARCWriter | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -77,17 +190,29 @@ class WarcArchiveMiddleware:
         if not run_id:
             raise NotConfigured("no SALVAGE_RUN_ID: the archive goes beside a run file (use salvage crawl)")
         path = archive_path(settings.get("SALVAGE_RUNS"), crawler.spidercls.name, run_id)
-        return cls(crawler, path, settings.getfloat("SALVAGE_WARC_DAYS", 30))
+        return cls(crawler, path, settings.getfloat("SALVAGE_WARC_DAYS", 30),
+                   settings.getfloat("SALVAGE_RESUME_HOURS", float(os.environ.get("SALVAGE_RESUME_HOURS") or 6)))
 
     def spider_opened(self, spider: Any) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        for part in self.path.parent.glob("*.warc.gz.part"):
+            if part != self.part:
+                recover_archive(part)
         if self.keep_days > 0:
             cutoff = time.time() - self.keep_days * 86400
             for old in self.path.parent.glob("*.warc.gz"):
                 if old.stat().st_mtime < cutoff:
                     old.unlink()
                     logger.info("archive %s is older than %g days: deleted", old, self.keep_days)
+        killed = resumable_archive(self.path.parent, self.resume_hours, exclude=self.path)
+        if killed is not None:
+            for key, status, headers, body, fetched in _read_archive(killed):
+                if status == 200:
+                    self.resume[key] = (status, headers, body, fetched)  # the last 200 answer of each page
+            self.crawler.stats.set_value("salvage/resumed_from", killed.name.removesuffix(".warc.gz"))
+            logger.info("resuming %s: %d pages of the killed run's archive", killed, len(self.resume))
         self._handle = open(self.part, "wb")
+        fcntl.flock(self._handle, fcntl.LOCK_EX)  # alive: nobody recovers this file under us
         self._writer = WARCWriter(self._handle, gzip=True)
 
     def spider_closed(self, spider: Any) -> None:
@@ -103,8 +228,23 @@ class WarcArchiveMiddleware:
         now = getattr(self.crawler.spider, "now", None)
         return now() if now else datetime.now(SHANGHAI)
 
+    def process_request(self, request: Request) -> Response | None:
+        """A lot page the killed run already fetched: its archived answer (see Resume in the module)."""
+        if not self.resume:
+            return None
+        callback = getattr(request.callback, "__name__", "")
+        if not request.meta.get("salvage_resume", callback in RESUMABLE_CALLBACKS):
+            return None
+        found = self.resume.pop(_key(request.method, request.url, _body_digest(request)), None)
+        if found is None:
+            return None
+        status, headers, body, fetched = found
+        request.meta[FETCHED_AT] = fetched
+        self.crawler.stats.inc_value("salvage/resumed")
+        return _response(request, status, headers, body, "resumed")
+
     def process_response(self, request: Request, response: Response) -> Response:
-        fetched = self._now()
+        fetched = request.meta[FETCHED_AT] if "resumed" in response.flags else self._now()
         request.meta[FETCHED_AT] = fetched
         if self._writer is None:
             return response
@@ -116,6 +256,7 @@ class WarcArchiveMiddleware:
             warc_headers_dict={H_FETCHED: fetched.isoformat(), H_METHOD: request.method,
                                H_BODY: _body_digest(request)})
         self._writer.write_record(record)
+        self._handle.flush()  # whole records reach the OS: a kill loses at most the one being written
         self.crawler.stats.inc_value("salvage/archived")
         return response
 
@@ -126,18 +267,8 @@ class WarcReplayMiddleware:
         self.original = original
         self.responses: dict[tuple[str, str, str], deque] = defaultdict(deque)
         self.last: dict[tuple[str, str, str], tuple] = {}
-        with open(path, "rb") as handle:
-            for record in ArchiveIterator(handle):
-                if record.rec_type != "response":
-                    continue
-                head = record.rec_headers
-                key = _key(head.get_header(H_METHOD) or "GET", head.get_header("WARC-Target-URI"),
-                           head.get_header(H_BODY) or _body_digest(Request("http://x")))
-                status = int(record.http_headers.get_statuscode())
-                headers = record.http_headers.headers
-                body = record.content_stream().read()
-                fetched = datetime.fromisoformat(head.get_header(H_FETCHED))
-                self.responses[key].append((status, headers, body, fetched))
+        for key, status, headers, body, fetched in _read_archive(path):
+            self.responses[key].append((status, headers, body, fetched))
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod
@@ -166,9 +297,4 @@ class WarcReplayMiddleware:
         status, headers, body, fetched = found
         request.meta[FETCHED_AT] = fetched
         self.crawler.stats.inc_value("salvage/replayed")
-        head = Headers()
-        for name, value in headers:
-            head.appendlist(name, value)
-        cls = responsetypes.from_args(headers=head, url=request.url, body=body)
-        return cls(url=request.url, status=status, headers=head, body=body, request=request,
-                   flags=["replayed"])
+        return _response(request, status, headers, body, "replayed")

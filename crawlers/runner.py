@@ -118,6 +118,11 @@ def _write_failed_meta(runs_dir: Path, source: str, started: datetime, run_id: s
     tail = stderr.strip().splitlines()[-3:]
     error = f"crawl {why}; see {log}" + (f": {' | '.join(tail)}" if tail else "")
     for stale in Path(runs_dir, source).glob(f"{run_id}.*.part"):
-        stale.unlink()
+        if stale.name.endswith(".warc.gz.part"):  # what it fetched stays: closed after its last whole record
+            from crawlers.archive import recover_archive
+
+            recover_archive(stale)
+        else:
+            stale.unlink()
     writer = RunWriter(Path(runs_dir), source, started, run_id=run_id)
     return writer.close(datetime.now(SHANGHAI), "failed", error, {})

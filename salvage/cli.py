@@ -43,6 +43,22 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def writable_db(db: Optional[Path]) -> Path:
+    """The warehouse a writing command loads into: an existing warehouse file, or a new one in a folder that exists
+    (said aloud). A mistyped ``--db`` (a folder that does not exist, a folder, a file that is not a warehouse) is
+    refused with exit 2 before anything runs."""
+    from warehouse.db import WarehousePathError, check_warehouse
+
+    path = config.db_path(db)
+    try:
+        check_warehouse(path, create=True)
+    except WarehousePathError as exc:
+        raise fail(str(exc), code=2) from exc
+    if not path.exists():
+        console.print(f"new warehouse: {path.resolve()}", highlight=False)
+    return path
+
+
 @app.command()
 def crawl(
     source: Annotated[str, typer.Argument(help="Source slug, e.g. alibaba_sf or alibaba_zc (see `salvage sources`).")],
@@ -95,6 +111,7 @@ def ingest(
     from warehouse.linkage import link_assets
     from warehouse.monitoring import MetricsHook
 
+    db_file = writable_db(db)
     try:
         metas = resolve_runs(runs or [config.runs_dir(runs_dir)])
     except RunFileError as exc:
@@ -105,10 +122,15 @@ def ingest(
     from alerts.events import EventsHook
 
     alerts_hook = EventsHook(on_warning=lambda w: console.print(f"[yellow]alerts:[/] {w}", highlight=False))
-    with publishing(config.db_path(db)) as con, Progress(console=console, transient=True) as progress:
-        task = progress.add_task("ingesting", total=len(metas))
-        results = do_ingest(con, metas, on_progress=lambda r: progress.advance(task),
-                            hooks=[link_assets, MetricsHook(), alerts_hook])
+    from warehouse.db import WarehouseInUse
+
+    try:
+        with publishing(db_file) as con, Progress(console=console, transient=True) as progress:
+            task = progress.add_task("ingesting", total=len(metas))
+            results = do_ingest(con, metas, on_progress=lambda r: progress.advance(task),
+                                hooks=[link_assets, MetricsHook(), alerts_hook])
+    except WarehouseInUse as exc:
+        raise fail(str(exc), code=2) from exc
     for counts in alerts_hook.counts:
         console.print(counts.summary(), highlight=False)
     table = Table("run", "source", "status", "lots", "rejects", "new lots", "new versions", title="ingest")
@@ -143,16 +165,18 @@ def nightly(
     from alerts.events import EventsHook
     from crawlers.runner import sources as known
     from schedules.nightly import NightAlreadyRunning, run_night
+    from warehouse.db import WarehouseInUse
     from warehouse.linkage import link_assets
 
+    db_file = writable_db(db)
     alerts_hook = EventsHook(on_warning=lambda w: console.print(f"[yellow]alerts:[/] {w}", highlight=False))
     try:
-        report = run_night(source or known(), config.db_path(db), config.runs_dir(runs_dir),
+        report = run_night(source or known(), db_file, config.runs_dir(runs_dir),
                            replica=config.replica_url(replica), timeout=timeout, hooks=[link_assets, alerts_hook],
                            on_crawl=lambda r: console.print(
                                f"{r.meta.source}: {r.meta.status}, {r.meta.items} lots"
                                + (f" — {r.meta.error}" if r.meta.error else "")))
-    except NightAlreadyRunning as exc:
+    except (NightAlreadyRunning, WarehouseInUse) as exc:
         raise fail(str(exc), code=2) from exc
     for r in report.ingested:
         console.print(f"ingested {r.run_id}: {r.status}, +{r.new_lots} lots, +{r.new_versions} versions"
@@ -162,7 +186,7 @@ def nightly(
     console.print(f"health digest: {', '.join(report.digest)}", highlight=False)
     from alerts.cli import send_pending
 
-    mailed = send_pending(db)  # the buyers' alerts of the night; what the server refuses waits for tomorrow
+    mailed = send_pending(db_file)  # the buyers' alerts of the night; what the server refuses waits for tomorrow
     raise typer.Exit(report.exit_code or (0 if mailed.ok else 1))
 
 
@@ -210,6 +234,7 @@ def reparse(
     from salvage.reparse import reparse as do_reparse
     from contracts.runfiles import RunFileError
 
+    db_file = writable_db(db) if ingest_too else None
     try:
         result = do_reparse(run, config.runs_dir(runs_dir), timeout=timeout)
     except RunFileError as exc:
@@ -223,7 +248,7 @@ def reparse(
         from warehouse.ingest import ingest as do_ingest
         from warehouse.monitoring import MetricsHook
 
-        with publishing(config.db_path(db)) as con:
+        with publishing(db_file) as con:
             (loaded,) = do_ingest(con, [result.paths.meta], hooks=[MetricsHook()])
         console.print(f"ingested {loaded.run_id}: {loaded.status}, +{loaded.new_versions} versions"
                       + (f" — {loaded.error}" if loaded.error else ""))

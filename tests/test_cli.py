@@ -63,3 +63,20 @@ def test_ingest_refuses_a_path_that_is_not_a_run(tmp_path: Path):
     stray.write_text("x")
     result = runner.invoke(app, ["ingest", str(stray), "--db", str(tmp_path / "w.duckdb")])
     assert result.exit_code == 1 and "not a run file" in result.output
+
+
+def test_a_mistyped_db_is_refused_with_exit_2_and_creates_nothing(tmp_path):
+    typo = tmp_path / "wherehouse" / "salvage.duckdb"
+    for args in (["ingest", "--db", str(typo), "--runs", str(tmp_path / "runs")],
+                 ["nightly", "--db", str(typo), "--runs", str(tmp_path / "runs"), "--replica", "http://127.0.0.1:9"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert "no folder" in result.output and str(typo.parent) in result.output.replace("\n", "")
+    assert not typo.parent.exists() and not (tmp_path / "runs").exists()
+    notes = tmp_path / "notes.csv"
+    notes.write_text("a,b\n1,2\n" * 10)
+    for args in (["ingest", "--db", str(notes)], ["sql", "SELECT 1", "--db", str(notes)],
+                 ["ingest", "--db", str(tmp_path)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code in (1, 2) and "error" in result.output, result.output
+    assert notes.read_text() == "a,b\n1,2\n" * 10

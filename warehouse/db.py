@@ -5,12 +5,31 @@ read-only. So writers never open the analysts' file: `publishing` copies it to `
 there, and the finished copy is checkpointed and renamed over ``<db>`` in one atomic step. A reader that opened the
 file before keeps reading the previous night (its open file is the old one); a reader that opens it after sees the
 whole new night. Nobody ever sees a lock error or half a night. A crash leaves ``<db>`` as it was.
+
+What a kill or a crash can leave, and what the next publish does with it (no person needed):
+
+- ``<db>.next`` (and its ``.wal``): a load killed half-way. Deleted when the next publish starts, and at once when a
+  load fails with an error.
+- ``<db>.write.lock``: an empty file; the lock itself is an OS lock that dies with its process.
+- ``<db>.wal``: someone opened the warehouse read-write (an analyst's ``duckdb salvage.duckdb``) and crashed. The
+  WAL holds writes that are not yet in the file; readers still see them (DuckDB replays a matching WAL), but once a
+  new night replaced the file the old WAL no longer matches it and every reader would fail with "WAL checkpoint
+  iteration does not match". So the publish replays it into the new night (the analyst's writes are kept) and moves
+  it out of the way before the new file goes in (`_stale_wal`). A WAL whose writer is still alive (the file is
+  locked) makes the publish refuse with `WarehouseInUse`; a WAL that matches no version of the file (left by an
+  older Salvage) is kept as ``<db>.wal.orphan-<time>`` and reported, never deleted.
+- Readers in a long-lived process: DuckDB keeps one database instance per file per process, and a second
+  ``duckdb.connect(path, read_only=True)`` while a first is open gets that instance, i.e. the file as it was when it
+  was first opened: a re-published night is never seen. `connect_readonly` opens a fresh in-memory instance and
+  ATTACHes the file, so every call reads the file as it is now.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +40,17 @@ from filelock import FileLock
 from contracts.columns import LOT_COLUMN_NAMES, comment_for, lot_columns_ddl
 
 SQL_DIR = Path(__file__).with_name("sql")
+logger = logging.getLogger(__name__)
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+class WarehousePathError(FileNotFoundError):
+    """The warehouse path names a missing warehouse or folder, a folder, or a file that is not a DuckDB database (a
+    FileNotFoundError, so every command that reports a missing warehouse reports these too)."""
+
+
+class WarehouseInUse(RuntimeError):
+    """Another process has the warehouse file open read-write."""
 
 TABLE_COMMENTS: dict[str, str] = {
     "dim_lots": "One row per lot (source, source_lot_id): first and last seen, current version, change hashes. "
@@ -46,15 +76,61 @@ def sql_text(name: str) -> str:
             .replace("{lot_select}", ", ".join(LOT_COLUMN_NAMES)))
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse (creating its schema when writable). Times display in Asia/Shanghai."""
+def check_warehouse(path: str | Path, *, create: bool = False) -> Path:
+    """``path`` if it is a warehouse file, or (``create``) a new one can go there: its folder exists and nothing else
+    is at that name. A mistyped ``--db`` must not quietly create an empty warehouse in a new folder."""
     path = Path(path)
-    if read_only and not path.exists():
-        raise FileNotFoundError(f"no warehouse at {path}: run `salvage ingest` or `salvage demo` first")
-    con = duckdb.connect(str(path), read_only=read_only)
+    if path.is_dir():
+        raise WarehousePathError(f"{path} is a folder, not a warehouse file (give the .duckdb file, e.g. "
+                                 f"{path / 'salvage.duckdb'})")
+    if path.exists():
+        with open(path, "rb") as handle:
+            head = handle.read(12)
+        if head[8:12] != DUCKDB_MAGIC:
+            raise WarehousePathError(f"{path} is not a DuckDB warehouse file (refusing to read or overwrite it)")
+        return path
+    if not create:
+        raise WarehousePathError(f"no warehouse at {path}: run `salvage ingest` or `salvage demo` first "
+                                 f"(or check --db / SALVAGE_DB)")
+    if not path.parent.is_dir():
+        raise WarehousePathError(f"no folder {path.parent} for a new warehouse {path.name}: check --db / SALVAGE_DB "
+                                 f"(a new warehouse is only created in a folder that exists)")
+    return path
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (creating its schema when writable). Times display in Asia/Shanghai. Read-only
+    connections go through `connect_readonly` (they see the file as it is now, even in a long-lived process)."""
+    path = Path(path)
+    if read_only:
+        return connect_readonly(path)
+    con = duckdb.connect(str(path))
     con.execute("SET TimeZone = 'Asia/Shanghai'")
-    if not read_only:
-        ensure_schema(con)
+    ensure_schema(con)
+    return con
+
+
+def connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse that sees the night published last, however long this process has
+    been running and whatever connections it keeps open.
+
+    ``duckdb.connect(path, read_only=True)`` returns the process's cached instance of ``path`` while any connection
+    to it is open, and that instance keeps reading the file it opened first (a publish replaces the file by rename).
+    Here each call makes a fresh in-memory instance and ATTACHes the file read-only as the default catalog, so
+    queries read ``lots``, ``lot_history``... as usual. Raises `FileNotFoundError` when there is no warehouse and
+    `WarehousePathError` when the file is not one."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `salvage ingest` or `salvage demo` first")
+    check_warehouse(path)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH {_quote(str(path.resolve()))} AS warehouse (READ_ONLY)")
+        con.execute("USE warehouse")
+        con.execute("SET TimeZone = 'Asia/Shanghai'")
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -98,27 +174,106 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
 @contextmanager
 def publishing(db: str | Path, *, lock_timeout: float = 3600) -> Iterator[duckdb.DuckDBPyConnection]:
     """A writable connection to a working copy of ``db`` that replaces ``db`` atomically when the block ends
-    without error (and is thrown away when it raises). Writers queue on ``<db>.write.lock``."""
+    without error (and is thrown away when it raises). Writers queue on ``<db>.write.lock``. A stale ``<db>.wal``
+    is replayed into the copy and moved out of the way before the copy is published (see the module docstring)."""
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     work = db.with_name(db.name + ".next")
     with FileLock(str(db.with_name(db.name + ".write.lock")), timeout=lock_timeout):
         for stale in (work, work.with_name(work.name + ".wal")):
             stale.unlink(missing_ok=True)
-        if db.exists():
-            shutil.copyfile(db, work)
-        con = connect(work)
+        wal = _stale_wal(db)
+        try:
+            if db.exists():
+                shutil.copyfile(db, work)
+            if wal is not None:
+                shutil.copyfile(wal, work.with_name(work.name + ".wal"))
+            con = connect(work)  # replays the copied WAL, if any
+        except BaseException:
+            for stale in (work, work.with_name(work.name + ".wal")):
+                stale.unlink(missing_ok=True)
+            raise
         try:
             yield con
             con.execute("CHECKPOINT")
         except BaseException:
             con.close()
-            work.unlink(missing_ok=True)
+            for stale in (work, work.with_name(work.name + ".wal")):
+                stale.unlink(missing_ok=True)
             raise
         con.close()
         _fsync(work)
+        if wal is not None:
+            # its writes are in the new file now; out of the way first, so no reader ever pairs it with the new file
+            # (between the two renames a reader sees the previous night without them, never an error)
+            os.replace(wal, _replayed(db))
         os.replace(work, db)
         _fsync(db.parent)
+        _replayed(db).unlink(missing_ok=True)
+
+
+def _replayed(db: Path) -> Path:
+    return db.with_name(db.name + ".wal.replayed")
+
+
+def _stale_wal(db: Path) -> Path | None:
+    """``<db>.wal`` when there is one to replay into the next night, after recovering a publish killed between
+    moving the WAL aside and renaming the new file in. Raises `WarehouseInUse` when a live process writes ``db``."""
+    wal = db.with_name(db.name + ".wal")
+    replayed = _replayed(db)
+    if replayed.exists() and not wal.exists():
+        # killed during the two renames: if the WAL still matches db, db is the old file and needs it back
+        if _wal_matches(db, replayed):
+            os.replace(replayed, wal)
+        else:
+            replayed.unlink()
+    if not db.exists():
+        return None
+    try:  # a live read-write connection holds an exclusive lock; a shared one fails at once
+        probe = duckdb.connect(":memory:")
+        try:
+            probe.execute(f"ATTACH {_quote(str(db.resolve()))} AS probe (READ_ONLY)")
+        finally:
+            probe.close()
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseInUse(
+                f"{db} is open read-write in another process ({exc}). Analysts must open it read-only "
+                f"(salvage sql, or duckdb -readonly {db}); close that process and run again. Nothing was "
+                f"loaded; finished runs stay in the runs folder for the next ingest.") from exc
+        if "does not match" in str(exc) and wal.exists():  # a WAL of an older version of the file: keep it, never replay it
+            orphan = wal.with_name(f"{wal.name}.orphan-{time.strftime('%Y%m%dT%H%M%S')}")
+            os.replace(wal, orphan)
+            logger.warning("%s matched no version of %s (left by an older Salvage?): kept as %s, not replayed",
+                           wal, db, orphan)
+            return None
+        raise
+    if not wal.exists():
+        return None
+    logger.warning("%s was left by a process that opened the warehouse read-write and died: its writes go into "
+                   "this night", wal)
+    return wal
+
+
+def _wal_matches(db: Path, wal: Path) -> bool:
+    """Whether ``wal`` replays onto ``db`` (tried on a scratch copy of both)."""
+    scratch = db.with_name(db.name + ".walcheck")
+    if not db.exists():
+        return False
+    try:
+        shutil.copyfile(db, scratch)
+        shutil.copyfile(wal, scratch.with_name(scratch.name + ".wal"))
+        probe = duckdb.connect(":memory:")
+        try:
+            probe.execute(f"ATTACH {_quote(str(scratch.resolve()))} AS probe (READ_ONLY)")
+            return True
+        except duckdb.Error:
+            return False
+        finally:
+            probe.close()
+    finally:
+        for path in (scratch, scratch.with_name(scratch.name + ".wal")):
+            path.unlink(missing_ok=True)
 
 
 def _fsync(path: Path) -> None:
