@@ -285,9 +285,11 @@ def sql(
     if csv:
         import csv as csv_module
 
+        from warehouse.export import neutralise_cell  # CSV goes to spreadsheets: no formula cells
+
         writer = csv_module.writer(sys.stdout)
         writer.writerow(names)
-        writer.writerows(rows)
+        writer.writerows([neutralise_cell(v) for v in row] for row in rows)
         return
     table = Table(*names)
     for row in rows:
