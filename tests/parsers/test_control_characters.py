@@ -34,7 +34,8 @@ CASES = [  # (source, case) one real-shaped page of every source, HTML and JSON 
 ]
 ROUND = "【第二次拍卖】"
 LEAD = "\x1b[31m\u200b\x07"  # an ANSI colour, a zero-width space, a bell
-INSIDE = "\u200d\x85\x00\u2060\ufeff\x1b[0m\x7f\x9b1m"  # zero-width joiner, C1 NEL, NUL, word joiner, BOM, reset, DEL, C1 CSI
+# zero-width joiner, C1 NEL, NUL, word joiner, BOM, an ANSI reset, DEL, a C1 CSI sequence
+INSIDE = "\u200d\x85\x00\u2060\ufeff\x1b[0m\x7f\x9b1m"
 
 
 def _json_escaped(text: str) -> str:
@@ -77,7 +78,8 @@ def test_controls_in_a_page_never_reach_title_or_round(source, case):
 
 def test_clean_text_strips_controls_and_zero_width_keeps_layout_and_escaped_backslashes():
     assert clean_text("a\tb\nc\r\nd") == "a\tb\nc\r\nd"
-    assert clean_text("\x1b[1;31m红\x1b[0m\x1b]0;title\x07字\u200b\u200c\u200d\u2060\ufeff\x00\x1f\x7f\x80\x9f") == "红字"
+    dirty = "\x1b[1;31m红\x1b[0m\x1b]0;title\x07字\u200b\u200c\u200d\u2060\ufeff\x00\x1f\x7f\x80\x9f"
+    assert clean_text(dirty) == "红字"
     assert clean_text('{"t": "\\u001b[31m\\u200b红\\u0085字\\u000a"}') == '{"t": "红字\\u000a"}'
     assert clean_text('{"t": "C:\\\\u001b"}') == '{"t": "C:\\\\u001b"}'  # an escaped backslash, then text
     assert clean_text("<p>&#27;[31m红&#x200B;字&#8203;&#160;</p>") == "<p>红字&#160;</p>"
