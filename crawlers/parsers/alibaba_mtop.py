@@ -38,7 +38,7 @@ import orjson
 
 from crawlers.parsers import alibaba
 from crawlers.parsers.alibaba import absolute, interstitial_marker, is_interstitial, split_round  # noqa: F401
-from crawlers.parsers.base import InterstitialPage, ListPage, ParseError, RawRecord, require
+from crawlers.parsers.base import InterstitialPage, ListPage, ParseError, RawRecord, page_text, require
 
 SOURCE = "alibaba_mtop"
 LIST_API = "mtop.taobao.datafront.invoke.auctionwalle"
@@ -87,6 +87,7 @@ class MtopIllegalAccess(MtopError):
 # --------------------------------------------------------------------------------------------- envelope
 
 
+@page_text
 def decode(body: bytes | str) -> str:
     return body if isinstance(body, str) else body.decode("utf-8", errors="replace")
 

@@ -51,7 +51,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
-from crawlers.parsers.base import ParseError, RawRecord
+from crawlers.parsers.base import ParseError, RawRecord, page_text
 from normalizers.amounts import CURRENCIES, NONE_TEXTS, parse_amount
 from normalizers.dates import DateParseError, parse_date, parse_datetime
 
@@ -80,6 +80,7 @@ def repair_mojibake(text: str) -> str:
     return _MOJIBAKE.sub(fix, text)
 
 
+@page_text
 def decode(body: Body) -> str:
     """Bytes to text: UTF-8 (with or without BOM) whatever the page or the HTTP header claims — the AMC servers
     label UTF-8 as ISO-8859-1 — else the declared charset (GBK read as GB18030), then mojibake repaired."""

@@ -46,7 +46,7 @@ import orjson
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawlers.parsers.base import ListPage, ParseError, RawRecord
+from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text
 
 SOURCE = "jd_auction"
 API_HOST = "api.m.jd.com"
@@ -56,6 +56,7 @@ Body = bytes | str
 # --------------------------------------------------------------------------------------------- the API envelope
 
 
+@page_text
 def decode(body: Body) -> str:
     """The API answers UTF-8 (JSON, JSONP) and so do the shell pages."""
     if isinstance(body, str):
@@ -148,12 +149,12 @@ def _with_body(url: str, body: dict[str, Any]) -> str:
 
 def unwrap(body: Body, url: str, field: str = "data") -> dict[str, Any]:
     """The response's JSON object: JSONP stripped, the envelope's ``code`` checked (0 = success)."""
-    raw = body.encode() if isinstance(body, str) else body
+    raw = decode(body)  # text without control characters (`page_text`)
     start = 0
-    while start < len(raw) and raw[start] in b" \t\r\n":
+    while start < len(raw) and raw[start] in " \t\r\n":
         start += 1
-    if raw[start:start + 1] not in (b"{", b"["):  # jsonp_1700000000000_1234({...});
-        left, right = raw.find(b"("), raw.rfind(b")")
+    if raw[start:start + 1] not in ("{", "["):  # jsonp_1700000000000_1234({...});
+        left, right = raw.find("("), raw.rfind(")")
         if left < 0 or right < left:
             raise ParseError(SOURCE, field, url, "neither JSON nor JSONP")
         raw = raw[left + 1:right]
