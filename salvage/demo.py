@@ -105,6 +105,10 @@ def print_summary(db: Path, out: Console) -> None:
            "SELECT count(*) AS assets, count(*) FILTER (WHERE lot_count > 1) AS relisted_assets, "
            "max(lot_count) AS most_lots, count(*) FILTER (WHERE len(sources) > 1) AS on_several_sources "
            "FROM assets")
+    _table(out, "price drops: within a lot, and relistings at a lower reserve (price_drops)", con,
+           "SELECT drop_kind, count(*) AS drops, count(DISTINCT asset_id) AS assets, "
+           "round(100 * median(largest_drop), 1) AS median_drop_pct, max(dropped_date) AS latest "
+           "FROM price_drops GROUP BY drop_kind ORDER BY drop_kind")
     _table(out, "debt packages down to the loan", con,
            "SELECT source, count(*) AS packages, sum(len(loans)) AS loans, "
            "sum((SELECT sum(l.total) FROM unnest(loans) t(l) WHERE l.currency = 'CNY')) AS loans_total_cny "

@@ -8,6 +8,7 @@ pytestmark = pytest.mark.slow
 
 def test_the_demo_leaves_a_warehouse_that_answers_questions(demo_run, demo_db):
     assert "lots by source and status" in demo_run.stdout and "crawl_runs" in demo_run.stdout
+    assert "relistings at a lower reserve" in demo_run.stdout and "│ relisting " in demo_run.stdout
     con = duckdb.connect(str(demo_db), read_only=True)
     runs = con.execute("SELECT source, status FROM crawl_runs ORDER BY source, started_at").fetchall()
     assert len(runs) == 2 * len({s for s, _ in runs}) and {s for _, s in runs} == {"ok"}
