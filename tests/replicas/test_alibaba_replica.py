@@ -8,7 +8,6 @@ import json
 import re
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -542,7 +541,6 @@ def test_command_line_serves_until_stopped():
 def test_a_burst_of_concurrent_connections_is_served_without_stalls():
     """A crawl opens tens of connections at once; none may wait for a retransmitted handshake (seconds)."""
     import concurrent.futures
-    import time
     import urllib.request
 
     from replicas.server import ReplicaServer

@@ -10,13 +10,12 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from warehouse.db import (WarehouseInUse, WarehousePathError, check_warehouse, connect, connect_readonly,
+from warehouse.db import (WarehouseInUse, WarehousePathError, check_warehouse, connect_readonly,
                           publishing)
 from warehouse.ingest import ingest
 

@@ -16,7 +16,7 @@ from salvage.web.app import create_app
 from salvage.web.readonly import ReadOnlyWarehouse
 from tests.warehouse.conftest import make_lot
 
-from .conftest import EVIL_TITLE, FILLERS, by_source, publish_night
+from .conftest import FILLERS, by_source, publish_night
 
 
 @pytest.fixture(scope="module")
