@@ -36,6 +36,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from crawlers.parsers import amc
@@ -238,14 +239,13 @@ def _read_workbook(body: bytes, url: str, kind: str) -> AttachmentLoans:
             continue
         grid = _sheet_grid(rows, list(sheet.merged_cell_ranges or []))
         where = [{"source_sheet": name, "source_row": r + 1} for r in range(len(grid))]
-        previous_stop = 0
+        previous_end = 0
         for first, end, stop in _split(grid):
-            above = grid[previous_stop:first]
-            texts = [c.text for row in above for c in row]
-            unit = amc.unit_above(grid[previous_stop:], first - previous_stop) or _unit_line(texts)
+            # the unit and date lines above this header, nearest first (back to the previous table's header)
+            texts = [c.text for row in reversed(grid[previous_end:first]) for c in row]
+            unit = _unit_line(texts)
             segments.append(_Segment(grid[:stop], (first, end), where[:stop], unit, _text_as_of(texts)))
-            # rows before `first` are read as the header's surroundings only; loans start after `end`
-            previous_stop = stop
+            previous_end = end
     return _loans_of(_trim(segments), out)
 
 
@@ -367,26 +367,35 @@ def _yuan(item: dict[str, Any], name: str) -> Any:
     return (amount.value, amount.currency) if amount.kind == "amount" else None
 
 
-def loan_key(item: dict[str, Any]) -> tuple[Any, ...] | None:
-    """What makes two listings of a loan the same: the debtor and the principal in yuan (with its currency)."""
+def loan_key(item: dict[str, Any]) -> tuple[str, str, Any, Any] | None:
+    """What makes two listings of a loan the same: the debtor, the currency and the principal in yuan, to the
+    precision it is written (a page in 万元 shows 0.01 万元: 50 yuan either way)."""
     debtor = amc.nospace(item.get("debtor") or "")
     principal = _yuan(item, "principal")
     if not debtor or principal is None:
         return None
-    return debtor, principal, item.get("currency") or "CNY"
+    in_wan = (item.get("units") or {}).get("principal") == "wan"
+    return debtor, item.get("currency") or principal[1], principal[0], Decimal(50) if in_wan else Decimal("0.005")
 
 
 def new_loans(known: list[dict[str, Any]], found: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
     """The loans of an attachment that the notice does not list yet (its page table or an earlier attachment:
     a notice often gives the same list in its body and again as a PDF or XLS), and how many were repeats."""
-    seen = {key for item in known if (key := loan_key(item)) is not None}
+    seen: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
+
+    def remember(key: tuple[str, str, Any, Any]) -> None:
+        seen.setdefault(key[:2], []).append(key[2:])
+
+    for item in known:
+        if (key := loan_key(item)) is not None:
+            remember(key)
     kept, repeats = [], 0
     for item in found:
         key = loan_key(item)
-        if key is not None and key in seen:
+        if key is not None and any(abs(value - key[2]) <= max(slack, key[3]) for value, slack in seen.get(key[:2], ())):
             repeats += 1
             continue
         if key is not None:
-            seen.add(key)
+            remember(key)
         kept.append(item)
     return kept, repeats
