@@ -14,9 +14,10 @@ Formats, told by the bytes (the servers' content types and file names are not tr
   an HTML table. A wrapped cell's lines are joined without a separator (a long Chinese name wraps mid-word). A
   table that continues on the next page, with or without its header repeated, stays one table (its 合计 covers all
   of it). The unit is the attachment's own: a header's ``（万元）``, else a ``单位：万元`` line on the page above the
-  table or in the document. Chosen over PyMuPDF by measurement on the replica's list (a 3-page table with merged
-  two-level headers and continuation rows): both read every cell right; pdfplumber took about 0.05 s a page against
-  0.08 s for PyMuPDF's ``find_tables`` here, is MIT-licensed (PyMuPDF is AGPL) and pure Python.
+  table or in the document. Chosen over PyMuPDF by measurement on the replica's list (tests/golden/attachments/
+  cinda_notice/pdf_list_multipage: 3 pages, a merged two-level header repeated on each page, wrapped names): both
+  gave the same cells, merged ones as None; pdfplumber 0.11 took 0.39 s a page and PyMuPDF 2.0's ``find_tables``
+  3.96 s a page on this shared machine, and pdfplumber is MIT-licensed (PyMuPDF AGPL) and pure Python.
   A scanned PDF (images, no text) has no table to read: its problem says so.
 - **XLSX** (``PK``: a zip with ``xl/workbook.xml``) and **XLS** (OLE2 ``D0 CF 11 E0``, not a Word file): python-calamine
   (one Rust reader for both, with merged ranges). Every sheet is read; numbers come as Excel stores them (a float
@@ -378,24 +379,52 @@ def loan_key(item: dict[str, Any]) -> tuple[str, str, Any, Any] | None:
     return debtor, item.get("currency") or principal[1], principal[0], Decimal(50) if in_wan else Decimal("0.005")
 
 
-def new_loans(known: list[dict[str, Any]], found: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
-    """The loans of an attachment that the notice does not list yet (its page table or an earlier attachment:
-    a notice often gives the same list in its body and again as a PDF or XLS), and how many were repeats."""
-    seen: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
+@dataclass
+class Joined:
+    loans: list[dict[str, Any]]  # the notice's loans after the attachment's joined them
+    added: int = 0  # new loans
+    repeats: int = 0  # loans the notice listed already
+    completed: int = 0  # page rows without readable amounts replaced by the attachment's row of the same loan
 
-    def remember(key: tuple[str, str, Any, Any]) -> None:
-        seen.setdefault(key[:2], []).append(key[2:])
 
-    for item in known:
-        if (key := loan_key(item)) is not None:
-            remember(key)
-    kept, repeats = [], 0
+def join_loans(known: list[dict[str, Any]], found: list[dict[str, Any]]) -> Joined:
+    """The notice's loans with an attachment's: a loan the notice already lists (its page table or an earlier
+    attachment — a notice often gives its list in the body and again as a PDF or XLS) is a repeat, not a new loan:
+    the same debtor, currency and principal (to the precision written); for a page row without a debtor, the same
+    序号 and principal. A page row whose amounts could not be read (no unit stated) is replaced by the attachment's
+    row with the same 序号 and debtor, which has them. Anything else is a new loan."""
+    out = Joined(list(known))
+    keys = [loan_key(item) for item in out.loans]
+
+    def same(key: tuple[str, str, Any, Any] | None, other: tuple[str, str, Any, Any] | None) -> bool:
+        return (key is not None and other is not None and key[:2] == other[:2]
+                and abs(key[2] - other[2]) <= max(key[3], other[3]))
+
     for item in found:
         key = loan_key(item)
-        if key is not None and any(abs(value - key[2]) <= max(slack, key[3]) for value, slack in seen.get(key[:2], ())):
-            repeats += 1
-            continue
-        if key is not None:
-            remember(key)
-        kept.append(item)
-    return kept, repeats
+        seq, debtor = item.get("seq"), amc.nospace(item.get("debtor") or "")
+        principal = _yuan(item, "principal")
+        match = None
+        for k, old in enumerate(out.loans):
+            if same(key, keys[k]):
+                match = ("repeat", k)
+            elif seq is not None and old.get("seq") == seq and keys[k] is None:
+                if not old.get("debtor") and principal is not None and _yuan(old, "principal") is not None and \
+                        abs(_yuan(old, "principal")[0] - principal[0]) <= Decimal(50):
+                    match = ("repeat", k)
+                elif debtor and amc.nospace(old.get("debtor") or "") == debtor and _yuan(old, "principal") is None \
+                        and principal is not None and not old.get("source_url"):
+                    match = ("complete", k)
+            if match:
+                break
+        if match is None:
+            out.loans.append(item)
+            keys.append(key)
+            out.added += 1
+        elif match[0] == "repeat":
+            out.repeats += 1
+        else:
+            out.loans[match[1]] = item
+            keys[match[1]] = key
+            out.completed += 1
+    return out

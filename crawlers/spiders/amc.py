@@ -7,7 +7,8 @@ it lands in the run's WARC beside the page; a replayed re-parse reads it from th
 ``SALVAGE_ATTACHMENT_MAXSIZE`` bytes (default 20 MB), then the notice is yielded once. A PDF / XLSX / XLS list is
 read by ``crawlers.parsers.attachments``: its loans join the notice's ``loans`` with their provenance
 (``source_url``, ``source_sheet`` / ``source_page``, ``source_row``), except loans the notice already lists (its page
-table or an earlier attachment: same debtor and principal), which are counted as repeats. What each attachment gave
+table or an earlier attachment: same debtor and principal), which are counted as repeats; a page row whose amounts
+could not be read is replaced by the attachment's row of the same loan (``crawlers.parsers.attachments.join_loans``). What each attachment gave
 is in ``raw["attachment_loans"]`` (with its 合计 checks in ``raw["attachment_checks"]``). A Word or archive file is
 archived but not read (``raw["attachments_not_read"]``, with the reason). A broken attachment (HTTP error, too
 big, an HTML page instead of the file, a corrupt file) never loses the notice: it is a warning naming the source
@@ -125,21 +126,20 @@ class AmcNoticeSpider(SalvageSpider):
 
     def join(self, record: dict[str, Any], found: attachments.AttachmentLoans) -> None:
         """The attachment's loans that the notice does not list yet join its ``loans``."""
-        known = list(record.get("loans") or [])
-        kept, repeats = attachments.new_loans(known, found.loans)
-        if kept:
-            record["loans"] = known + kept
+        joined = attachments.join_loans(record.get("loans") or [], found.loans)
+        if joined.loans:
+            record["loans"] = joined.loans
         raw = record["raw"]
         raw.setdefault("attachment_loans", []).append(
-            {"url": found.url, "kind": found.kind, "parts": found.parts, "tables": found.tables, "loans": len(kept),
-             "repeats": repeats})
+            {"url": found.url, "kind": found.kind, "parts": found.parts, "tables": found.tables,
+             "loans": joined.added, "repeats": joined.repeats, "completed": joined.completed})
         if found.checks:
             raw.setdefault("attachment_checks", []).extend(found.checks)
         if found.notes:
             raw.setdefault("attachment_notes", []).extend(found.notes)
         stats = self.crawler.stats
         stats.inc_value("salvage/attachments_read")
-        stats.inc_value("salvage/attachment_loans", len(kept))
+        stats.inc_value("salvage/attachment_loans", joined.added + joined.completed)
 
 
 class PostListSpider(AmcNoticeSpider):

@@ -6,7 +6,8 @@ What an attachment holds follows from its notice (names and paths are the genera
 - the loan list (债权清单) of a notice whose page does not show every loan — a ``large`` package (the rows beyond
   the ones the page shows: they add up with them to the stated 本金 / 利息) or a ``marketing`` notice (all its 户,
   adding up to the stated package) — goes into the notice's PDF when it has one, else into its XLSX;
-- a ``package`` notice's XLS (资产包明细.xls) repeats the page's table (a crawl must not load those loans twice);
+- a ``package`` notice's XLS (资产包明细.xls) repeats the page's table (a crawl must not load those loans twice;
+  where the page states no unit, the XLS rows, in yuan, replace the page's unread ones: `completed_seqs`);
 - any other attachment is no loan list: a PDF is the notice's text (处置公告), an XLSX a 抵押物清单 sheet without
   amounts.
 
@@ -279,11 +280,27 @@ def _pdf(notice: Notice, truth: AttachmentTruth) -> bytes:
     return out.getvalue()
 
 
+def completed_seqs(gen: AmcGenerator, notice: Notice) -> set[int]:
+    """序号 of the page rows a crawl replaces with the XLS's: a page that states no unit (its amounts are not read)
+    repeated in a 资产包明细.xls that states them."""
+    if notice.unit != "none" or not any(attachment_truth(gen, notice, a).role == "repeat" for a in notice.attachments):
+        return set()
+    return {x.seq for x in notice.loans if x.currency == "CNY"}
+
+
 def expected_attachment_loans(gen: AmcGenerator, notice: Notice, host: str) -> list[dict]:
     """Every loan a crawl must load from the notice's attachments, with its provenance and the yuan it reads."""
     out = []
     for attachment in notice.attachments:
         truth = attachment_truth(gen, notice, attachment)
+        if truth.role == "repeat":
+            completed = completed_seqs(gen, notice)
+            cny = [x for x in notice.loans if x.currency == "CNY"]
+            out += [{"source_url": host + attachment.path, "source_sheet": "资产包明细", "source_page": None,
+                     "source_row": 3 + k, "seq": x.seq, "debtor": x.debtor, "principal": q(x.principal),
+                     "interest": q(x.interest), "total": q(x.principal + x.interest), "currency": "CNY",
+                     "guarantors": list(x.guarantors), "collateral": "；".join(x.collateral)}
+                    for k, x in enumerate(cny) if x.seq in completed]
         if truth.role != "list":
             continue
         for loan in truth.loans:

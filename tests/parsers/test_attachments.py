@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.parsers.attachments import (AttachmentError, Unsupported, new_loans, read_attachment, sniff)
+from crawlers.parsers.attachments import (AttachmentError, Unsupported, join_loans, read_attachment, sniff)
 from normalizers.lot import to_lot
 
 GOLDEN = Path(__file__).parent.parent / "golden"
@@ -149,11 +149,19 @@ def test_a_pdf_without_text_is_a_clear_error():
 
 
 def test_loans_already_listed_are_repeats_at_the_precision_they_are_written():
-    page = [{"debtor": "甲 公司", "principal": "123.46", "units": {"principal": "wan"}, "currency": "CNY"}]
-    found = [{"debtor": "甲公司", "principal": "1234567.89", "currency": "CNY"},
-             {"debtor": "甲公司", "principal": "1234700", "currency": "CNY"},
-             {"debtor": "乙公司", "principal": "1234567.89", "currency": "CNY"},
-             {"debtor": "乙公司", "principal": "1234567.89", "currency": "CNY"},
+    page = [{"seq": 1, "debtor": "甲 公司", "principal": "123.46", "units": {"principal": "wan"}, "currency": "CNY"},
+            {"seq": 2, "principal": "800", "currency": "CNY"},  # a row without its debtor
+            {"seq": 3, "debtor": "丙公司", "currency": "CNY"}]  # amounts not read: no unit on the page
+    found = [{"seq": 1, "debtor": "甲公司", "principal": "1234567.89", "currency": "CNY"},
+             {"seq": 9, "debtor": "甲公司", "principal": "1234700", "currency": "CNY"},
+             {"seq": 2, "debtor": "乙公司", "principal": "800.00", "currency": "CNY"},
+             {"seq": 3, "debtor": "丙公司", "principal": "42", "currency": "CNY", "source_url": "u"},
+             {"seq": 4, "debtor": "丁公司", "principal": "1234567.89", "currency": "CNY"},
+             {"seq": 4, "debtor": "丁公司", "principal": "1234567.89", "currency": "CNY"},
              {"debtor": None, "principal": "5"}]
-    kept, repeats = new_loans(page, found)
-    assert repeats == 2 and [x["debtor"] for x in kept] == ["甲公司", "乙公司", None]
+    joined = join_loans(page, found)
+    assert (joined.added, joined.repeats, joined.completed) == (3, 3, 1)
+    assert [(x.get("seq"), x.get("debtor"), x.get("principal")) for x in joined.loans] == [
+        (1, "甲 公司", "123.46"), (2, None, "800"), (3, "丙公司", "42"), (9, "甲公司", "1234700"),
+        (4, "丁公司", "1234567.89"), (None, None, "5")]
+    assert page[2] == {"seq": 3, "debtor": "丙公司", "currency": "CNY"}  # the notice's list is not changed in place
