@@ -13,12 +13,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from replicas.amc.attachments import attachment_truth, completed_seqs, expected_attachment_loans
 from replicas.amc.generator import shown, stated_totals
 from replicas.amc.truth import HOSTS, SOURCES, expected_asset, expected_notice
 from replicas.server import ReplicaServer
 from crawlers.runner import run_crawl
+from salvage.reparse import reparse
 from warehouse.db import connect
 from warehouse.ingest import ingest
 
@@ -218,6 +220,23 @@ def test_every_loan_of_every_attachment_list_is_in_npl_loans_with_its_provenance
                and any(attachment_truth(gen, n, a).role == "repeat" for a in n.attachments)]
     assert repeats and not set(repeats) & set(got)
     assert any(completed_seqs(gen, n) for n in generator_notices.values())  # some rows were completed
+
+
+def test_attachments_are_archived_with_their_pages_and_a_reparse_reads_the_same_loans(two_nights, tmp_path):
+    con, crawls, truth, _ = two_nights
+    night = crawls[1]["cinda_notice"]
+    gen = two_nights_generator[0]
+    wanted = {HOSTS["cinda"] + a.path for n, _ in truth[1].values() if n.amc == "cinda" for a in n.attachments}
+    with open(night.paths.directory / f"{night.meta.run_id}.warc.gz", "rb") as handle:
+        archived = {r.rec_headers.get_header("WARC-Target-URI"): r.content_stream().read()[:4]
+                    for r in ArchiveIterator(handle) if r.rec_type == "response"}
+    assert wanted and wanted <= set(archived)
+    assert {archived[u] for u in wanted} <= {b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0"}
+    # the replica is gone: the re-parse answers every request, attachments included, from the archive
+    again = reparse(night.meta.run_id, night.paths.directory.parent, timeout=600)
+    assert again.meta.status == "ok" and again.meta.stats.get("salvage/replay_missing", 0) == 0, again.meta.error
+    assert again.meta.stats["salvage/attachment_loans"] == night.meta.stats["salvage/attachment_loans"] == sum(
+        len(expected_attachment_loans(gen, n, HOSTS["cinda"])) for n, _ in truth[1].values() if n.amc == "cinda")
 
 
 def test_great_wall_assets_keep_money_total_honest(two_nights):

@@ -7,7 +7,9 @@ learn is learnt here too. Each loan carries its provenance: ``source_url`` (the 
 spreadsheet's sheet) or ``source_page`` (a PDF's page, from 1), and ``source_row`` (the spreadsheet's row number
 as Excel shows it; in a PDF, the row of that page's table, from 1, header rows counted).
 
-Formats, told by the bytes (the servers' content types and file names are not trusted alone):
+Formats, told by the bytes: a server's Content-Type and file name are not trusted alone (the AMC servers label
+files ``application/octet-stream`` or wrongly); bytes that are none of these formats — an HTML error page served
+with 200, a truncated file — are an error naming the Content-Type that came with them:
 
 - **PDF** (``%PDF``): pdfplumber. Every ruled table of every page becomes a grid; a cell merged over several rows or
   columns is found by geometry (the real cell whose box covers the grid position), so it is one cell spanned as in
@@ -47,11 +49,6 @@ from normalizers.amounts import parse_amount
 
 PDF, XLSX, XLS, DOC, DOCX, ARCHIVE = "pdf", "xlsx", "xls", "doc", "docx", "archive"
 READABLE = (PDF, XLSX, XLS)
-# What a crawl accepts as an attachment's Content-Type (anything else with HTML bytes is an error page).
-CONTENT_TYPES = ("application/pdf", "application/vnd.ms-excel", "application/vnd.openxmlformats",
-                 "application/octet-stream", "application/msword", "application/zip", "application/x-",
-                 "application/kswps", "application/wps", "application/download", "application/force-download",
-                 "binary/octet-stream")
 
 
 class AttachmentError(ParseError):
