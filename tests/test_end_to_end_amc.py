@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from replicas.amc.attachments import attachment_truth, completed_seqs, expected_attachment_loans
+from replicas.amc.attachments import attachment_truth, completed_seqs, expected_attachment_loans, is_broken
 from replicas.amc.generator import shown, stated_totals
 from replicas.amc.truth import HOSTS, SOURCES, expected_asset, expected_notice
 from replicas.server import ReplicaServer
@@ -212,10 +212,18 @@ def test_every_loan_of_every_attachment_list_is_in_npl_loans_with_its_provenance
     assert set(got) == set(want) and right == total, (right, total)
     kinds = {x["source_url"].rsplit(".", 1)[1] for v in got.values() for x in v}
     assert kinds == {"pdf", "xlsx", "xls"} and total > 500  # XLS: rows completing a page without a unit
-    # the repeated lists (a package's XLS of its page table) added nothing, and nothing broke
+    # the repeated lists (a package's XLS of its page table) added nothing; the lost files are recorded problems
+    broken = {(key, HOSTS[n.amc] + a.path) for key, n in generator_notices.items() for a in n.attachments
+              if is_broken(n, a)}
+    assert broken
+    recorded = {((r[0], r[1]), p["url"]) for r in con.execute(
+        "SELECT source, source_lot_id, raw FROM lots WHERE (raw->'attachment_problems') IS NOT NULL").fetchall()
+        for p in json.loads(r[2])["attachment_problems"] if "HTML page" in p["problem"]}
+    assert recorded == broken  # and their notices are all there (test_every_notice_is_in_the_warehouse…)
     for night in (1, 2):
-        for crawl in crawls[night].values():
-            assert not crawl.meta.stats.get("salvage/attachment_problems"), crawl.meta.stats
+        for source, crawl in crawls[night].items():
+            problems = sum(1 for key, _ in broken if key[0] == source and key in truth[night])
+            assert crawl.meta.stats.get("salvage/attachment_problems", 0) == problems, source
     repeats = [k for k, n in generator_notices.items() if not completed_seqs(gen, n)
                and any(attachment_truth(gen, n, a).role == "repeat" for a in n.attachments)]
     assert repeats and not set(repeats) & set(got)

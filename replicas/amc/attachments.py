@@ -9,7 +9,9 @@ What an attachment holds follows from its notice (names and paths are the genera
 - a ``package`` notice's XLS (资产包明细.xls) repeats the page's table (a crawl must not load those loans twice;
   where the page states no unit, the XLS rows, in yuan, replace the page's unread ones: `completed_seqs`);
 - any other attachment is no loan list: a PDF is the notice's text (处置公告), an XLSX a 抵押物清单 sheet without
-  amounts.
+  amounts;
+- broken (invented, as a server that lost a file behaves): one Orient notice's text PDF in four (`is_broken`) is
+  served as an HTML page "文件不存在" with status 200 — a crawl records the problem and keeps the notice.
 
 Layouts (invented from the notice tables of shared/sources.md §3, no real attachment file was found to copy):
 XLSX — a title row merged across the sheet, a row with ``截至…`` and ``单位：人民币元``, a two-level header
@@ -86,6 +88,16 @@ def _split(total: Decimal, n: int, rng) -> list[Decimal]:
     return parts + [q(total - sum(parts, Decimal(0)))]
 
 
+BROKEN_PAGE = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>提示</title></head>"
+               "<body><p>您访问的文件不存在或已被删除。</p></body></html>").encode()
+
+
+def is_broken(notice: Notice, attachment: Attachment) -> bool:
+    """An Orient notice's text PDF that the server has lost (answered by an HTML page), one notice in four."""
+    return (notice.amc == "coamc" and _kind(attachment) == "pdf" and _list_holder(notice) != attachment
+            and int(notice.notice_id[:4], 16) % 4 == 0)
+
+
 def attachment_truth(gen: AmcGenerator, notice: Notice, attachment: Attachment) -> AttachmentTruth:
     kind = _kind(attachment)
     holder = _list_holder(notice)
@@ -131,6 +143,8 @@ _LOCK = threading.Lock()
 
 def render(gen: AmcGenerator, notice: Notice, attachment: Attachment) -> tuple[bytes, str]:
     """The file's bytes and content type (made once per notice and path)."""
+    if is_broken(notice, attachment):
+        return BROKEN_PAGE, "text/html; charset=utf-8"
     key = (notice.amc, notice.notice_id, attachment.path)
     with _LOCK:
         body = _CACHE.get(key)
