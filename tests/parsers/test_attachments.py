@@ -165,3 +165,28 @@ def test_loans_already_listed_are_repeats_at_the_precision_they_are_written():
         (1, "甲 公司", "123.46"), (2, None, "800"), (3, "丙公司", "42"), (9, "甲公司", "1234700"),
         (4, "丁公司", "1234567.89"), (None, None, "5")]
     assert page[2] == {"seq": 3, "debtor": "丙公司", "currency": "CNY"}  # the notice's list is not changed in place
+
+
+def test_a_pdf_table_going_on_over_pages_without_its_header_stays_one_table():
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    rows = [["序号", "债务人名称", "本金余额（元）", "利息（元）"]]
+    rows += [[str(k), f"第{k}号债务人有限公司", f"{k * 1000:,}.00", "10.00"] for k in range(1, 81)]
+    rows.append(["合计", "", f"{sum(k * 1000 for k in range(1, 81)):,}.00", "800.00"])
+    table = Table(rows)  # platypus splits it over pages; the header is not repeated
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 9), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                               ("SPAN", (0, -1), (1, -1))]))
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4).build([table])
+    found = read_attachment(out.getvalue(), "https://x/清单.pdf")
+    assert found.parts >= 2 and found.tables == 1
+    assert [x["seq"] for x in found.loans] == list(range(1, 81))
+    assert {x["source_page"] for x in found.loans} == set(range(1, found.parts + 1))
+    assert found.loans[-1]["source_row"] < found.loans[0]["source_row"] + 80  # rows counted on their own page
+    (check,) = found.checks
+    assert check["loans"] == 80 and {f["difference"] for f in check["fields"].values()} == {"0.00"}
