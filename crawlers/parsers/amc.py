@@ -290,7 +290,7 @@ class ClaimTable:
     columns: list[Column]
 
 
-def header_rows(grid: list[list[Cell]]) -> tuple[int, int] | None:
+def _header_rows(grid: list[list[Cell]]) -> tuple[int, int] | None:
     """(first, end) of the header block: the first row naming ≥ 2 fields incl. a debtor and an amount, and the
     label rows under it (two-level headers)."""
     for i, row in enumerate(grid):
@@ -309,6 +309,9 @@ def header_rows(grid: list[list[Cell]]) -> tuple[int, int] | None:
                 end += 1
             return i, end
     return None
+
+
+header_rows = _header_rows  # for the attachments' grids (crawlers/parsers/attachments.py)
 
 
 def _columns(grid: list[list[Cell]], first: int, end: int, table_unit: str | None) -> list[Column]:
@@ -362,7 +365,7 @@ def _table_unit(table: Tag, grid: list[list[Cell]], first: int) -> str | None:
 def read_claim_table(table: Tag, doc_unit: str | None, as_of: str | None) -> ClaimTable | None:
     """The loans, totals and notes of one table, or None when it is not a claim table."""
     grid = table_grid(table)
-    found = header_rows(grid)
+    found = _header_rows(grid)
     if found is None:
         return None
     return read_claim_grid(grid, found, _table_unit(table, grid, found[0]) or doc_unit, as_of)
