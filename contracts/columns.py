@@ -15,7 +15,7 @@ COLLATERAL = (
 LOANS = (
     "STRUCT(seq INTEGER, debtor VARCHAR, guarantors VARCHAR[], collateral VARCHAR, principal DECIMAL(18,2), "
     "interest DECIMAL(18,2), fees DECIMAL(18,2), total DECIMAL(18,2), currency VARCHAR, claim_as_of DATE, "
-    "raw JSON)[]"
+    "raw JSON, source_url VARCHAR, source_sheet VARCHAR, source_page INTEGER, source_row INTEGER)[]"
 )
 
 # (name, DuckDB type, comment) in Lot field order.
@@ -50,7 +50,8 @@ LOT_COLUMNS: list[tuple[str, str, str]] = [
     ("guarantors", "VARCHAR[]", "Guarantors (保证人 / 担保人)."),
     ("collateral", COLLATERAL, "Collateral (抵押物): description, kind, area in m², address, appraisal in yuan."),
     ("loans", LOANS, "The loans of a debt package, one per row of its claim table: seq, debtor, guarantors, "
-     "collateral, principal, interest, fees, total, currency (amounts are in that currency), claim_as_of, raw."),
+     "collateral, principal, interest, fees, total, currency (amounts are in that currency), claim_as_of, raw; a row "
+     "read from an attachment (债权清单 PDF / XLS) names it: source_url, source_sheet or source_page, source_row."),
     ("bid_count", "INTEGER", "Number of bids."),
     ("view_count", "INTEGER", "Number of page views (围观)."),
     ("applicant_count", "INTEGER", "Number of registered bidders (报名)."),

@@ -103,6 +103,13 @@ class Loan(BaseModel):
     currency: str = "CNY"  # amounts of a USD/HKD row stay in that currency
     claim_as_of: date | None = None
     raw: dict[str, Any] = Field(default_factory=dict)
+    # provenance of a row read from an attachment of the page (债权清单 PDF / XLS / XLSX); all None for a row of
+    # the page's own table
+    source_url: str | None = None  # the attachment's URL
+    source_sheet: str | None = None  # a spreadsheet's sheet name
+    source_page: int | None = Field(default=None, ge=1)  # a PDF's page, from 1
+    source_row: int | None = Field(default=None, ge=1)  # the row: a spreadsheet's row number as Excel shows it;
+    # in a PDF, the row of that page's table, from 1 (header rows counted)
 
 
 class Lot(BaseModel):

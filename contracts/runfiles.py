@@ -97,6 +97,7 @@ LOANS_ARROW = pa.list_(pa.struct([
     ("seq", pa.int32()), ("debtor", pa.string()), ("guarantors", pa.list_(pa.string())), ("collateral", pa.string()),
     ("principal", MONEY_ARROW), ("interest", MONEY_ARROW), ("fees", MONEY_ARROW), ("total", MONEY_ARROW),
     ("currency", pa.string()), ("claim_as_of", pa.date32()), ("raw", pa.string()),
+    ("source_url", pa.string()), ("source_sheet", pa.string()), ("source_page", pa.int32()), ("source_row", pa.int32()),
 ]))
 
 

@@ -13,11 +13,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
+from replicas.amc.attachments import attachment_truth, completed_seqs, expected_attachment_loans, is_broken
 from replicas.amc.generator import shown, stated_totals
-from replicas.amc.truth import SOURCES, expected_asset, expected_notice
+from replicas.amc.truth import HOSTS, SOURCES, expected_asset, expected_notice
 from replicas.server import ReplicaServer
 from crawlers.runner import run_crawl
+from salvage.reparse import reparse
 from warehouse.db import connect
 from warehouse.ingest import ingest
 
@@ -25,6 +28,7 @@ NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 FIELDS = ("title", "asset_type", "seller_type", "disposal_unit", "status", "start_at", "end_at", "principal",
           "interest", "total_claim", "appraisal_price", "claim_as_of", "debtor")
 pytestmark = pytest.mark.slow
+two_nights_generator: list = []  # the replica's generator, for the attachments' truth
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +51,7 @@ def two_nights(tmp_path_factory):
             truth[night] = {(SOURCES[amc], n.notice_id): (n, expected_notice(n, at))
                             for amc in SOURCES for n in generator.notices(amc, night)}
             assets[night] = {f"asset-{a.asset_id}": (a, expected_asset(a)) for a in generator.assets(night)}
+        two_nights_generator[:] = [generator]
     yield con, crawls, truth, assets
     con.close()
 
@@ -108,21 +113,28 @@ def test_night_two_adds_notices_and_status_changes_open_versions(two_nights):
 def test_every_package_is_in_the_warehouse_loan_by_loan(two_nights):
     con, _, truth, _ = two_nights
     latest = {**truth[1], **truth[2]}
-    packages = {k: want for k, (notice, want) in latest.items() if notice.loans}
+    gen = two_nights_generator[0]
+    packages = {}
+    for k, (notice, want) in latest.items():  # the page rows an XLS of the same loans did not replace
+        completed = completed_seqs(gen, notice)
+        page_rows = [t for t in want.loans if t.seq not in completed]
+        if page_rows:
+            packages[k] = page_rows
     assert len(packages) > 40
-    stored = {(r[0], r[1]): r[2] for r in con.execute(
-        "SELECT source, source_lot_id, loans FROM lots WHERE source LIKE '%notice' AND len(loans) > 0").fetchall()}
+    stored = {(r[0], r[1]): r[2] for r in con.execute(  # the page's own rows (attachments: see below)
+        "SELECT source, source_lot_id, [x FOR x IN loans IF x.source_url IS NULL] AS page FROM lots "
+        "WHERE source LIKE '%notice' AND len(page) > 0").fetchall()}
     assert set(stored) == set(packages)  # no package dropped, no loans where there is no table
     for key, want in packages.items():
         rows = [(x["seq"], x["debtor"], x["principal"], x["interest"], x["fees"], x["total"], x["currency"],
                  x["claim_as_of"]) for x in stored[key]]
         assert rows == [(t.seq, t.debtor, t.principal, t.interest, t.fees, t.total, t.currency, t.claim_as_of)
-                        for t in want.loans], key
+                        for t in want], key
     # the same loans through SQL: one row each, with the currency of its row
     by_currency = dict(con.execute("SELECT l.currency, count(*) FROM (SELECT unnest(loans) AS l FROM lots "
-                                   "WHERE source LIKE '%notice') GROUP BY ALL").fetchall())
+                                   "WHERE source LIKE '%notice') WHERE l.source_url IS NULL GROUP BY ALL").fetchall())
     assert set(by_currency) == {"CNY", "USD", "HKD"}
-    assert sum(by_currency.values()) == sum(len(w.loans) for w in packages.values())
+    assert sum(by_currency.values()) == sum(len(w) for w in packages.values())
 
 
 def test_stated_totals_are_checked_against_the_loans_and_every_difference_is_recorded(two_nights):
@@ -133,7 +145,7 @@ def test_stated_totals_are_checked_against_the_loans_and_every_difference_is_rec
     sums = {(r[0], r[1], r[2]): (r[3], r[4], r[5]) for r in con.execute("""
         SELECT source, source_lot_id, l.currency, sum(l.principal), sum(l.interest), sum(l.total)
         FROM (SELECT source, source_lot_id, unnest(loans) AS l FROM lots WHERE source LIKE '%notice')
-        GROUP BY ALL""").fetchall()}
+        WHERE l.source_url IS NULL GROUP BY ALL""").fetchall()}
     differences, checked = {}, 0
     for key, (notice, want) in latest.items():
         totals = stated_totals(notice)
@@ -174,6 +186,65 @@ def test_large_packages_record_how_far_the_listed_loans_are_from_the_whole_packa
         listed = sum((shown(x.principal, notice.unit) for x in notice.loans), Decimal(0))
         assert Decimal(prose["fields"]["principal"]["difference"]) == shown(notice.package_principal, "wan") - listed
         assert [a["url"].rsplit(".", 1)[1] for a in raw["attachments"]][:1] == ["xlsx"]
+
+
+def test_every_loan_of_every_attachment_list_is_in_npl_loans_with_its_provenance(two_nights):
+    con, crawls, truth, _ = two_nights
+    latest = {**truth[1], **truth[2]}
+    generator_notices = {k: n for k, (n, _) in latest.items()}
+    columns = ("source_url", "source_sheet", "source_page", "source_row", "seq", "debtor", "principal", "interest",
+               "total", "currency", "guarantors", "collateral")
+    got: dict = {}
+    for row in con.execute(f"SELECT source, source_lot_id, {', '.join(columns)} FROM npl_loans "
+                           "WHERE source_url IS NOT NULL ORDER BY ALL").fetchall():
+        got.setdefault((row[0], row[1]), []).append(dict(zip(columns, row[2:])))
+    want = {}
+    gen = two_nights_generator[0]
+    for key, notice in generator_notices.items():
+        loans = expected_attachment_loans(gen, notice, HOSTS[notice.amc])
+        for item in loans:
+            item["collateral"] = item["collateral"] or None
+        if loans:
+            want[key] = sorted(loans, key=lambda x: tuple(str(x[c]) for c in columns))
+    got = {k: sorted(v, key=lambda x: tuple(str(x[c]) for c in columns)) for k, v in got.items()}
+    right = sum(1 for k in want for a, b in zip(want[k], got.get(k, [])) if a == b)
+    total = sum(len(v) for v in want.values())
+    assert set(got) == set(want) and right == total, (right, total)
+    kinds = {x["source_url"].rsplit(".", 1)[1] for v in got.values() for x in v}
+    assert kinds == {"pdf", "xlsx", "xls"} and total > 500  # XLS: rows completing a page without a unit
+    # the repeated lists (a package's XLS of its page table) added nothing; the lost files are recorded problems
+    broken = {(key, HOSTS[n.amc] + a.path) for key, n in generator_notices.items() for a in n.attachments
+              if is_broken(n, a)}
+    assert broken
+    recorded = {((r[0], r[1]), p["url"]) for r in con.execute(
+        "SELECT source, source_lot_id, raw FROM lots WHERE (raw->'attachment_problems') IS NOT NULL").fetchall()
+        for p in json.loads(r[2])["attachment_problems"] if "HTML page" in p["problem"]}
+    assert recorded == broken  # and their notices are all there (test_every_notice_is_in_the_warehouse…)
+    for night in (1, 2):
+        for source, crawl in crawls[night].items():
+            problems = sum(1 for key, _ in broken if key[0] == source and key in truth[night])
+            assert crawl.meta.stats.get("salvage/attachment_problems", 0) == problems, source
+    repeats = [k for k, n in generator_notices.items() if not completed_seqs(gen, n)
+               and any(attachment_truth(gen, n, a).role == "repeat" for a in n.attachments)]
+    assert repeats and not set(repeats) & set(got)
+    assert any(completed_seqs(gen, n) for n in generator_notices.values())  # some rows were completed
+
+
+def test_attachments_are_archived_with_their_pages_and_a_reparse_reads_the_same_loans(two_nights, tmp_path):
+    con, crawls, truth, _ = two_nights
+    night = crawls[1]["cinda_notice"]
+    gen = two_nights_generator[0]
+    wanted = {HOSTS["cinda"] + a.path for n, _ in truth[1].values() if n.amc == "cinda" for a in n.attachments}
+    with open(night.paths.directory / f"{night.meta.run_id}.warc.gz", "rb") as handle:
+        archived = {r.rec_headers.get_header("WARC-Target-URI"): r.content_stream().read()[:4]
+                    for r in ArchiveIterator(handle) if r.rec_type == "response"}
+    assert wanted and wanted <= set(archived)
+    assert {archived[u] for u in wanted} <= {b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0"}
+    # the replica is gone: the re-parse answers every request, attachments included, from the archive
+    again = reparse(night.meta.run_id, night.paths.directory.parent, timeout=600)
+    assert again.meta.status == "ok" and again.meta.stats.get("salvage/replay_missing", 0) == 0, again.meta.error
+    assert again.meta.stats["salvage/attachment_loans"] == night.meta.stats["salvage/attachment_loans"] == sum(
+        len(expected_attachment_loans(gen, n, HOSTS["cinda"])) for n, _ in truth[1].values() if n.amc == "cinda")
 
 
 def test_great_wall_assets_keep_money_total_honest(two_nights):

@@ -37,7 +37,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock
 
-from contracts.columns import LOT_COLUMN_NAMES, comment_for, lot_columns_ddl
+from contracts.columns import LOT_COLUMN_NAMES, LOT_TYPES, comment_for, lot_columns_ddl
 
 SQL_DIR = Path(__file__).with_name("sql")
 logger = logging.getLogger(__name__)
@@ -138,6 +138,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables, (re)create the views and set every COMMENT, in one transaction."""
     con.execute("BEGIN")
     try:
+        _widen_loans(con)
         for sql_file in sorted(SQL_DIR.glob("*.sql")):
             con.execute(sql_text(sql_file.name))
         apply_comments(con)
@@ -145,6 +146,20 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _widen_loans(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse made before the loans gained fields (an attachment's provenance) gets them, NULL in its stored
+    rows: the struct is widened by name (an insert into the old type would drop the new fields without a word)."""
+    found = con.execute("SELECT data_type FROM duckdb_columns() WHERE schema_name = 'main' AND "
+                        "table_name = 'fct_lot_versions' AND column_name = 'loans'").fetchone()
+    if found is None:
+        return
+    wanted = con.execute(f"SELECT NULL::{LOT_TYPES['loans']}").description[0][1]
+    if str(found[0]) != str(wanted):
+        for view in ("npl_loans", "npl_packages"):  # views over the column are recreated by the SQL files
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+        con.execute(f"ALTER TABLE fct_lot_versions ALTER loans TYPE {LOT_TYPES['loans']}")
 
 
 def _quote(text: str) -> str:

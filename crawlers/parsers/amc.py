@@ -278,6 +278,7 @@ class Row:
     currency: str = "CNY"
     origins: dict[str, int] = field(default_factory=dict)
     before: int = 0  # a total row: how many loans of its table come before it
+    grid_row: int | None = None  # a loan: the grid row it starts on (an attachment's provenance)
 
 
 @dataclass
@@ -311,6 +312,9 @@ def _header_rows(grid: list[list[Cell]]) -> tuple[int, int] | None:
     return None
 
 
+header_rows = _header_rows  # for the attachments' grids (crawlers/parsers/attachments.py)
+
+
 def _columns(grid: list[list[Cell]], first: int, end: int, table_unit: str | None) -> list[Column]:
     columns = []
     taken: set[str] = set()
@@ -332,13 +336,21 @@ def _paren_text(text: str) -> str:
     return "".join(m.group() for m in _PAREN.finditer(text))
 
 
-def _table_unit(table: Tag, grid: list[list[Cell]], first: int) -> str | None:
-    """A unit line above the header inside the table, or in the two elements before the table."""
+def unit_above(grid: list[list[Cell]], first: int) -> str | None:
+    """A unit line (``单位：万元``) in the grid's rows above its header row ``first``."""
     for row in grid[:first]:
         for cell in row:
             unit = unit_of(cell.text, line=True)
             if unit:
                 return unit
+    return None
+
+
+def _table_unit(table: Tag, grid: list[list[Cell]], first: int) -> str | None:
+    """A unit line above the header inside the table, or in the two elements before the table."""
+    unit = unit_above(grid, first)
+    if unit:
+        return unit
     sibling = table
     for _ in range(2):
         sibling = sibling.find_previous_sibling()
@@ -357,8 +369,14 @@ def read_claim_table(table: Tag, doc_unit: str | None, as_of: str | None) -> Cla
     found = _header_rows(grid)
     if found is None:
         return None
-    first, end = found
-    unit = _table_unit(table, grid, first) or doc_unit
+    return read_claim_grid(grid, found, _table_unit(table, grid, found[0]) or doc_unit, as_of)
+
+
+def read_claim_grid(grid: list[list[Cell]], header: tuple[int, int], unit: str | None,
+                    as_of: str | None) -> ClaimTable:
+    """The loans, totals and notes of a claim table given as a grid (an HTML table's, or an attachment's sheet or
+    PDF table: crawlers/parsers/attachments.py), its header block ``(first, end)`` and the table's unit."""
+    first, end = header
     columns = _columns(grid, first, end, unit)
     by_field = {c.field: c for c in columns if c.field}
     out = ClaimTable([], [], [], [], [], columns)
@@ -391,6 +409,7 @@ def read_claim_table(table: Tag, doc_unit: str | None, as_of: str | None) -> Cla
         loan = _loan_row(r, cells, by_field, as_of, out)
         if loan is None:
             continue
+        loan.grid_row = r
         out.loans.append(loan)
         table_currency = table_currency or loan.currency
         previous = loan
@@ -704,11 +723,7 @@ def notice_fields(container: Tag, *, url: str, fetched_at: datetime, title: str,
         notes += claim.notes
         loan_notes += claim.loan_notes
         unitless += claim.unitless
-        for loan in claim.loans:
-            item = dict(loan.fields)
-            if loan.units:
-                item["units"] = dict(loan.units)
-            loans.append(item)
+        loans += [loan_item(loan) for loan in claim.loans]
         if cny_total is None and all(loan.currency == "CNY" for loan in claim.loans):
             # a package's totals only from a table all in CNY: a 人民币合计 beside 美元/港元 rows is part of it
             cny_total = next((t for t in claim.totals if t.kind == "合计" and t.currency == "CNY"), None)
@@ -760,6 +775,14 @@ def notice_fields(container: Tag, *, url: str, fetched_at: datetime, title: str,
     if raw:
         record["raw"] = raw
     return record
+
+
+def loan_item(loan: Row) -> dict[str, Any]:
+    """A loan row as the record's ``loans`` item (its fields, with ``units`` when an amount is in 万元)."""
+    item = dict(loan.fields)
+    if loan.units:
+        item["units"] = dict(loan.units)
+    return item
 
 
 def _checks(claim: ClaimTable) -> list[dict[str, Any]]:

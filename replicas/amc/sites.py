@@ -33,6 +33,7 @@ from html import escape
 from urllib.parse import parse_qsl, urlsplit
 
 from replicas.alibaba.site import Response
+from replicas.amc.attachments import render as attachment_file
 from replicas.amc.generator import COAMC_TYPES, COMPANY, AmcGenerator, Asset, Notice
 from replicas.amc.notices import body_html, summary_amount
 
@@ -40,9 +41,6 @@ JSON_UTF8 = "application/json;charset=UTF-8"
 HTML_UTF8 = "text/html; charset=utf-8"
 NOT_FOUND = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head>"
              "<body><h1>404 - 找不到文件或目录。</h1></body></html>").encode()
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-XLS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 56
-XLSX = b"PK\x03\x04" + b"\x00" * 60
 
 
 def mojibake(text: str) -> str:
@@ -99,15 +97,13 @@ class AmcSite:
         return Response(404, NOT_FOUND, HTML_UTF8, "not_found")
 
     def _attachment(self, path: str) -> Response:
-        known = {a.path for n in self.gen.notices(self.amc, self.night) for a in n.attachments}
-        if path not in known:
+        """The notice's PDF / XLSX / XLS, made from its plan (replicas/amc/attachments.py)."""
+        found = next(((n, a) for n in self.gen.notices(self.amc, self.night) for a in n.attachments
+                      if a.path == path), None)
+        if found is None:
             return self.not_found()
-        if path.endswith(".pdf"):
-            return Response(200, PDF, "application/pdf", "attachment")
-        if path.endswith(".xlsx"):
-            return Response(200, XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            "attachment")
-        return Response(200, XLS, "application/vnd.ms-excel", "attachment")
+        body, content_type = attachment_file(self.gen, *found)
+        return Response(200, body, content_type, "attachment")
 
     def notices(self) -> list[Notice]:
         return self.gen.notices(self.amc, self.night)

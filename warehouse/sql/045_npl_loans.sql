@@ -6,7 +6,9 @@ SELECT l.source, l.source_lot_id, l.title AS package_title, l.url, l.disposal_un
        l.status, t.loan.seq AS seq, t.loan.debtor AS debtor, t.loan.guarantors AS guarantors,
        t.loan.collateral AS collateral, t.loan.principal AS principal, t.loan.interest AS interest,
        t.loan.fees AS fees, t.loan.total AS total, t.loan.currency AS currency,
-       coalesce(t.loan.claim_as_of, l.claim_as_of) AS claim_as_of, t.loan.raw AS raw
+       coalesce(t.loan.claim_as_of, l.claim_as_of) AS claim_as_of, t.loan.raw AS raw,
+       t.loan.source_url AS source_url, t.loan.source_sheet AS source_sheet, t.loan.source_page AS source_page,
+       t.loan.source_row AS source_row
 FROM lots l, unnest(l.loans) AS t(loan);
 
 CREATE OR REPLACE VIEW npl_packages AS
@@ -22,7 +24,7 @@ SELECT l.source, l.source_lot_id, l.title, l.url, l.disposal_unit, l.province, l
 FROM lots l
 WHERE len(l.loans) > 0;
 
-COMMENT ON VIEW npl_loans IS 'Every loan of every debt package (JD 债权 tables, AMC notices, Alibaba claims): one row per row of the page''s claim table, with its package lot. Amounts are in the loan''s currency.';
+COMMENT ON VIEW npl_loans IS 'Every loan of every debt package (JD 债权 tables, AMC notices, Alibaba claims): one row per row of the page''s claim table or of its attached 债权清单, with its package lot. Amounts are in the loan''s currency.';
 COMMENT ON COLUMN npl_loans.source IS 'Source of the package lot.';
 COMMENT ON COLUMN npl_loans.source_lot_id IS 'The package lot''s id on its site; with source, joins lots.';
 COMMENT ON COLUMN npl_loans.package_title IS 'Title of the package lot.';
@@ -42,6 +44,10 @@ COMMENT ON COLUMN npl_loans.total IS 'Total claim of the loan (债权合计), in
 COMMENT ON COLUMN npl_loans.currency IS 'CNY, or USD/HKD/... for rows the page states in another currency.';
 COMMENT ON COLUMN npl_loans.claim_as_of IS 'Reference date (基准日) of the amounts: the row''s, else the package''s.';
 COMMENT ON COLUMN npl_loans.raw IS 'The text the table wrote for the loan''s amounts and date.';
+COMMENT ON COLUMN npl_loans.source_url IS 'The attachment (债权清单 PDF / XLS / XLSX) the loan was read from; NULL for a row of the page''s own table.';
+COMMENT ON COLUMN npl_loans.source_sheet IS 'Sheet of the spreadsheet attachment the row is on.';
+COMMENT ON COLUMN npl_loans.source_page IS 'Page of the PDF attachment the row is on, from 1.';
+COMMENT ON COLUMN npl_loans.source_row IS 'Row of the loan in the attachment: the spreadsheet row number as Excel shows it, or the row of the PDF page''s table (from 1, header rows counted).';
 
 COMMENT ON VIEW npl_packages IS 'One row per debt package with loans: the stated totals against the sum of its CNY loans (total_difference), so an analyst sees packages whose table does not add up. Foreign-currency loans are counted apart.';
 COMMENT ON COLUMN npl_packages.source IS 'Source of the package lot.';
