@@ -32,7 +32,7 @@ from __future__ import annotations
 import html
 import re
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -40,7 +40,7 @@ import cn2an
 
 from .dates import DateParseError, parse_date, split_as_of
 
-KINDS = ("amount", "range", "shares", "none", "unparseable")
+KINDS = ("amount", "range", "shares", "split", "none", "unparseable")
 UNIT_FACTORS = {"yuan": Decimal(1), "fen": Decimal("0.01"), "wan": Decimal(10_000)}
 MULTIPLIERS = {
     "千": Decimal(1_000),
@@ -90,6 +90,8 @@ class Amount:
     as_of: date | None = None
     error: str | None = None
     currency: str = "CNY"
+    principal: Decimal | None = None  # kind "split" (and a single amount labelled 本金): the principal part
+    interest: Decimal | None = None  # kind "split" (and a single amount labelled 利息): the interest part
 
     def to_json(self) -> dict:
         """JSON-ready dict (JSON numbers, ``as_of`` ISO), as printed by ``salvage normalize amount``."""
@@ -102,6 +104,8 @@ class Amount:
             "kind": self.kind,
             "currency": self.currency,
             "error": self.error,
+            "principal": _json_number(self.principal),
+            "interest": _json_number(self.interest),
         }
 
     def yuan(self, field: str = "amount", source: str = "?", url: str = "?") -> Decimal | None:
@@ -181,42 +185,63 @@ def _unit_word(text: str) -> Decimal | None:
     return MULTIPLIERS[m["mult"]] if m["mult"] else Decimal(1)
 
 
-def _outside(text: str) -> tuple[str, str, Decimal | None, date | None]:
-    """Take the parentheses and the ``label:`` off an amount.
+_NUMERALS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_AMOUNT_START = (
+    r"(?=人民币|美元|港元|港币|欧元|日元|英镑|RMB|CNY|USD|HKD|EUR|JPY|GBP|US\$|HK\$|[\d¥$.]"
+    r"|[零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖])"
+)
+# A label written before the number without a colon: 债权总额10748.33万元, 债权总额为…, 抵债金额…, 其中本金….
+_LEAD_LABEL = re.compile(rf"^(?P<label>[^-\d¥$.,{_NUMERALS}]*?)(?:为|是|计|:)?{_AMOUNT_START}")
+# Words that make a number a bound or an estimate, not an amount.
+_APPROX = re.compile(r"(?:约|近|逾|超过|超|不低于|不少于|不超过|高于|低于|最高|最低|大约|预计|估计)$")
+# A label after the number: 3,000万元本金, 500万元债权.
+_TRAIL_LABEL = re.compile(r"(?<=[元万亿\d])(?:债权本金|本金余额|本金|本息|债权|余额|整)$")
+_CLAIM_WORDS = re.compile(r"本金|利息|本息|罚息")
+_PARTS = re.compile(r",(?!\d{3}(?:\D|$))|[;、。]|其中|以及|及|和|与|另|加")  # not a thousands comma
 
-    Returns ``(value text, label and unit words, their multiplier or None, a bare date in parentheses)``.
-    """
-    mult: Decimal | None = None
-    as_of: date | None = None
-    units = ""
+
+def _paren(text: str, found: dict) -> str:
+    """Take the parentheses off: a unit (``（万元）``, ``（单位：万元）``) or a bare date is kept in ``found``, a
+    per-unit price is refused, a breakdown (``（其中本金…，利息…）``) stays as text after a comma, anything else is a
+    note and is dropped."""
 
     def paren(m: re.Match[str]) -> str:
-        nonlocal mult, as_of, units
         inner = re.sub(r"^单位:?", "", m[1])
         if (unit := _unit_word(inner)) is not None:
-            mult, units = unit, units + inner
-        elif _PER_UNIT.match(inner):
+            found["mult"], found["units"] = unit, found.get("units", "") + inner
+            return ""
+        if _PER_UNIT.match(inner):
             raise _Unparseable(f"per-unit price ({m[1]})")
-        else:
-            with suppress(DateParseError):  # otherwise free text, e.g. a note on shares: ignored
-                as_of = parse_date(inner)
+        if _CLAIM_WORDS.search(inner) and re.search(r"\d", inner):
+            return f",{inner},"
+        with suppress(DateParseError):  # otherwise free text (a note: 含税, 暂定, on shares…): dropped
+            found["as_of"] = parse_date(inner)
         return ""
 
-    text = _PAREN.sub(paren, text)
+    return _PAREN.sub(paren, text)
+
+
+def _strip_label(text: str) -> tuple[str, str]:
+    """``(label, value text)``: the label before a colon and/or before the number, and known words after it."""
     label, _, value = text.rpartition(":")
-    return value, label + units, mult, as_of
+    if m := _LEAD_LABEL.match(value):
+        label += m["label"]
+        value = value[m.end() :]
+    if _APPROX.search(label):
+        raise _Unparseable(f"an estimate or a bound, not an amount ({label})")
+    if "单价" in label:
+        raise _Unparseable("per-unit price")
+    value = _TRAIL_LABEL.sub("", value)
+    return label, value
 
 
-def _parse_text(text: str, unit: str | None) -> Amount:
+def _single(text: str, unit: str | None, outside_mult: Decimal | None, units: str = "") -> Amount:
+    """One quantity (or range, or shares) with its label; ``outside_mult`` is a unit found in parentheses."""
     raw = text
-    as_of, text = split_as_of(html.unescape(text))  # also NFKC: full-width digits, ￥ → ¥, （） → ()
-    text = re.sub(r"\s+", "", text)
+    label, text = _strip_label(text)
+    label += units
     if text in NONE_TEXTS:
-        return Amount(raw, "none", as_of=as_of)
-    text, label, outside_mult, paren_date = _outside(text)
-    as_of = as_of or paren_date
-    if text in NONE_TEXTS:
-        return Amount(raw, "none", as_of=as_of)
+        return Amount(raw, "none")
     if "/" in text or "每" in text:
         raise _Unparseable("per-unit price")
     found = _currencies(text) | _currencies(label)
@@ -225,6 +250,8 @@ def _parse_text(text: str, unit: str | None) -> Amount:
     currency = found.pop() if found else "CNY"
     if outside_mult is None and _currencies(text):
         outside_mult = Decimal(1)  # ¥3,300,000 / USD 1,000: the currency is the unit
+    if outside_mult is None and (label_unit := _UNIT_IN_LABEL.search(_CURRENCY_RE.sub("", label))):
+        outside_mult = MULTIPLIERS[label_unit[1]] if label_unit[1] else Decimal(1)  # 金额万元：…
     text = _CURRENCY_RE.sub("", text).removesuffix("整")
     fallback = outside_mult if outside_mult is not None else UNIT_FACTORS[unit] if unit else None
 
@@ -239,7 +266,7 @@ def _parse_text(text: str, unit: str | None) -> Amount:
             raise _Unparseable("open range of shares")
         bound = scaled(number, mult)
         low, high = (None, bound) if m["side"].endswith(("下", "内")) else (bound, None)
-        return Amount(raw, "range", low=low, high=high, as_of=as_of, currency=currency)
+        return Amount(raw, "range", low=low, high=high, currency=currency)
     if (m := _RANGE.fullmatch(text)) and not text.startswith("-"):
         (lo, lo_mult, lo_shares), (hi, hi_mult, hi_shares) = _quantity(m["low"]), _quantity(m["high"])
         if lo_shares or hi_shares:
@@ -249,11 +276,83 @@ def _parse_text(text: str, unit: str | None) -> Amount:
         low, high = scaled(lo, lo_mult if lo_mult is not None else hi_mult), scaled(hi, hi_mult)
         if low > high:
             raise _Unparseable("range low is above high")
-        return Amount(raw, "range", low=low, high=high, as_of=as_of, currency=currency)
+        return Amount(raw, "range", low=low, high=high, currency=currency)
     number, mult, shares = _quantity(text)
     if shares:
-        return Amount(raw, "shares", value=number * mult, as_of=as_of)
-    return Amount(raw, "amount", value=scaled(number, mult), as_of=as_of, currency=currency)
+        return Amount(raw, "shares", value=number * mult)
+    value = scaled(number, mult)
+    part = _component(label)
+    return Amount(
+        raw, "amount", value=value, currency=currency,
+        principal=value if part == "principal" else None, interest=value if part == "interest" else None,
+    )
+
+
+_UNIT_IN_LABEL = re.compile(rf"(?:^|[^{_NUMERALS}])({_MULT})?元$")
+
+
+def _component(label: str) -> str | None:
+    """What a label names: principal (本金), interest (利息), total (本息/合计/总额), other (罚息, 费用) or None."""
+    if "利息" in label and "本" not in label:
+        return "interest"
+    if "本金" in label and "利息" not in label and "合计" not in label:
+        return "principal"
+    if re.search(r"本息|合计|总计|共计|总额|总金额|债权金额|债权额", label):
+        return "total"
+    if re.search(r"罚息|复利|费用|违约金|诉讼费|代垫", label):
+        return "other"
+    return None
+
+
+def _split(raw: str, text: str, unit: str | None, mult: Decimal | None, units: str) -> Amount | None:
+    """A claim written as its parts: ``本金1,000万元，利息200万元``, ``1,200万元（其中本金…）``, ``3,000万元本金及相应
+    利息``, ``债权本金…及利息…，合计…``. None when the text has fewer than two parts (read as one amount)."""
+    parts = [p for p in _PARTS.split(text) if p]
+    values: dict[str, Amount] = {}
+    interest_unstated = False
+    numeric = [p for p in parts if re.search(rf"[\d{_NUMERALS}]", _CLAIM_WORDS.sub("", p))]
+    for part in parts:
+        if part not in numeric:
+            interest_unstated |= "利息" in part or "罚息" in part  # 及相应利息, 利息另计
+            continue
+        amount = _single(part, unit, mult, units)
+        if amount.kind != "amount":
+            raise _Unparseable(f"a {amount.kind} in a breakdown of a claim ({part})")
+        name = _component(_strip_label(part)[0] + part) or ("total" if part == numeric[0] else None)
+        if name is None:
+            raise _Unparseable(f"an unlabelled amount in a breakdown of a claim ({part})")
+        if name in values:
+            raise _Unparseable(f"two amounts for the {name} ({values[name].raw}, {part})")
+        values[name] = amount
+    if len(values) + interest_unstated < 2 or not ({"principal", "interest"} & set(values)):
+        return None
+    if len({a.currency for a in values.values()}) > 1:
+        raise _Unparseable("a breakdown in several currencies")
+    principal, interest = values.get("principal"), values.get("interest")
+    total = values["total"].value if "total" in values else None
+    if total is None and principal and interest and "other" not in values:
+        total = principal.value + interest.value  # 本金…，利息… with nothing else: their sum is the claim
+    return Amount(
+        raw, "split", value=total, currency=next(iter(values.values())).currency,
+        principal=principal.value if principal else None, interest=interest.value if interest else None,
+    )
+
+
+def _parse_text(text: str, unit: str | None) -> Amount:
+    raw = text
+    as_of, text = split_as_of(html.unescape(text))  # also NFKC: full-width digits, ￥ → ¥, （） → ()
+    text = re.sub(r"\s+", "", text).strip(",;。、")
+    if text in NONE_TEXTS:
+        return Amount(raw, "none", as_of=as_of)
+    found: dict = {}
+    text = _paren(text, found).strip(",;。、")
+    as_of = as_of or found.get("as_of")
+    if text in NONE_TEXTS or _strip_label(text)[1] in NONE_TEXTS:
+        return Amount(raw, "none", as_of=as_of)
+    if _CLAIM_WORDS.search(text) and (split := _split(raw, text, unit, found.get("mult"), found.get("units", ""))):
+        return replace(split, as_of=as_of)
+    text = re.sub(r",(?!\d)", "", text)  # a note's comma left after its parentheses went
+    return replace(_single(text, unit, found.get("mult"), found.get("units", "")), raw=raw, as_of=as_of)
 
 
 def parse_amount(text: object, *, unit: str | None = "yuan") -> Amount:

@@ -131,7 +131,7 @@ def test_numbers_and_default_units(value, unit, expected):
         ("-100", "negative"),
         ("1.2.3", "unrecognized"),
         ("1,2345", "unrecognized"),  # bad digit grouping
-        ("约100万元", "unrecognized"),
+        ("约100万元", "an estimate"),
         ("100万英里", "unrecognized"),
         ("1亿2000万元", "unrecognized"),
         ("百百", "Chinese numeral"),
@@ -196,6 +196,8 @@ def test_to_json():
         "kind": "amount",
         "currency": "CNY",
         "error": None,
+        "principal": None,
+        "interest": None,
     }
     rng = parse_amount("100-300万元").to_json()
     assert (rng["value"], rng["low"], rng["high"], rng["kind"]) == (None, 1000000, 3000000, "range")
