@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock
 
-from contracts.columns import LOT_COLUMN_NAMES, comment_for, lot_columns_ddl
+from contracts.columns import LOT_COLUMN_NAMES, LOT_TYPES, comment_for, lot_columns_ddl
 
 SQL_DIR = Path(__file__).with_name("sql")
 
@@ -59,16 +59,31 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables, (re)create the views and set every COMMENT, in one transaction."""
+    """Create missing tables, add the Lot columns an older warehouse lacks, (re)create the views and set every
+    COMMENT, in one transaction."""
     con.execute("BEGIN")
     try:
         for sql_file in sorted(SQL_DIR.glob("*.sql")):
             con.execute(sql_text(sql_file.name))
+            if sql_file.name == "010_tables.sql":
+                add_missing_lot_columns(con)
         apply_comments(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def add_missing_lot_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Add to ``fct_lot_versions`` every Lot column it lacks (NULL in the rows already there): a warehouse made
+    before a column was added to the contract opens with it. Returns the names added."""
+    have = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = 'fct_lot_versions'"
+    ).fetchall()}
+    added = [c for c in LOT_COLUMN_NAMES if c not in have]
+    for column in added:
+        con.execute(f"ALTER TABLE fct_lot_versions ADD COLUMN {column} {LOT_TYPES[column]}")
+    return added
 
 
 def _quote(text: str) -> str:
