@@ -11,8 +11,8 @@ published), ``source``, ``origin``, ``date`` and, for the hand-checked sample, `
 ``low``/``high``, ``principal``, ``interest``, ``currency``, ``as_of``, or ``error`` for a string that must be
 refused). A string is *read* when `parse_amount` gives anything but ``unparseable``; a checked string is *silently
 wrong* when the reader gives a value that is not the expected one (a number where a refusal was expected, or a
-different number, kind, currency or date). A refusal of a string that has an expected value is counted apart
-(``refused_but_readable``): it is a gap, not a silent error.
+different number, kind, currency or date). A refusal of a string that has an expected value (or for another reason than
+the expected one) is counted apart (``refused_but_readable``): it is a gap, not a silent error.
 """
 
 from __future__ import annotations
@@ -158,7 +158,8 @@ def _expected_matches(amount: Any, expected: dict[str, Any]) -> bool:
 
 def check_amount(line: dict[str, Any]) -> str:
     """One line of amounts.jsonl: ``read`` / ``refused`` (unchecked), or for a checked line ``right``,
-    ``silently_wrong``, ``refused_but_readable`` (expected a value, got a refusal) or ``refused_right``."""
+    ``silently_wrong``, ``refused_but_readable`` (expected a value, got a refusal), ``refused_right`` (refused for
+    the expected reason) or ``refused_other_reason``."""
     from normalizers.amounts import parse_amount
 
     amount = parse_amount(line["raw"], unit=line.get("unit", "yuan"))
@@ -167,7 +168,9 @@ def check_amount(line: dict[str, Any]) -> str:
     if expected is None:
         return "refused" if refused else "read"
     if "error" in expected:
-        return "refused_right" if refused else "silently_wrong"
+        if not refused:
+            return "silently_wrong"
+        return "refused_right" if expected["error"] in (amount.error or "") else "refused_other_reason"
     if refused:
         return "refused_but_readable"
     return "right" if _expected_matches(amount, expected) else "silently_wrong"

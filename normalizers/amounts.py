@@ -195,6 +195,8 @@ _LEAD_LABEL = re.compile(rf"^(?P<label>[^-\d¥$.,{_NUMERALS}]*?)(?:为|是|计|:
 # Words that make a number a bound or an estimate, not an amount.
 _APPROX = re.compile(r"(?:约|近|逾|超过|超|不低于|不少于|不超过|高于|低于|最高|最低|大约|预计|估计)$")
 # A label after the number: 3,000万元本金, 500万元债权.
+# 1800多万元, 1亿余元, 300万元左右: an estimate.
+_ESTIMATE = re.compile(rf"[\d{_NUMERALS}](?:多|余|来|左右|上下|许)(?:[{_MULT}]|元|$)|(?:左右|上下)$")
 _TRAIL_LABEL = re.compile(r"(?<=[元万亿\d])(?:债权本金|本金余额|本金|本息|债权|余额|整)$")
 _CLAIM_WORDS = re.compile(r"本金|利息|本息|罚息")
 _PARTS = re.compile(r",(?!\d{3}(?:\D|$))|[;、。]|其中|以及|及|和|与|另|加")  # not a thousands comma
@@ -329,9 +331,9 @@ def _split(raw: str, text: str, unit: str | None, mult: Decimal | None, units: s
     if len({a.currency for a in values.values()}) > 1:
         raise _Unparseable("a breakdown in several currencies")
     principal, interest = values.get("principal"), values.get("interest")
+    # Only a stated total: 本金…，利息… without 合计 leaves it None, as notices often have fees beside (a 东方 notice:
+    # 本金3754.02万元，利息5393.29万元 of a 总金额 9500.20万元).
     total = values["total"].value if "total" in values else None
-    if total is None and principal and interest and "other" not in values:
-        total = principal.value + interest.value  # 本金…，利息… with nothing else: their sum is the claim
     return Amount(
         raw, "split", value=total, currency=next(iter(values.values())).currency,
         principal=principal.value if principal else None, interest=interest.value if interest else None,
@@ -346,6 +348,9 @@ def _parse_text(text: str, unit: str | None) -> Amount:
         return Amount(raw, "none", as_of=as_of)
     found: dict = {}
     text = _paren(text, found).strip(",;。、")
+    text = re.sub(r"[【\[]([\d,.]+)[】\]]", r"\1", text)  # 东方's template: 未偿利息人民币【10,924.22】万元
+    if m := _ESTIMATE.search(text):
+        raise _Unparseable(f"an estimate, not an amount ({m[0]})")
     as_of = as_of or found.get("as_of")
     if text in NONE_TEXTS or _strip_label(text)[1] in NONE_TEXTS:
         return Amount(raw, "none", as_of=as_of)

@@ -295,7 +295,9 @@ def test_place_codes_stop_where_the_record_disagrees():
     ("field", "text", "principal", "interest", "total"),
     [
         ("total_claim", "3,000万元本金及相应利息", Decimal("30000000"), None, None),
-        ("total_claim", "本金1,000万元，利息200万元", Decimal("10000000"), Decimal("2000000"), Decimal("12000000")),
+        ("total_claim", "本金1,000万元，利息200万元", Decimal("10000000"), Decimal("2000000"), None),  # no total stated
+        ("total_claim", "本金1,000万元，利息200万元，合计1,200万元", Decimal("10000000"), Decimal("2000000"),
+         Decimal("12000000")),
         ("principal", "1,200万元（其中本金1,000万元，利息200万元）", Decimal("10000000"), Decimal("2000000"), Decimal("12000000")),
     ],
 )
