@@ -6,16 +6,26 @@
   ``2.3亿元`` / ``2.3亿`` / ``12千元`` / full-width ``１２３，４５６．７８`` / 大写 and lower-case
   Chinese numerals ``人民币壹佰贰拾万元整``, ``一百二十万元`` / JSON floats ``24990.00 `` /
   Python int, float (via ``str``), Decimal.
-  An as-of phrase goes to ``as_of``: ``7,816,582.53元（截止2018年5月21日）``, ``（截至…）``, ``基准日：…``.
-  A label is dropped (``债权总额：``, ``人民币：``) but a unit in it counts: ``本金余额（元）：``;
-  ``资产总额（单位：万元）：人民币：1234.5`` (Cinda) is 12,345,000 yuan.
+  An as-of phrase goes to ``as_of``: ``7,816,582.53元（截止2018年5月21日）``, ``（截至…）``, ``基准日：…``,
+  ``截止到…``, ``利息计算截止日…``, ``利息截至日期…``, ``计算至…``, dates with 年月日, separators or as eight digits.
+  A label is dropped, with or without a colon (``债权总额：``, ``债权总额10748.33万元``, ``债权总额为…``,
+  ``抵债金额…``, ``人民币：``) but a unit in it counts: ``本金余额（元）：``; ``资产总额（单位：万元）：人民币：1234.5``
+  (Cinda) is 12,345,000 yuan. A label naming 本金 or 利息 also fills ``principal`` / ``interest``. A note in
+  parentheses (``（含税）``, ``(约18亿美元)``) is dropped; 东方's ``【10,924.22】万元`` is read.
+- ``split``: a claim written as its parts: ``本金3754.02万元，利息5393.29万元``, ``…（其中本金…，利息…）``,
+  ``本金…、利息…，合计…``, ``3000万元本金及相应利息`` (interest not stated). ``principal`` and ``interest`` hold the
+  parts, ``value`` the total only where the text states one (notices often have fees beside the two).
 - ``range``: ``100-300万元``, ``50万元-100万元``, ``100万-300万``, ``100～300万元``, ``100至300万元``
   (``low``/``high``; the left side takes the right side's unit); open ranges ``500万元以下`` /
   ``以内`` (high only), ``1亿以上`` (low only).
 - ``shares``: ``9731万股（…）``; ``value`` is the number of shares (97,310,000), not money.
 - ``none``: None, blank, ``无``, ``-``, ``—``, ``暂无``, ``不详``, ``面议``, ``/``.
 - ``unparseable``: anything else, with ``error`` saying why: unknown unit text, per-unit prices
-  (``12元/㎡``), negative numbers, a bare number when ``unit=None``, malformed digit grouping.
+  (``12元/㎡``), negative numbers, a bare number when ``unit=None``, malformed digit grouping, estimates and
+  bounds (``1800多万元``, ``1亿余元``, ``约100万元``, ``不超过30亿元``), two unlabelled numbers in one claim.
+
+The label, breakdown and as-of reading is this module's own (regular expressions over the NFKC text): no
+library reads Chinese notice wording; numbers in Chinese numerals go through cn2an.
   There is no silent 10,000× error: text that is not fully understood never becomes a number.
 
 Currencies: ``美元``/``USD``/``US$``/``$`` → ``currency="USD"``, ``港元``/``港币``/``HKD``/``HK$`` →
@@ -354,10 +364,11 @@ def _parse_text(text: str, unit: str | None) -> Amount:
     as_of = as_of or found.get("as_of")
     if text in NONE_TEXTS or _strip_label(text)[1] in NONE_TEXTS:
         return Amount(raw, "none", as_of=as_of)
-    if _CLAIM_WORDS.search(text) and (split := _split(raw, text, unit, found.get("mult"), found.get("units", ""))):
+    mult, units = found.get("mult"), found.get("units", "")
+    if _CLAIM_WORDS.search(text) and (split := _split(raw, text, unit, mult, units)):
         return replace(split, as_of=as_of)
     text = re.sub(r",(?!\d)", "", text)  # a note's comma left after its parentheses went
-    return replace(_single(text, unit, found.get("mult"), found.get("units", "")), raw=raw, as_of=as_of)
+    return replace(_single(text, unit, mult, units), raw=raw, as_of=as_of)
 
 
 def parse_amount(text: object, *, unit: str | None = "yuan") -> Amount:

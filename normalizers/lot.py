@@ -228,7 +228,8 @@ def to_lot(record: dict[str, Any]) -> Lot:
             if amount.as_of and name in CLAIM_FIELDS:
                 as_ofs.add(amount.as_of)
     for name, amount in splits:  # 本金…，利息… in one claim field: its parts go to their own fields
-        for part, value in (("principal", amount.principal), ("interest", amount.interest), ("total_claim", amount.value)):
+        parts = (("principal", amount.principal), ("interest", amount.interest), ("total_claim", amount.value))
+        for part, value in parts:
             if value is None:
                 continue
             if lot.get(part) not in (None, value):

@@ -207,11 +207,12 @@ def test_an_older_warehouse_and_older_run_files_take_the_place_codes(tmp_path: P
     con.close()
     old_run = write_run(runs / "b", [make_lot("2")], night=2)
     (parquet,) = old_run.parent.glob("*.parquet")
-    duckdb.sql(f"COPY (SELECT * EXCLUDE ({', '.join(CODE_COLUMNS)}) FROM '{parquet}') TO '{parquet}.old' (FORMAT parquet)")
+    older = f"SELECT * EXCLUDE ({', '.join(CODE_COLUMNS)}) FROM '{parquet}'"
+    duckdb.sql(f"COPY ({older}) TO '{parquet}.old' (FORMAT parquet)")
     parquet.with_name(parquet.name + ".old").replace(parquet)
-    new_run = write_run(runs / "c", [make_lot("3", night=3, province="山西省", city="运城市", district="盐湖区",
-                                              province_code="140000", city_code="140800", district_code="140802")],
-                        night=3)
+    codes = {"province_code": "140000", "city_code": "140800", "district_code": "140802"}
+    placed = make_lot("3", night=3, province="山西省", city="运城市", district="盐湖区", **codes)
+    new_run = write_run(runs / "c", [placed], night=3)
 
     con = connect(db)
     try:
@@ -219,6 +220,7 @@ def test_an_older_warehouse_and_older_run_files_take_the_place_codes(tmp_path: P
         assert [r.status for r in results] == ["loaded", "loaded"]
         rows = con.execute(f"SELECT source_lot_id, {', '.join(CODE_COLUMNS)} FROM lots ORDER BY 1").fetchall()
         assert rows == [("1", None, None, None), ("2", None, None, None), ("3", "140000", "140800", "140802")]
-        assert con.execute("SELECT count(*) FROM lot_history WHERE district_code = '140802'").fetchone() == (1,)
+        history = con.execute("SELECT count(*) FROM lot_history WHERE district_code = '140802'").fetchone()
+        assert history == (1,)
     finally:
         con.close()
