@@ -19,7 +19,8 @@ Steps, in this order:
 7. place: ``province`` / ``city`` / ``district`` the record lacks come from ``location_code`` /
    ``location`` (or from the record's own names when it has neither), with their GB/T 2260 codes
    (``province_code``, ``city_code``, ``district_code``) for each level that agrees with the record (山西 and
-   山西省 agree); the ``location`` text becomes ``address`` when the record has none;
+   山西省 agree); the ``location`` text becomes ``address`` when the record has none; a lot that names no place
+   at all (an AMC package) gets the place that all its located collateral shares (its own and its loans');
 8. guarantors (a list, or a string split on 、，,；;); collateral (dicts with their own ``appraisal``
    and ``area_m2`` and optional ``units``; a plain string is a description); loans (dicts, one per row of
    a package's claim table: ``seq``, ``debtor``, ``guarantors``, ``collateral``, ``principal``,
@@ -118,6 +119,23 @@ def _fill_place(lot: dict[str, Any], place: Place) -> None:
             return
         lot[level] = given or found
         lot[f"{level}_code"] = getattr(place, f"{level}_code")
+
+
+def _shared_place(lot: dict[str, Any]) -> Place:
+    """The place every located collateral of the lot (its own, and its loans') lies in, down to the level they all
+    share: 位于广州市解放路… and 位于广州市东风路… give 广东省 广州市; 广州 and 泉州 give none (two provinces).
+    Collateral whose text names no place is left out; none located gives an empty `Place`."""
+    texts = [c.address or c.description for c in lot.get("collateral", [])]
+    texts += [loan.collateral for loan in lot.get("loans", [])]
+    places = [p for p in (parse_place(t) for t in texts if t) if p.province]
+    if not places:
+        return Place()
+    first, shared = places[0], {}
+    for level in PLACE_LEVELS:
+        if any(getattr(p, level) != getattr(first, level) for p in places) or getattr(first, level) is None:
+            break
+        shared[level], shared[f"{level}_code"] = getattr(first, level), getattr(first, f"{level}_code")
+    return Place(**shared)
 
 
 def _names(value: Any) -> list[str]:
@@ -315,6 +333,10 @@ def to_lot(record: dict[str, Any]) -> Lot:
     if "loans" in record:
         with field("loans"):
             lot["loans"] = [_loan(item, source, url, i) for i, item in enumerate(record["loans"] or [])]
+
+    # 7b. a lot that names no place (an AMC package): the place its collateral shares, from their addresses
+    if not any(lot.get(level) for level in PLACE_LEVELS):
+        _fill_place(lot, _shared_place(lot))
 
     lot["raw"] = raw
     try:

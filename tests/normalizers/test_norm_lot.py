@@ -310,3 +310,22 @@ def test_a_claim_written_as_its_parts_fills_each_field(field, text, principal, i
 def test_a_part_that_disagrees_with_the_record_is_an_error():
     with pytest.raises(LotError, match="principal"):
         to_lot(sf_record(principal="900万元", total_claim="本金1,000万元，利息200万元"))
+
+
+@pytest.mark.parametrize(
+    ("collaterals", "names", "codes"),
+    [
+        (["位于广州市解放路622号的房产（建筑面积4223.08平方米）", "位于广州市东风路456号的房产"],
+         ("广东省", "广州市", None), ("440000", "440100", None)),
+        (["位于绍兴市解放路975号的房产", "位于台州市工业园路190号的房产", "机器设备1台（套）"],
+         ("浙江省", None, None), ("330000", None, None)),
+        (["位于广州市解放路622号的房产", "位于泉州市滨江路175号的房产"], (None, None, None), (None, None, None)),
+        (["机器设备一批"], (None, None, None), (None, None, None)),
+    ],
+)
+def test_a_package_without_a_place_takes_the_place_its_collateral_shares(collaterals, names, codes):
+    record = sf_record(asset_type="debt", loans=[{"debtor": "某公司", "collateral": c} for c in collaterals])
+    del record["location"]
+    lot = to_lot(record)
+    assert (lot.province, lot.city, lot.district) == names
+    assert (lot.province_code, lot.city_code, lot.district_code) == codes
