@@ -39,6 +39,8 @@ class Place:
 
 _SUFFIX = re.compile(r"(?:自治县|自治旗|新区|林区|特区|区|县|市|旗)$")
 _PROVINCE_SUFFIX = re.compile(r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
+# After a short district name, these make it part of a street or place name: 杭州市西湖大道 is not in 西湖区.
+_STREET = re.compile(r"[东西南北中]?(?:路|大道|街|道|巷|弄|里|桥|大桥|广场|公园|花园|小区|新村|大厦|湖|山|江|河)")
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 _NOT_A_CITY = (None, "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 
@@ -110,7 +112,7 @@ def _district_code(prefix: str, rest: str) -> str | None:
     if code := table.get((prefix, first)):
         return code
     for size in (4, 3, 2):  # run-on short names: 盐湖解放路 (a full name was matched by cpca already)
-        if len(rest) > size and (code := table.get((prefix, rest[:size]))):
+        if len(rest) > size and (code := table.get((prefix, rest[:size]))) and not _STREET.match(rest[size:]):
             return code
     return None
 
