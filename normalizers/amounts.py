@@ -208,8 +208,9 @@ _APPROX = re.compile(r"(?:约|近|逾|超过|超|不低于|不少于|不超过|�
 # 1800多万元, 1亿余元, 300万元左右: an estimate.
 _ESTIMATE = re.compile(rf"[\d{_NUMERALS}](?:多|余|来|左右|上下|许)(?:[{_MULT}]|元|$)|(?:左右|上下)$")
 _TRAIL_LABEL = re.compile(r"(?<=[元万亿\d])(?:债权本金|本金余额|本金|本息|债权|余额|整)$")
-_CLAIM_WORDS = re.compile(r"本金|利息|本息|罚息")
-_PARTS = re.compile(r",(?!\d{3}(?:\D|$))|[;、。]|其中|以及|及|和|与|另|加")  # not a thousands comma
+_CLAIM_WORDS = re.compile(r"本金|利息|欠息|本息|罚息")
+_JOINED = re.compile(r"本金(?:及|和|与|、|加)(?:相应)?利息(?=合计|共计|总计|总额|余额|为|是|:|共|人民币|\d)")
+_PARTS = re.compile(r"(?<!\d),|,(?!\d{3}(?:\D|$))|[;、。]|其中|以及|及|和|与|另|加")  # not a thousands comma
 
 
 def _paren(text: str, found: dict) -> str:
@@ -243,7 +244,8 @@ def _strip_label(text: str) -> tuple[str, str]:
         raise _Unparseable(f"an estimate or a bound, not an amount ({label})")
     if "单价" in label:
         raise _Unparseable("per-unit price")
-    value = _TRAIL_LABEL.sub("", value)
+    if m := _TRAIL_LABEL.search(value):
+        label, value = label + m[0], value[: m.start()]
     return label, value
 
 
@@ -304,8 +306,8 @@ _UNIT_IN_LABEL = re.compile(rf"(?:^|[^{_NUMERALS}])({_MULT})?元$")
 
 
 def _component(label: str) -> str | None:
-    """What a label names: principal (本金), interest (利息), total (本息/合计/总额), other (罚息, 费用) or None."""
-    if "利息" in label and "本" not in label:
+    """What a label names: principal (本金), interest (利息, 欠息), total (本息/合计/总额), other (罚息, 费用) or None."""
+    if re.search("利息|欠息", label) and "本" not in label:
         return "interest"
     if "本金" in label and "利息" not in label and "合计" not in label:
         return "principal"
@@ -365,6 +367,7 @@ def _parse_text(text: str, unit: str | None) -> Amount:
     if text in NONE_TEXTS or _strip_label(text)[1] in NONE_TEXTS:
         return Amount(raw, "none", as_of=as_of)
     mult, units = found.get("mult"), found.get("units", "")
+    text = _JOINED.sub("本息", text)  # 本金及利息合计…, 本金和利息为…: one total, not two parts
     if _CLAIM_WORDS.search(text) and (split := _split(raw, text, unit, mult, units)):
         return replace(split, as_of=as_of)
     text = re.sub(r",(?!\d)", "", text)  # a note's comma left after its parentheses went

@@ -38,7 +38,7 @@ _DATETIME = re.compile(rf"^{_DATE}{_TIME}\s*(?P<tz>Z|[+-]\d{{2}}:?\d{{2}})?$")
 # An as-of phrase: 截至/截止/截止到/截止日/截止日期/基准日/利息计算截止日/利息截至日期/计算至/计至, the date with
 # separators or 年月日, as eight digits (20230630) or as a month end (2023年6月末/底); a trailing 日止/止/为止.
 _AS_OF_WORD = (
-    r"(?:(?:利息|本息|债权|罚息)?(?:计算)?(?:截止|截至)(?:日期|日)?(?:到|至|为|是)?"
+    r"(?:(?P<what>利息|本息|债权|罚息)?(?:计算)?(?:截止|截至)(?:日期|日)?(?:到|至|为|是)?"
     r"|基准日(?:期)?(?:为|是)?|(?:利息|本息)?(?:计算|计)至)"
 )
 _AS_OF_DATE = (
@@ -153,7 +153,10 @@ def split_as_of(text: str) -> tuple[date | None, str]:
     m = _AS_OF.search(cleaned)
     if m is None:
         return None, cleaned
-    return _as_of_date(m["date"]), (cleaned[: m.start()] + cleaned[m.end() :]).strip()
+    rest = cleaned[m.end() :]
+    # 利息截至2023年6月30日为200万元: the amount after the date is still the interest
+    keep = m["what"] if m["what"] and re.match(r"\s*(?:为|是|:|人民币|\d)", rest) else ""
+    return _as_of_date(m["date"]), (cleaned[: m.start()] + keep + rest).strip()
 
 
 def _as_of_date(text: str) -> date | None:
