@@ -52,6 +52,7 @@ class AmountReport:
     read: int = 0
     refused: int = 0
     refused_without_reason: int = 0
+    no_unit: int = 0  # bare numbers refused for want of a unit (the source documents none)
     checked: int = 0
     checked_right: int = 0
     silently_wrong: int = 0
@@ -64,6 +65,13 @@ class AmountReport:
     @property
     def read_share(self) -> float:
         return self.read / self.strings if self.strings else 0.0
+
+    @property
+    def read_share_stated(self) -> float:
+        """The share read of the strings that state an amount with its unit (all but the bare numbers refused for
+        want of one)."""
+        stated = self.strings - self.no_unit
+        return self.read / stated if stated else 0.0
 
 
 def _jsonable(value: Any) -> Any:
@@ -198,6 +206,8 @@ def amount_report(path: Path = REAL / AMOUNTS) -> AmountReport:
             report.refusals[(amount.error or "").split(" (")[0].split(" '")[0]] += 1
             if not amount.error:
                 report.refused_without_reason += 1
+            if amount.error == "no unit":
+                report.no_unit += 1
         else:
             report.read += 1
             counts["read"] += 1

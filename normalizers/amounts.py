@@ -63,12 +63,13 @@ MULTIPLIERS = {
 # Longest token first: "港元" before "元" is not needed (元 is not a currency token), "US$" before "$" is.
 CURRENCIES = {
     "人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY",
-    "美元": "USD", "USD": "USD", "US$": "USD",
+    "美元": "USD", "美金": "USD", "USD": "USD", "US$": "USD",
     "港元": "HKD", "港币": "HKD", "HKD": "HKD", "HK$": "HKD",
     "欧元": "EUR", "EUR": "EUR", "日元": "JPY", "JPY": "JPY", "英镑": "GBP", "GBP": "GBP",
     "$": "USD",
 }  # fmt: skip
-NONE_TEXTS = {"", "无", "-", "--", "—", "——", "暂无", "不详", "面议", "/", "N/A", "n/a", "null"}
+NONE_TEXTS = {"", "无", "-", "--", "—", "——", "暂无", "不详", "面议", "/", "N/A", "n/a", "null", "待定", "详见正文",
+              "详见附件", "见附件", "详见公告"}
 
 _CURRENCY_RE = re.compile("|".join(re.escape(t) for t in sorted(CURRENCIES, key=len, reverse=True)), re.I)
 _CN_CHARS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点"
@@ -207,7 +208,15 @@ _APPROX = re.compile(r"(?:约|近|逾|超过|超|不低于|不少于|不超过|�
 # A label after the number: 3,000万元本金, 500万元债权.
 # 1800多万元, 1亿余元, 300万元左右: an estimate.
 _ESTIMATE = re.compile(rf"[\d{_NUMERALS}](?:多|余|来|左右|上下|许)(?:[{_MULT}]|元|$)|(?:左右|上下)$")
-_TRAIL_LABEL = re.compile(r"(?<=[元万亿\d])(?:债权本金|本金余额|本金|本息|债权|余额|整)$")
+_TRAIL_LABEL = re.compile(r"(?<=[元万亿\d])(?:债权本金|本金余额|本金|本息|(?:(?![万亿元])[\u4e00-\u9fff]){0,4}债权|余额|股权|整)$")
+_CURRENCY_LABEL = re.compile(r"人民币|美元|美金|港币|港元|欧元|日元|英镑")
+# 18871.77万元及相应利息, 51469.48万元及相应违约金等, 本金7000万元及相应资金占用费、违约金: an amount and parts not stated
+_AND_EXTRAS = re.compile(
+    r"(?P<amount>.+?)(?:以及|及|和|并)(?:其)?(?:相应|相关)?(?:的)?"
+    r"(?P<extras>(?:利息|欠息|罚息|复利|违约金|逾期资金占用费|资金占用费|相应费用|费用|孳息|[、,等])+)"
+)
+_SEPARATOR = re.compile(r"(?<!\d),|,(?!\d)|[、;]|及|其中")  # between parts (a comma between digits groups them)
+_AREA = re.compile(r"平方米|㎡|m2|亩|公顷")
 _CLAIM_WORDS = re.compile(r"本金|利息|欠息|本息|罚息")
 _JOINED = re.compile(r"本金(?:及|和|与|、|加)(?:相应)?利息(?=合计|共计|总计|总额|余额|为|是|:|共|人民币|\d)")
 _PARTS = re.compile(r"(?<!\d),|,(?!\d{3}(?:\D|$))|[;、。]|其中|以及|及|和|与|另|加")  # not a thousands comma
@@ -225,7 +234,7 @@ def _paren(text: str, found: dict) -> str:
             return ""
         if _PER_UNIT.match(inner):
             raise _Unparseable(f"per-unit price ({m[1]})")
-        if _CLAIM_WORDS.search(inner) and re.search(r"\d", inner):
+        if _CLAIM_WORDS.search(inner) and re.search(r"\d\s*(?:[万亿])?元", inner):
             return f",{inner},"
         with suppress(DateParseError):  # otherwise free text (a note: 含税, 暂定, on shares…): dropped
             found["as_of"] = parse_date(inner)
@@ -240,6 +249,9 @@ def _strip_label(text: str) -> tuple[str, str]:
     if m := _LEAD_LABEL.match(value):
         label += m["label"]
         value = value[m.end() :]
+    if (m := _CURRENCY_LABEL.match(value)) and (m2 := _LEAD_LABEL.match(value[m.end() :])) and m2["label"]:
+        label += m[0] + m2["label"]  # 人民币本金25,185.59万元: the currency before the label
+        value = value[m.end() + m2.end() :]
     if _APPROX.search(label):
         raise _Unparseable(f"an estimate or a bound, not an amount ({label})")
     if "单价" in label:
@@ -309,11 +321,11 @@ def _component(label: str) -> str | None:
     """What a label names: principal (本金), interest (利息, 欠息), total (本息/合计/总额), other (罚息, 费用) or None."""
     if re.search("利息|欠息", label) and "本" not in label:
         return "interest"
-    if "本金" in label and "利息" not in label and "合计" not in label:
+    if "本金" in label and "利息" not in label and "本息" not in label:
         return "principal"
     if re.search(r"本息|合计|总计|共计|总额|总金额|债权金额|债权额", label):
         return "total"
-    if re.search(r"罚息|复利|费用|违约金|诉讼费|代垫", label):
+    if re.search(r"罚息|复利|费用|违约金|诉讼费|代垫|其他|资金占用费|应收款", label):
         return "other"
     return None
 
@@ -352,6 +364,20 @@ def _split(raw: str, text: str, unit: str | None, mult: Decimal | None, units: s
     )
 
 
+def _and_extras(raw: str, m: re.Match[str], unit: str | None, mult: Decimal | None, units: str) -> Amount:
+    """An amount and further parts it does not quantify: with 利息 among them the amount is the principal
+    (``18871.77万元及相应利息``, ``人民币本金…及相应利息``: kind split, interest not stated); without, a labelled
+    principal stays a principal (kind split) and an unlabelled amount is the claim as stated (kind amount)."""
+    amount = _single(m["amount"], unit, mult, units)
+    if amount.kind != "amount":
+        return replace(amount, raw=raw)
+    label = _strip_label(m["amount"])[0]
+    with_interest = re.search("利息|欠息", m["extras"]) is not None
+    if amount.principal is not None or (with_interest and _component(label) is None):
+        return Amount(raw, "split", currency=amount.currency, principal=amount.value)
+    return replace(amount, raw=raw)
+
+
 def _parse_text(text: str, unit: str | None) -> Amount:
     raw = text
     as_of, text = split_as_of(html.unescape(text))  # also NFKC: full-width digits, ￥ → ¥, （） → ()
@@ -359,7 +385,10 @@ def _parse_text(text: str, unit: str | None) -> Amount:
     if text in NONE_TEXTS:
         return Amount(raw, "none", as_of=as_of)
     found: dict = {}
+    text = re.sub(r"\([^()\d]*$", "", text)  # a parenthesis left open at the end of a cut field: 53791.44万元（
     text = _paren(text, found).strip(",;。、")
+    if _AREA.search(text) and not re.search("/|每", text):
+        raise _Unparseable("an area, not an amount")
     text = re.sub(r"[【\[]([\d,.]+)[】\]]", r"\1", text)  # 东方's template: 未偿利息人民币【10,924.22】万元
     if m := _ESTIMATE.search(text):
         raise _Unparseable(f"an estimate, not an amount ({m[0]})")
@@ -368,8 +397,15 @@ def _parse_text(text: str, unit: str | None) -> Amount:
         return Amount(raw, "none", as_of=as_of)
     mult, units = found.get("mult"), found.get("units", "")
     text = _JOINED.sub("本息", text)  # 本金及利息合计…, 本金和利息为…: one total, not two parts
+    if (m := _AND_EXTRAS.fullmatch(text)) and not _SEPARATOR.search(m["amount"]):
+        return replace(_and_extras(raw, m, unit, mult, units), as_of=as_of)
+    if m:  # 本金…、利息…及相应违约金: a breakdown, and parts it does not quantify
+        text = f"{m['amount']},相应{m['extras']}"
     if _CLAIM_WORDS.search(text) and (split := _split(raw, text, unit, mult, units)):
         return replace(split, as_of=as_of)
+    sep = _SEPARATOR.search(text)
+    if sep and sep[0] in ",;" and not re.search(r"\d", re.sub(r"\d+(?:\.\d+)?%", "", text[sep.end() :])):
+        text = text[: sep.start()]  # 7515.60万元,利息、罚息、复利金额以法院最终裁定为准 / 1,707.40万股,持股比例为4.72%: a note
     text = re.sub(r",(?!\d)", "", text)  # a note's comma left after its parentheses went
     return replace(_single(text, unit, mult, units), raw=raw, as_of=as_of)
 

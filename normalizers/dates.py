@@ -154,6 +154,8 @@ def split_as_of(text: str) -> tuple[date | None, str]:
     if m is None:
         return None, cleaned
     rest = cleaned[m.end() :]
+    if re.match(r"\s*(?:或|、|及)\s*\d{4}", rest):  # 截止日为2010年10月31日或2011年6月30日: no one date
+        return None, cleaned
     # 利息截至2023年6月30日为200万元: the amount after the date is still the interest
     keep = m["what"] if m["what"] and re.match(r"\s*(?:为|是|:|人民币|\d)", rest) else ""
     return _as_of_date(m["date"]), (cleaned[: m.start()] + keep + rest).strip()

@@ -374,6 +374,9 @@ def golden_report(
     table.add_row("[bold]all[/]", str(amounts.strings), str(amounts.read), f"[bold]{amounts.read_share:.2%}[/]",
                   str(amounts.checked), f"[bold]{amounts.silently_wrong}[/]")
     out.print(table)
+    out.print(f"Read {amounts.read_share:.2%} of all {amounts.strings} strings; {amounts.read_share_stated:.2%} of the "
+              f"{amounts.strings - amounts.no_unit} that state their unit ({amounts.no_unit} bare numbers refused for want "
+              "of a unit).", markup=False, highlight=False)
     out.print(f"Hand-checked sample: {amounts.checked} strings, {amounts.checked_right} read exactly as checked, "
               f"{amounts.silently_wrong} silently wrong, {amounts.refused_but_readable} refused though readable. "
               f"Kinds: {dict(amounts.by_kind)}.", markup=False, highlight=False)
