@@ -68,8 +68,9 @@ CURRENCIES = {
     "欧元": "EUR", "EUR": "EUR", "日元": "JPY", "JPY": "JPY", "英镑": "GBP", "GBP": "GBP",
     "$": "USD",
 }  # fmt: skip
-NONE_TEXTS = {"", "无", "-", "--", "—", "——", "暂无", "不详", "面议", "/", "N/A", "n/a", "null", "待定", "详见正文",
-              "详见附件", "见附件", "详见公告"}
+NONE_TEXTS = {"", "无", "-", "--", "—", "——", "暂无", "不详", "面议", "/", "N/A", "n/a", "null"}
+# The amount exists but is not in this text: refused with that reason (a table cell keeps it as a note).
+ELSEWHERE = re.compile(r"(?:详)?见(?:正文|附件|公告|清单)|待定")
 
 _CURRENCY_RE = re.compile("|".join(re.escape(t) for t in sorted(CURRENCIES, key=len, reverse=True)), re.I)
 _CN_CHARS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点"
@@ -387,6 +388,8 @@ def _parse_text(text: str, unit: str | None) -> Amount:
     found: dict = {}
     text = re.sub(r"\([^()\d]*$", "", text)  # a parenthesis left open at the end of a cut field: 53791.44万元（
     text = _paren(text, found).strip(",;。、")
+    if ELSEWHERE.fullmatch(text):
+        raise _Unparseable(f"not stated here ({text})")
     if _AREA.search(text) and not re.search("/|每", text):
         raise _Unparseable("an area, not an amount")
     text = re.sub(r"[【\[]([\d,.]+)[】\]]", r"\1", text)  # 东方's template: 未偿利息人民币【10,924.22】万元
