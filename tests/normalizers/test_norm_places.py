@@ -125,3 +125,21 @@ def test_codes_beside_the_names(code, codes):
 def test_districts_from_free_and_spaced_text(text, names, district_code):
     place = parse_place(text)
     assert (place.names, place.district_code) == (names, district_code)
+
+
+# Every place name of Great Wall's asset list as it published them (the CityName of 15,400 GetTjieInfo rows,
+# BrandonEmmerich/greatwall data/data_raw.csv, 2006–2018): short province names, with their GB/T 2260 codes.
+GREAT_WALL_NAMES = [
+    ("上海", "310000"), ("云南", "530000"), ("内蒙古", "150000"), ("北京", "110000"), ("吉林", "220000"),
+    ("四川", "510000"), ("天津", "120000"), ("宁夏", "640000"), ("安徽", "340000"), ("山东", "370000"),
+    ("山西", "140000"), ("广东", "440000"), ("广西", "450000"), ("新疆", "650000"), ("江苏", "320000"),
+    ("江西", "360000"), ("河北", "130000"), ("河南", "410000"), ("浙江", "330000"), ("海南", "460000"),
+    ("湖北", "420000"), ("湖南", "430000"), ("甘肃", "620000"), ("福建", "350000"), ("贵州", "520000"),
+    ("辽宁", "210000"), ("重庆", "500000"), ("陕西", "610000"), ("青海", "630000"), ("黑龙江", "230000"),
+]
+
+
+@pytest.mark.parametrize(("name", "code"), GREAT_WALL_NAMES)
+def test_great_walls_short_province_names(name, code):
+    place = parse_place(name)
+    assert place.province_code == code and place.province.startswith(name)
