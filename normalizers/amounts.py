@@ -182,6 +182,8 @@ def _quantity(text: str) -> tuple[Decimal, Decimal | None, bool]:
         return number, Decimal(1) if has_unit else None, bool(m["shares"])
     if re.match(r"-\d", text):
         raise _Unparseable("negative amount")
+    if not re.search(rf"[\d{_CN_DIGIT}]", text):
+        raise _Unparseable(f"no amount in the text {text!r}")  # 物权资产, 抵债资产, a company's name
     raise _Unparseable(f"unrecognized amount text {text!r}")
 
 
