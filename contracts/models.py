@@ -159,6 +159,9 @@ class Lot(BaseModel):
     province: str | None = None
     city: str | None = None
     district: str | None = None
+    province_code: str | None = None  # GB/T 2260 six-digit codes of province, city, district (440000, 440300, 440304)
+    city_code: str | None = None
+    district_code: str | None = None
     address: str | None = None
     lng: float | None = Field(default=None, ge=-180, le=180)
     lat: float | None = Field(default=None, ge=-90, le=90)

@@ -6,16 +6,26 @@
   ``2.3亿元`` / ``2.3亿`` / ``12千元`` / full-width ``１２３，４５６．７８`` / 大写 and lower-case
   Chinese numerals ``人民币壹佰贰拾万元整``, ``一百二十万元`` / JSON floats ``24990.00 `` /
   Python int, float (via ``str``), Decimal.
-  An as-of phrase goes to ``as_of``: ``7,816,582.53元（截止2018年5月21日）``, ``（截至…）``, ``基准日：…``.
-  A label is dropped (``债权总额：``, ``人民币：``) but a unit in it counts: ``本金余额（元）：``;
-  ``资产总额（单位：万元）：人民币：1234.5`` (Cinda) is 12,345,000 yuan.
+  An as-of phrase goes to ``as_of``: ``7,816,582.53元（截止2018年5月21日）``, ``（截至…）``, ``基准日：…``,
+  ``截止到…``, ``利息计算截止日…``, ``利息截至日期…``, ``计算至…``, dates with 年月日, separators or as eight digits.
+  A label is dropped, with or without a colon (``债权总额：``, ``债权总额10748.33万元``, ``债权总额为…``,
+  ``抵债金额…``, ``人民币：``) but a unit in it counts: ``本金余额（元）：``; ``资产总额（单位：万元）：人民币：1234.5``
+  (Cinda) is 12,345,000 yuan. A label naming 本金 or 利息 also fills ``principal`` / ``interest``. A note in
+  parentheses (``（含税）``, ``(约18亿美元)``) is dropped; 东方's ``【10,924.22】万元`` is read.
+- ``split``: a claim written as its parts: ``本金3754.02万元，利息5393.29万元``, ``…（其中本金…，利息…）``,
+  ``本金…、利息…，合计…``, ``3000万元本金及相应利息`` (interest not stated). ``principal`` and ``interest`` hold the
+  parts, ``value`` the total only where the text states one (notices often have fees beside the two).
 - ``range``: ``100-300万元``, ``50万元-100万元``, ``100万-300万``, ``100～300万元``, ``100至300万元``
   (``low``/``high``; the left side takes the right side's unit); open ranges ``500万元以下`` /
   ``以内`` (high only), ``1亿以上`` (low only).
 - ``shares``: ``9731万股（…）``; ``value`` is the number of shares (97,310,000), not money.
 - ``none``: None, blank, ``无``, ``-``, ``—``, ``暂无``, ``不详``, ``面议``, ``/``.
 - ``unparseable``: anything else, with ``error`` saying why: unknown unit text, per-unit prices
-  (``12元/㎡``), negative numbers, a bare number when ``unit=None``, malformed digit grouping.
+  (``12元/㎡``), negative numbers, a bare number when ``unit=None``, malformed digit grouping, estimates and
+  bounds (``1800多万元``, ``1亿余元``, ``约100万元``, ``不超过30亿元``), two unlabelled numbers in one claim.
+
+The label, breakdown and as-of reading is this module's own (regular expressions over the NFKC text): no
+library reads Chinese notice wording; numbers in Chinese numerals go through cn2an.
   There is no silent 10,000× error: text that is not fully understood never becomes a number.
 
 Currencies: ``美元``/``USD``/``US$``/``$`` → ``currency="USD"``, ``港元``/``港币``/``HKD``/``HK$`` →
@@ -32,7 +42,7 @@ from __future__ import annotations
 import html
 import re
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -40,7 +50,7 @@ import cn2an
 
 from .dates import DateParseError, parse_date, split_as_of
 
-KINDS = ("amount", "range", "shares", "none", "unparseable")
+KINDS = ("amount", "range", "shares", "split", "none", "unparseable")
 UNIT_FACTORS = {"yuan": Decimal(1), "fen": Decimal("0.01"), "wan": Decimal(10_000)}
 MULTIPLIERS = {
     "千": Decimal(1_000),
@@ -53,12 +63,14 @@ MULTIPLIERS = {
 # Longest token first: "港元" before "元" is not needed (元 is not a currency token), "US$" before "$" is.
 CURRENCIES = {
     "人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY",
-    "美元": "USD", "USD": "USD", "US$": "USD",
+    "美元": "USD", "美金": "USD", "USD": "USD", "US$": "USD",
     "港元": "HKD", "港币": "HKD", "HKD": "HKD", "HK$": "HKD",
     "欧元": "EUR", "EUR": "EUR", "日元": "JPY", "JPY": "JPY", "英镑": "GBP", "GBP": "GBP",
     "$": "USD",
 }  # fmt: skip
 NONE_TEXTS = {"", "无", "-", "--", "—", "——", "暂无", "不详", "面议", "/", "N/A", "n/a", "null"}
+# The amount exists but is not in this text: refused with that reason (a table cell keeps it as a note).
+ELSEWHERE = re.compile(r"(?:详)?见(?:正文|附件|公告|清单)|待定")
 
 _CURRENCY_RE = re.compile("|".join(re.escape(t) for t in sorted(CURRENCIES, key=len, reverse=True)), re.I)
 _CN_CHARS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点"
@@ -90,6 +102,8 @@ class Amount:
     as_of: date | None = None
     error: str | None = None
     currency: str = "CNY"
+    principal: Decimal | None = None  # kind "split" (and a single amount labelled 本金): the principal part
+    interest: Decimal | None = None  # kind "split" (and a single amount labelled 利息): the interest part
 
     def to_json(self) -> dict:
         """JSON-ready dict (JSON numbers, ``as_of`` ISO), as printed by ``salvage normalize amount``."""
@@ -102,6 +116,8 @@ class Amount:
             "kind": self.kind,
             "currency": self.currency,
             "error": self.error,
+            "principal": _json_number(self.principal),
+            "interest": _json_number(self.interest),
         }
 
     def yuan(self, field: str = "amount", source: str = "?", url: str = "?") -> Decimal | None:
@@ -166,6 +182,8 @@ def _quantity(text: str) -> tuple[Decimal, Decimal | None, bool]:
         return number, Decimal(1) if has_unit else None, bool(m["shares"])
     if re.match(r"-\d", text):
         raise _Unparseable("negative amount")
+    if not re.search(rf"[\d{_CN_DIGIT}]", text):
+        raise _Unparseable(f"no amount in the text {text!r}")  # 物权资产, 抵债资产, a company's name
     raise _Unparseable(f"unrecognized amount text {text!r}")
 
 
@@ -181,42 +199,78 @@ def _unit_word(text: str) -> Decimal | None:
     return MULTIPLIERS[m["mult"]] if m["mult"] else Decimal(1)
 
 
-def _outside(text: str) -> tuple[str, str, Decimal | None, date | None]:
-    """Take the parentheses and the ``label:`` off an amount.
+_NUMERALS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_AMOUNT_START = (
+    r"(?=人民币|美元|港元|港币|欧元|日元|英镑|RMB|CNY|USD|HKD|EUR|JPY|GBP|US\$|HK\$|[\d¥$.]"
+    r"|[零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖])"
+)
+# A label written before the number without a colon: 债权总额10748.33万元, 债权总额为…, 抵债金额…, 其中本金….
+_LEAD_LABEL = re.compile(rf"^(?P<label>[^-\d¥$.,{_NUMERALS}]*?)(?:为|是|计|:)?{_AMOUNT_START}")
+# Words that make a number a bound or an estimate, not an amount.
+_APPROX = re.compile(r"(?:约|近|逾|超过|超|不低于|不少于|不超过|高于|低于|最高|最低|大约|预计|估计)$")
+# A label after the number: 3,000万元本金, 500万元债权.
+# 1800多万元, 1亿余元, 300万元左右: an estimate.
+_ESTIMATE = re.compile(rf"[\d{_NUMERALS}](?:多|余|来|左右|上下|许)(?:[{_MULT}]|元|$)|(?:左右|上下)$")
+_TRAIL_LABEL = re.compile(r"(?<=[元万亿\d])(?:债权本金|本金余额|本金|本息|(?:(?![万亿元])[\u4e00-\u9fff]){0,4}债权|余额|股权|整)$")
+_CURRENCY_LABEL = re.compile(r"人民币|美元|美金|港币|港元|欧元|日元|英镑")
+# 18871.77万元及相应利息, 51469.48万元及相应违约金等, 本金7000万元及相应资金占用费、违约金: an amount and parts not stated
+_AND_EXTRAS = re.compile(
+    r"(?P<amount>.+?)(?:以及|及|和|并)(?:其)?(?:相应|相关)?(?:的)?"
+    r"(?P<extras>(?:利息|欠息|罚息|复利|违约金|逾期资金占用费|资金占用费|相应费用|费用|孳息|[、,等])+)"
+)
+_SEPARATOR = re.compile(r"(?<!\d),|,(?!\d)|[、;]|及|其中")  # between parts (a comma between digits groups them)
+_AREA = re.compile(r"平方米|㎡|m2|亩|公顷")
+_CLAIM_WORDS = re.compile(r"本金|利息|欠息|本息|罚息")
+_JOINED = re.compile(r"本金(?:及|和|与|、|加)(?:相应)?利息(?=合计|共计|总计|总额|余额|为|是|:|共|人民币|\d)")
+_PARTS = re.compile(r"(?<!\d),|,(?!\d{3}(?:\D|$))|[;、。]|其中|以及|及|和|与|另|加")  # not a thousands comma
 
-    Returns ``(value text, label and unit words, their multiplier or None, a bare date in parentheses)``.
-    """
-    mult: Decimal | None = None
-    as_of: date | None = None
-    units = ""
+
+def _paren(text: str, found: dict) -> str:
+    """Take the parentheses off: a unit (``（万元）``, ``（单位：万元）``) or a bare date is kept in ``found``, a
+    per-unit price is refused, a breakdown (``（其中本金…，利息…）``) stays as text after a comma, anything else is a
+    note and is dropped."""
 
     def paren(m: re.Match[str]) -> str:
-        nonlocal mult, as_of, units
         inner = re.sub(r"^单位:?", "", m[1])
         if (unit := _unit_word(inner)) is not None:
-            mult, units = unit, units + inner
-        elif _PER_UNIT.match(inner):
+            found["mult"], found["units"] = unit, found.get("units", "") + inner
+            return ""
+        if _PER_UNIT.match(inner):
             raise _Unparseable(f"per-unit price ({m[1]})")
-        else:
-            with suppress(DateParseError):  # otherwise free text, e.g. a note on shares: ignored
-                as_of = parse_date(inner)
+        if _CLAIM_WORDS.search(inner) and re.search(r"\d\s*(?:[万亿])?元", inner):
+            return f",{inner},"
+        with suppress(DateParseError):  # otherwise free text (a note: 含税, 暂定, on shares…): dropped
+            found["as_of"] = parse_date(inner)
         return ""
 
-    text = _PAREN.sub(paren, text)
+    return _PAREN.sub(paren, text)
+
+
+def _strip_label(text: str) -> tuple[str, str]:
+    """``(label, value text)``: the label before a colon and/or before the number, and known words after it."""
     label, _, value = text.rpartition(":")
-    return value, label + units, mult, as_of
+    if m := _LEAD_LABEL.match(value):
+        label += m["label"]
+        value = value[m.end() :]
+    if (m := _CURRENCY_LABEL.match(value)) and (m2 := _LEAD_LABEL.match(value[m.end() :])) and m2["label"]:
+        label += m[0] + m2["label"]  # 人民币本金25,185.59万元: the currency before the label
+        value = value[m.end() + m2.end() :]
+    if _APPROX.search(label):
+        raise _Unparseable(f"an estimate or a bound, not an amount ({label})")
+    if "单价" in label:
+        raise _Unparseable("per-unit price")
+    if m := _TRAIL_LABEL.search(value):
+        label, value = label + m[0], value[: m.start()]
+    return label, value
 
 
-def _parse_text(text: str, unit: str | None) -> Amount:
+def _single(text: str, unit: str | None, outside_mult: Decimal | None, units: str = "") -> Amount:
+    """One quantity (or range, or shares) with its label; ``outside_mult`` is a unit found in parentheses."""
     raw = text
-    as_of, text = split_as_of(html.unescape(text))  # also NFKC: full-width digits, ￥ → ¥, （） → ()
-    text = re.sub(r"\s+", "", text)
+    label, text = _strip_label(text)
+    label += units
     if text in NONE_TEXTS:
-        return Amount(raw, "none", as_of=as_of)
-    text, label, outside_mult, paren_date = _outside(text)
-    as_of = as_of or paren_date
-    if text in NONE_TEXTS:
-        return Amount(raw, "none", as_of=as_of)
+        return Amount(raw, "none")
     if "/" in text or "每" in text:
         raise _Unparseable("per-unit price")
     found = _currencies(text) | _currencies(label)
@@ -225,6 +279,8 @@ def _parse_text(text: str, unit: str | None) -> Amount:
     currency = found.pop() if found else "CNY"
     if outside_mult is None and _currencies(text):
         outside_mult = Decimal(1)  # ¥3,300,000 / USD 1,000: the currency is the unit
+    if outside_mult is None and (label_unit := _UNIT_IN_LABEL.search(_CURRENCY_RE.sub("", label))):
+        outside_mult = MULTIPLIERS[label_unit[1]] if label_unit[1] else Decimal(1)  # 金额万元：…
     text = _CURRENCY_RE.sub("", text).removesuffix("整")
     fallback = outside_mult if outside_mult is not None else UNIT_FACTORS[unit] if unit else None
 
@@ -239,7 +295,7 @@ def _parse_text(text: str, unit: str | None) -> Amount:
             raise _Unparseable("open range of shares")
         bound = scaled(number, mult)
         low, high = (None, bound) if m["side"].endswith(("下", "内")) else (bound, None)
-        return Amount(raw, "range", low=low, high=high, as_of=as_of, currency=currency)
+        return Amount(raw, "range", low=low, high=high, currency=currency)
     if (m := _RANGE.fullmatch(text)) and not text.startswith("-"):
         (lo, lo_mult, lo_shares), (hi, hi_mult, hi_shares) = _quantity(m["low"]), _quantity(m["high"])
         if lo_shares or hi_shares:
@@ -249,11 +305,114 @@ def _parse_text(text: str, unit: str | None) -> Amount:
         low, high = scaled(lo, lo_mult if lo_mult is not None else hi_mult), scaled(hi, hi_mult)
         if low > high:
             raise _Unparseable("range low is above high")
-        return Amount(raw, "range", low=low, high=high, as_of=as_of, currency=currency)
+        return Amount(raw, "range", low=low, high=high, currency=currency)
     number, mult, shares = _quantity(text)
     if shares:
-        return Amount(raw, "shares", value=number * mult, as_of=as_of)
-    return Amount(raw, "amount", value=scaled(number, mult), as_of=as_of, currency=currency)
+        return Amount(raw, "shares", value=number * mult)
+    value = scaled(number, mult)
+    part = _component(label)
+    return Amount(
+        raw, "amount", value=value, currency=currency,
+        principal=value if part == "principal" else None, interest=value if part == "interest" else None,
+    )
+
+
+_UNIT_IN_LABEL = re.compile(rf"(?:^|[^{_NUMERALS}])({_MULT})?元$")
+
+
+def _component(label: str) -> str | None:
+    """What a label names: principal (本金), interest (利息, 欠息), total (本息/合计/总额), other (罚息, 费用) or None."""
+    if re.search("利息|欠息", label) and "本" not in label:
+        return "interest"
+    if "本金" in label and "利息" not in label and "本息" not in label:
+        return "principal"
+    if re.search(r"本息|合计|总计|共计|总额|总金额|债权金额|债权额", label):
+        return "total"
+    if re.search(r"罚息|复利|费用|违约金|诉讼费|代垫|其他|资金占用费|应收款", label):
+        return "other"
+    return None
+
+
+def _split(raw: str, text: str, unit: str | None, mult: Decimal | None, units: str) -> Amount | None:
+    """A claim written as its parts: ``本金1,000万元，利息200万元``, ``1,200万元（其中本金…）``, ``3,000万元本金及相应
+    利息``, ``债权本金…及利息…，合计…``. None when the text has fewer than two parts (read as one amount)."""
+    parts = [p for p in _PARTS.split(text) if p]
+    values: dict[str, Amount] = {}
+    interest_unstated = False
+    numeric = [p for p in parts if re.search(rf"[\d{_NUMERALS}]", _CLAIM_WORDS.sub("", p))]
+    for part in parts:
+        if part not in numeric:
+            interest_unstated |= "利息" in part or "罚息" in part  # 及相应利息, 利息另计
+            continue
+        amount = _single(part, unit, mult, units)
+        if amount.kind != "amount":
+            raise _Unparseable(f"a {amount.kind} in a breakdown of a claim ({part})")
+        name = _component(_strip_label(part)[0] + part) or ("total" if part == numeric[0] else None)
+        if name is None:
+            raise _Unparseable(f"an unlabelled amount in a breakdown of a claim ({part})")
+        if name in values:
+            raise _Unparseable(f"two amounts for the {name} ({values[name].raw}, {part})")
+        values[name] = amount
+    if len(values) + interest_unstated < 2 or not ({"principal", "interest"} & set(values)):
+        return None
+    if len({a.currency for a in values.values()}) > 1:
+        raise _Unparseable("a breakdown in several currencies")
+    principal, interest = values.get("principal"), values.get("interest")
+    # Only a stated total: 本金…，利息… without 合计 leaves it None, as notices often have fees beside (a 东方 notice:
+    # 本金3754.02万元，利息5393.29万元 of a 总金额 9500.20万元).
+    total = values["total"].value if "total" in values else None
+    return Amount(
+        raw, "split", value=total, currency=next(iter(values.values())).currency,
+        principal=principal.value if principal else None, interest=interest.value if interest else None,
+    )
+
+
+def _and_extras(raw: str, m: re.Match[str], unit: str | None, mult: Decimal | None, units: str) -> Amount:
+    """An amount and further parts it does not quantify: with 利息 among them the amount is the principal
+    (``18871.77万元及相应利息``, ``人民币本金…及相应利息``: kind split, interest not stated); without, a labelled
+    principal stays a principal (kind split) and an unlabelled amount is the claim as stated (kind amount)."""
+    amount = _single(m["amount"], unit, mult, units)
+    if amount.kind != "amount":
+        return replace(amount, raw=raw)
+    label = _strip_label(m["amount"])[0]
+    with_interest = re.search("利息|欠息", m["extras"]) is not None
+    if amount.principal is not None or (with_interest and _component(label) is None):
+        return Amount(raw, "split", currency=amount.currency, principal=amount.value)
+    return replace(amount, raw=raw)
+
+
+def _parse_text(text: str, unit: str | None) -> Amount:
+    raw = text
+    as_of, text = split_as_of(html.unescape(text))  # also NFKC: full-width digits, ￥ → ¥, （） → ()
+    text = re.sub(r"\s+", "", text).strip(",;。、")
+    if text in NONE_TEXTS:
+        return Amount(raw, "none", as_of=as_of)
+    found: dict = {}
+    text = re.sub(r"\([^()\d]*$", "", text)  # a parenthesis left open at the end of a cut field: 53791.44万元（
+    text = _paren(text, found).strip(",;。、")
+    if ELSEWHERE.fullmatch(text):
+        raise _Unparseable(f"not stated here ({text})")
+    if _AREA.search(text) and not re.search("/|每", text):
+        raise _Unparseable("an area, not an amount")
+    text = re.sub(r"[【\[]([\d,.]+)[】\]]", r"\1", text)  # 东方's template: 未偿利息人民币【10,924.22】万元
+    if m := _ESTIMATE.search(text):
+        raise _Unparseable(f"an estimate, not an amount ({m[0]})")
+    as_of = as_of or found.get("as_of")
+    if text in NONE_TEXTS or _strip_label(text)[1] in NONE_TEXTS:
+        return Amount(raw, "none", as_of=as_of)
+    mult, units = found.get("mult"), found.get("units", "")
+    text = _JOINED.sub("本息", text)  # 本金及利息合计…, 本金和利息为…: one total, not two parts
+    if (m := _AND_EXTRAS.fullmatch(text)) and not _SEPARATOR.search(m["amount"]):
+        return replace(_and_extras(raw, m, unit, mult, units), as_of=as_of)
+    if m:  # 本金…、利息…及相应违约金: a breakdown, and parts it does not quantify
+        text = f"{m['amount']},相应{m['extras']}"
+    if _CLAIM_WORDS.search(text) and (split := _split(raw, text, unit, mult, units)):
+        return replace(split, as_of=as_of)
+    sep = _SEPARATOR.search(text)
+    if sep and sep[0] in ",;" and not re.search(r"\d", re.sub(r"\d+(?:\.\d+)?%", "", text[sep.end() :])):
+        text = text[: sep.start()]  # 7515.60万元,利息、罚息、复利金额以法院最终裁定为准 / 1,707.40万股,持股比例为4.72%: a note
+    text = re.sub(r",(?!\d)", "", text)  # a note's comma left after its parentheses went
+    return replace(_single(text, unit, mult, units), raw=raw, as_of=as_of)
 
 
 def parse_amount(text: object, *, unit: str | None = "yuan") -> Amount:

@@ -7,7 +7,8 @@ Accepted by `parse_datetime` / `parse_date`:
 - ``2025年8月30日10时`` / ``10时30分`` / ``10点`` with optional 上午/下午/晚上, ``24时`` (= next midnight),
   trailing 起/止/前 ignored (court notices);
 - Chinese numerals ``二〇二六年三月五日`` (〇/零 digits, 十 in month and day);
-- a leading 截至/截止/基准日 label (``截至2023年6月30日``);
+- a leading 截至/截止/基准日 label (``截至2023年6月30日``); as-of phrases in free text (`split_as_of`) also take
+  截止到, 利息计算截止日, 利息截至日期, 计算至, eight-digit dates (``20230630``) and month ends (``2023年6月末``);
 - ISO 8601 with an offset (``2024-05-01T10:00:00+08:00``, ``…Z``); naive values are Shanghai time;
 - `datetime` (naive = Shanghai) and `date` objects.
 
@@ -27,7 +28,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "两": "2"}
 _CN_NUM = "〇零一二两三四五六七八九十"
 _CN_DATE = re.compile(rf"([{_CN_NUM}]{{4}})年([{_CN_NUM}]{{1,3}})月([{_CN_NUM}]{{1,3}})日")
-_LABEL = re.compile(r"^(?:截至|截止(?:日期)?(?:到|至)?|基准日(?:期)?(?:为|是)?|于|自)\s*[:：]?\s*")
 _TRAILER = re.compile(r"\s*(?:起|止|前|为止|整)$")
 _DATE = r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
 _TIME = (
@@ -35,10 +35,21 @@ _TIME = (
     r"(?:(?P<M>\d{1,2})\s*(?:分|:)?\s*(?:(?P<S>\d{1,2})(?:\.\d+)?\s*秒?)?)?)?"
 )
 _DATETIME = re.compile(rf"^{_DATE}{_TIME}\s*(?P<tz>Z|[+-]\d{{2}}:?\d{{2}})?$")
-_AS_OF = re.compile(
-    r"(?P<open>\()?\s*(?:截至|截止(?:日期)?(?:到|至)?|基准日(?:期)?(?:为|是)?)\s*:?\s*"
-    r"(?P<date>\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*(?(open)\))"
+# An as-of phrase: 截至/截止/截止到/截止日/截止日期/基准日/利息计算截止日/利息截至日期/计算至/计至, the date with
+# separators or 年月日, as eight digits (20230630) or as a month end (2023年6月末/底); a trailing 日止/止/为止.
+_AS_OF_WORD = (
+    r"(?:(?P<what>利息|本息|债权|罚息)?(?:计算)?(?:截止|截至)(?:日期|日)?(?:到|至|为|是)?"
+    r"|基准日(?:期)?(?:为|是)?|(?:利息|本息)?(?:计算|计)至)"
 )
+_AS_OF_DATE = (
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{4}\s*年\s*\d{1,2}\s*月\s*[末底]"
+    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)"
+)
+_AS_OF = re.compile(
+    rf"(?P<open>\()?\s*{_AS_OF_WORD}\s*:?\s*(?P<date>{_AS_OF_DATE})\s*(?:日?止|为止)?\s*(?(open)\))"
+)
+_LABEL = re.compile(rf"^(?:{_AS_OF_WORD}|于|自)\s*[:：]?\s*")
+_MONTH_END = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*[末底]")
 
 
 class DateParseError(ValueError):
@@ -142,4 +153,21 @@ def split_as_of(text: str) -> tuple[date | None, str]:
     m = _AS_OF.search(cleaned)
     if m is None:
         return None, cleaned
-    return parse_date(m["date"]), (cleaned[: m.start()] + cleaned[m.end() :]).strip()
+    rest = cleaned[m.end() :]
+    if re.match(r"\s*(?:或|、|及)\s*\d{4}", rest):  # 截止日为2010年10月31日或2011年6月30日: no one date
+        return None, cleaned
+    # 利息截至2023年6月30日为200万元: the amount after the date is still the interest
+    keep = m["what"] if m["what"] and re.match(r"\s*(?:为|是|:|人民币|\d)", rest) else ""
+    return _as_of_date(m["date"]), (cleaned[: m.start()] + keep + rest).strip()
+
+
+def _as_of_date(text: str) -> date | None:
+    """The date of an as-of phrase: any `parse_date` form, eight digits, or a month end (年M月末)."""
+    if text.isdigit() and len(text) == 8:
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    if m := _MONTH_END.fullmatch(text):
+        year, month = int(m[1]), int(m[2])
+        if not 1 <= month <= 12:
+            raise DateParseError(text, "month out of range")
+        return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return parse_date(text)

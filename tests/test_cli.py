@@ -80,3 +80,50 @@ def test_a_mistyped_db_is_refused_with_exit_2_and_creates_nothing(tmp_path):
         result = runner.invoke(app, args)
         assert result.exit_code in (1, 2) and "error" in result.output, result.output
     assert notes.read_text() == "a,b\n1,2\n" * 10
+
+
+def test_golden_report_with_no_real_cases(tmp_path):
+    from typer.testing import CliRunner
+
+    from salvage.cli import app
+
+    result = CliRunner().invoke(app, ["golden-report", "--path", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "No real cases" in result.output and "No real amount strings" in result.output
+
+
+def test_golden_report_counts_fields_and_amounts(tmp_path):
+    import json
+    import shutil
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from salvage.cli import app
+
+    golden = Path(__file__).parent / "golden"
+    case = golden / "alibaba_sf" / "replica_detail_unsold"
+    shutil.copytree(case, tmp_path / "alibaba_sf" / "right_case")
+    wrong = tmp_path / "alibaba_sf" / "wrong_case"
+    shutil.copytree(case, wrong)
+    expected = json.loads((wrong / "expected.json").read_text(encoding="utf-8"))
+    expected["lots"][0]["title"] = "not the title"
+    (wrong / "expected.json").write_text(json.dumps(expected, ensure_ascii=False), encoding="utf-8")
+    lines = [
+        {"raw": "债权总额10748.33万元", "source": "gwamc_notice", "origin": "test", "date": "2026-12-04",
+         "expected": {"kind": "amount", "value": 107483300}},
+        {"raw": "1亿余元", "source": "amc_notice", "origin": "test", "date": "2026-12-04",
+         "expected": {"error": "an estimate"}},
+        {"raw": "3000万元本金及相应利息", "source": "amc_notice", "origin": "test", "date": "2026-12-04",
+         "expected": {"kind": "amount", "value": 30000000}},  # wrong on purpose: it is a split
+        {"raw": "1,000", "source": "jd_auction", "origin": "test", "date": "2026-12-04"},
+    ]
+    (tmp_path / "amounts.jsonl").write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines),
+                                           encoding="utf-8")
+    result = CliRunner().invoke(app, ["golden-report", "--path", str(tmp_path)])
+    assert result.exit_code == 1, result.output  # something checked is wrong
+    assert "alibaba_sf: 2 real case(s)" in result.output
+    title_row = next(line for line in result.output.splitlines() if line.strip("│ ").startswith("title"))
+    assert [cell.strip() for cell in title_row.split("│")[1:5]] == ["title", "2", "1", "1"]
+    assert "│ all " in result.output and "75.00%" in result.output  # 3 of 4 read
+    assert "3 strings, 2 read exactly as checked, 1 silently wrong" in result.output

@@ -135,12 +135,15 @@ def connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables, (re)create the views and set every COMMENT, in one transaction."""
+    """Create missing tables, add the Lot columns an older warehouse lacks, (re)create the views and set every
+    COMMENT, in one transaction."""
     con.execute("BEGIN")
     try:
         _widen_loans(con)
         for sql_file in sorted(SQL_DIR.glob("*.sql")):
             con.execute(sql_text(sql_file.name))
+            if sql_file.name == "010_tables.sql":
+                add_missing_lot_columns(con)
         apply_comments(con)
         con.execute("COMMIT")
     except BaseException:
@@ -160,6 +163,18 @@ def _widen_loans(con: duckdb.DuckDBPyConnection) -> None:
         for view in ("npl_loans", "npl_packages"):  # views over the column are recreated by the SQL files
             con.execute(f"DROP VIEW IF EXISTS {view}")
         con.execute(f"ALTER TABLE fct_lot_versions ALTER loans TYPE {LOT_TYPES['loans']}")
+
+
+def add_missing_lot_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Add to ``fct_lot_versions`` every Lot column it lacks (NULL in the rows already there): a warehouse made
+    before a column was added to the contract opens with it. Returns the names added."""
+    have = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = 'fct_lot_versions'"
+    ).fetchall()}
+    added = [c for c in LOT_COLUMN_NAMES if c not in have]
+    for column in added:
+        con.execute(f"ALTER TABLE fct_lot_versions ADD COLUMN {column} {LOT_TYPES[column]}")
+    return added
 
 
 def _quote(text: str) -> str:

@@ -26,7 +26,7 @@ import duckdb
 
 from contracts.models import AssetType, Round, SellerType, Status
 from contracts.runfiles import RunFileError, RunMeta, RunPaths
-from contracts.columns import LOT_COLUMN_NAMES, LOT_TYPES, TRACKED
+from contracts.columns import ADDED_COLUMNS, LOT_COLUMN_NAMES, LOT_TYPES, TRACKED
 
 REQUIRED = ("source", "source_lot_id", "url", "fetched_at", "title")
 ENUMS = {"asset_type": AssetType, "seller_type": SellerType, "round": Round, "status": Status}
@@ -51,15 +51,22 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _source_sql(file: Path, raw_table: str | None) -> str:
+def _parquet_columns(con: duckdb.DuckDBPyConnection, file: Path) -> set[str]:
+    return {r[0] for r in con.execute(f"SELECT name FROM parquet_schema({_lit(str(file))})").fetchall()}
+
+
+def _source_sql(file: Path, raw_table: str | None, present: set[str] | None = None) -> str:
     """A subquery giving a run's typed Lot columns, ``line_no`` and ``cast_errors``.
 
     Parquet runs are read straight from the file (typed already; ``file_row_number`` is the line number). JSON-lines
     runs were read into ``raw_table`` in phase 1, every column as text and cast there, so that one bad value rejects
-    one row, not the file."""
+    one row, not the file. A Parquet file written before a column of `ADDED_COLUMNS` existed (``present`` lacks it)
+    gives that column as NULL."""
     if raw_table is not None:
         return raw_table
-    cols = ", ".join(f"CAST({c} AS {LOT_TYPES[c]}) AS {c}" for c in LOT_COLUMN_NAMES)
+    cols = ", ".join(
+        f"CAST({c if present is None or c in present else 'NULL'} AS {LOT_TYPES[c]}) AS {c}" for c in LOT_COLUMN_NAMES
+    )
     return (f"(SELECT {cols}, file_row_number AS line_no, '' AS cast_errors "
             f"FROM read_parquet({_lit(str(file))}, file_row_number = true))")
 
@@ -228,9 +235,8 @@ def _read_run(con: duckdb.DuckDBPyConnection, table: str, paths: RunPaths) -> No
         if paths.lots.suffix == ".jsonl":
             con.execute(_read_jsonl_sql(table, paths.lots))
         else:
-            names = {r[0] for r in con.execute(
-                f"SELECT name FROM parquet_schema({_lit(str(paths.lots))})").fetchall()}
-            missing = [c for c in LOT_COLUMN_NAMES if c not in names]
+            names = _parquet_columns(con, paths.lots)
+            missing = [c for c in LOT_COLUMN_NAMES if c not in names and c not in ADDED_COLUMNS]
             if missing:
                 raise RunFileError(paths.lots, f"not a lot run file: columns {missing} missing")
     except duckdb.Error as exc:
@@ -248,7 +254,8 @@ def _read_run(con: duckdb.DuckDBPyConnection, table: str, paths: RunPaths) -> No
 def _merge_run(con: duckdb.DuckDBPyConnection, meta: RunMeta, result: RunResult, raw_table: str) -> None:
     paths = RunPaths(Path(result.file).parent, meta.run_id)
     jsonl = paths.lots.suffix == ".jsonl"
-    con.execute(_merge_sql(meta.run_id, meta.source, _source_sql(paths.lots, raw_table if jsonl else None)))
+    present = None if jsonl else _parquet_columns(con, paths.lots)
+    con.execute(_merge_sql(meta.run_id, meta.source, _source_sql(paths.lots, raw_table if jsonl else None, present)))
     if con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{raw_table}_rejects'").fetchone()[0]:
         con.execute(
             f"INSERT INTO fct_rejects SELECT {_lit(meta.run_id)}, source, source_lot_id, url, reason, record, now() "

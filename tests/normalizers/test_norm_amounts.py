@@ -131,7 +131,7 @@ def test_numbers_and_default_units(value, unit, expected):
         ("-100", "negative"),
         ("1.2.3", "unrecognized"),
         ("1,2345", "unrecognized"),  # bad digit grouping
-        ("约100万元", "unrecognized"),
+        ("约100万元", "an estimate"),
         ("100万英里", "unrecognized"),
         ("1亿2000万元", "unrecognized"),
         ("百百", "Chinese numeral"),
@@ -196,6 +196,8 @@ def test_to_json():
         "kind": "amount",
         "currency": "CNY",
         "error": None,
+        "principal": None,
+        "interest": None,
     }
     rng = parse_amount("100-300万元").to_json()
     assert (rng["value"], rng["low"], rng["high"], rng["kind"]) == (None, 1000000, 3000000, "range")
@@ -258,3 +260,75 @@ def test_never_raises_and_never_guesses(text):
     amount = parse_amount(text)
     assert amount.kind in KINDS
     assert (amount.error is not None) == (amount.kind == "unparseable")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "as_of"),
+    [
+        ("债权总额10748.33万元", D("107483300"), None),  # a label without a colon
+        ("债权合计1,234.5万元（截止2023年6月30日）", D("12345000"), date(2023, 6, 30)),
+        ("债权总额为3,456.78万元", D("34567800"), None),
+        ("抵债金额120万元", D("1200000"), None),
+        ("总金额为9500.20万元", D("95002000"), None),
+        ("未偿利息人民币【10,924.22】万元", D("109242200"), None),  # 东方's template
+        ("本金及利息合计1200万元", D("12000000"), None),  # one total, not two parts
+        ("债权截至2023年6月30日本息合计100万元", D("1000000"), date(2023, 6, 30)),
+        ("本息共计人民币1,776,224.20元（截止2015年1月13日）", D("1776224.20"), date(2015, 1, 13)),
+        ("欠款利息1888.22元（截止至2018年3月11日）", D("1888.22"), date(2018, 3, 11)),
+        ("利息截至2023年6月30日为200万元", D("2000000"), date(2023, 6, 30)),
+        ("100万元（含税）", D("1000000"), None),  # a note in parentheses
+    ],
+)
+def test_labelled_amounts(text, value, as_of):
+    amount = parse_amount(text)
+    assert (amount.kind, amount.value, amount.as_of, amount.error) == ("amount", value, as_of, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "as_of"),
+    [
+        ("截止到2023年6月30日债权本金100万元", date(2023, 6, 30)),
+        ("债权本金100万元，利息计算截止日2023年6月30日", date(2023, 6, 30)),
+        ("利息截至日期2023-06-30，本金余额100万元", date(2023, 6, 30)),
+        ("债权本金100万元（利息计算至2023.6.30）", date(2023, 6, 30)),
+        ("截至20230630债权本金100万元", date(2023, 6, 30)),
+        ("截至2023年6月末债权本金100万元", date(2023, 6, 30)),
+        ("基准日为2023年6月30日，债权本金100万元", date(2023, 6, 30)),
+    ],
+)
+def test_every_as_of_form(text, as_of):
+    amount = parse_amount(text)
+    assert (amount.value, amount.principal, amount.as_of) == (D("1000000"), D("1000000"), as_of)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "principal", "interest"),
+    [
+        ("3000万元本金及相应利息", None, D("30000000"), None),
+        ("本金3754.02万元，利息5393.29万元", None, D("37540200"), D("53932900")),  # no total stated: none given
+        ("本金1,000万元、利息200万元，合计1,200万元", D("12000000"), D("10000000"), D("2000000")),
+        ("1200万元（其中本金1000万元，利息200万元）", D("12000000"), D("10000000"), D("2000000")),
+        ("基准日2023年3月20日债权本金200,000,000元、利息0元", None, D("200000000"), D("0")),
+        ("截至2023年6月30日，本金余额100万元，欠息20万元", None, D("1000000"), D("200000")),
+        ("债权本金1000万元，利息截至2023年6月30日为200万元", None, D("10000000"), D("2000000")),
+    ],
+)
+def test_claims_written_as_their_parts(text, value, principal, interest):
+    amount = parse_amount(text)
+    assert (amount.kind, amount.value, amount.principal, amount.interest) == ("split", value, principal, interest)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("1800多万元", "an estimate"),
+        ("1亿余元", "an estimate"),
+        ("300万元左右", "an estimate"),
+        ("不超过30亿元(含)", "a bound"),
+        ("本金100万元，200万元", "unlabelled amount"),  # which part is 200万元?
+        ("本金100万元，本金200万元", "two amounts for the principal"),
+    ],
+)
+def test_refused_claim_texts_say_why(text, error):
+    amount = parse_amount(text)
+    assert amount.kind == "unparseable" and error in amount.error

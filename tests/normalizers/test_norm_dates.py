@@ -103,3 +103,32 @@ def test_find_as_of(text, expected):
 def test_split_as_of_removes_the_phrase_and_its_brackets():
     assert split_as_of("7,816,582.53元（截止2018年5月21日）") == (date(2018, 5, 21), "7,816,582.53元")
     assert split_as_of("no date") == (None, "no date")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("利息计算截止日：2023年6月30日", date(2023, 6, 30)),
+        ("利息截至日期2023-06-30", date(2023, 6, 30)),
+        ("截止到2023.6.30", date(2023, 6, 30)),
+        ("计算至2023/6/30", date(2023, 6, 30)),
+        ("基准日为2023年6月30日", date(2023, 6, 30)),
+    ],
+)
+def test_as_of_labels_in_a_date_field(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "rest"),
+    [
+        ("债权本金100万元，利息计算截止日2023年6月20日", date(2023, 6, 20), "债权本金100万元,"),
+        ("截至20230630本金1元", date(2023, 6, 30), "本金1元"),
+        ("截止到2023年6月末", date(2023, 6, 30), ""),
+        ("截至2024年2月底", date(2024, 2, 29), ""),
+        ("利息截至2023年6月30日为200万元", date(2023, 6, 30), "利息为200万元"),
+        ("截至2023年6月本金1元", None, "截至2023年6月本金1元"),  # a month without its end: no date
+    ],
+)
+def test_split_as_of_forms(text, expected, rest):
+    assert split_as_of(text) == (expected, rest)

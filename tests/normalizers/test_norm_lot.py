@@ -268,3 +268,64 @@ def test_none_money_values():
     lot = to_lot(sf_record(market_price="无", final_price=None, current_price=" "))
     assert (lot.market_price, lot.final_price, lot.current_price) == (None, None, None)
     assert lot.raw["market_price"] == "无"
+
+
+def test_place_codes_and_a_short_province_from_the_record():
+    # the case: a record names 山西 (short) and the location says 山西 运城 盐湖: the district was NULL
+    lot = to_lot(sf_record(province="山西", city="运城"))
+    assert (lot.province, lot.city, lot.district) == ("山西", "运城", "盐湖区")
+    assert (lot.province_code, lot.city_code, lot.district_code) == ("140000", "140800", "140802")
+
+
+def test_place_codes_from_the_record_names_alone():
+    record = sf_record(province="广东", city="深圳")
+    del record["location"]
+    lot = to_lot(record)
+    assert (lot.province, lot.city, lot.district) == ("广东", "深圳", None)
+    assert (lot.province_code, lot.city_code, lot.district_code) == ("440000", "440300", None)
+
+
+def test_place_codes_stop_where_the_record_disagrees():
+    lot = to_lot(sf_record(city="太原"))  # the location says 运城: the record's city is kept, no city code
+    assert (lot.province, lot.city, lot.district) == ("山西省", "太原", None)
+    assert (lot.province_code, lot.city_code, lot.district_code) == ("140000", None, None)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "principal", "interest", "total"),
+    [
+        ("total_claim", "3,000万元本金及相应利息", Decimal("30000000"), None, None),
+        ("total_claim", "本金1,000万元，利息200万元", Decimal("10000000"), Decimal("2000000"), None),  # no total stated
+        ("total_claim", "本金1,000万元，利息200万元，合计1,200万元", Decimal("10000000"), Decimal("2000000"),
+         Decimal("12000000")),
+        ("principal", "1,200万元（其中本金1,000万元，利息200万元）", Decimal("10000000"), Decimal("2000000"), Decimal("12000000")),
+    ],
+)
+def test_a_claim_written_as_its_parts_fills_each_field(field, text, principal, interest, total):
+    lot = to_lot(sf_record(**{field: text}))
+    assert (lot.principal, lot.interest, lot.total_claim) == (principal, interest, total)
+    assert lot.raw[field] == text
+
+
+def test_a_part_that_disagrees_with_the_record_is_an_error():
+    with pytest.raises(LotError, match="principal"):
+        to_lot(sf_record(principal="900万元", total_claim="本金1,000万元，利息200万元"))
+
+
+@pytest.mark.parametrize(
+    ("collaterals", "names", "codes"),
+    [
+        (["位于广州市解放路622号的房产（建筑面积4223.08平方米）", "位于广州市东风路456号的房产"],
+         ("广东省", "广州市", None), ("440000", "440100", None)),
+        (["位于绍兴市解放路975号的房产", "位于台州市工业园路190号的房产", "机器设备1台（套）"],
+         ("浙江省", None, None), ("330000", None, None)),
+        (["位于广州市解放路622号的房产", "位于泉州市滨江路175号的房产"], (None, None, None), (None, None, None)),
+        (["机器设备一批"], (None, None, None), (None, None, None)),
+    ],
+)
+def test_a_package_without_a_place_takes_the_place_its_collateral_shares(collaterals, names, codes):
+    record = sf_record(asset_type="debt", loans=[{"debtor": "某公司", "collateral": c} for c in collaterals])
+    del record["location"]
+    lot = to_lot(record)
+    assert (lot.province, lot.city, lot.district) == names
+    assert (lot.province_code, lot.city_code, lot.district_code) == codes

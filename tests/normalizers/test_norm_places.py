@@ -21,6 +21,7 @@ from normalizers.places import Place, parse_place
         ("500230", Place("重庆市", "重庆市", "丰都县")),
         ("440399", Place("广东省", "深圳市", None)),  # unknown / retired district: 4-digit prefix
         ("341400", Place("安徽省", None, None)),  # 巢湖市, abolished 2011: 2-digit prefix
+        ("350182", Place("福建省", "福州市", None)),  # 长乐市, a district (350112) since 2017: not in the table
         ("990000", Place()),
         ("abc", Place()),
         ("12", Place()),
@@ -28,7 +29,7 @@ from normalizers.places import Place, parse_place
     ],
 )
 def test_code(code, expected):
-    assert parse_place(code=code) == expected
+    assert parse_place(code=code).names == expected.names
 
 
 @pytest.mark.parametrize(
@@ -47,15 +48,13 @@ def test_code(code, expected):
     ],
 )
 def test_text(text, expected):
-    assert parse_place(text) == expected
+    assert parse_place(text).names == expected.names
 
 
 def test_code_wins_and_text_fills_the_district():
-    assert parse_place("广东省深圳市南山区", "440304") == Place("广东省", "深圳市", "福田区")
-    assert parse_place("山西 运城 盐湖 解放路", "140800") == Place("山西省", "运城市", "盐湖区")
-    assert parse_place("浙江 杭州 西湖", "140800") == Place(
-        "山西省", "运城市", None
-    )  # disagreeing text ignored
+    assert parse_place("广东省深圳市南山区", "440304").names == ("广东省", "深圳市", "福田区")
+    assert parse_place("山西 运城 盐湖 解放路", "140800").names == ("山西省", "运城市", "盐湖区")
+    assert parse_place("浙江 杭州 西湖", "140800").names == ("山西省", "运城市", None)  # disagreeing text ignored
 
 
 @pytest.mark.parametrize(
@@ -81,3 +80,66 @@ def test_area(value, expected):
 def test_bad_area_raises(value):
     with pytest.raises(AreaParseError):
         parse_area(value)
+
+
+@pytest.mark.parametrize(
+    ("code", "codes"),
+    [
+        ("140802", ("140000", "140800", "140802")),
+        ("440304000000", ("440000", "440300", "440304")),
+        ("110105", ("110000", "110100", "110105")),  # municipality: the city is 110100
+        ("441900", ("440000", "441900", None)),  # 东莞市 has no districts
+        ("429004", ("420000", None, "429004")),  # 仙桃市, a county-level city directly under 湖北省
+        ("440000", ("440000", None, None)),
+        ("440399", ("440000", "440300", None)),  # unknown district code: its city
+        ("990000", (None, None, None)),
+    ],
+)
+def test_codes_beside_the_names(code, codes):
+    place = parse_place(code=code)
+    assert (place.province_code, place.city_code, place.district_code) == codes
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "district_code"),
+    [
+        # Alibaba's 标的物所在地 and JD's province/city/county, spaced, in short forms
+        ("山西 运城 盐湖 解放路", ("山西省", "运城市", "盐湖区"), "140802"),
+        ("山西 运城 盐湖", ("山西省", "运城市", "盐湖区"), "140802"),
+        ("山西运城盐湖解放路", ("山西省", "运城市", "盐湖区"), "140802"),  # short names run together
+        ("浙江省杭州市西湖大道1号", ("浙江省", "杭州市", None), None),  # a road named like a district, in 上城区
+        ("福建 福州 长乐", ("福建省", "福州市", "长乐区"), "350112"),  # a district since 2017 (cpca 0.5.5: 长乐市)
+        ("安徽 芜湖 繁昌", ("安徽省", "芜湖市", "繁昌区"), "340212"),  # a district since 2020
+        ("湖北 仙桃", ("湖北省", None, "仙桃市"), "429004"),
+        ("广东 东莞 东莞", ("广东省", "东莞市", None), None),
+        # real titles of Alibaba lots (chensyabc/Auction_Spider_AllInOne_Scrapy TestSpider.json, 2022)
+        ("合肥市蜀山区琥珀山庄114幢附101室", ("安徽省", "合肥市", "蜀山区"), "340104"),
+        ("合肥市庐江县盛桥镇盛世大道1幢7层701室商业用房", ("安徽省", "合肥市", "庐江县"), "340124"),
+        ("六安市裕安区樊花路与裕南路交口绿城花园18栋103室", ("安徽省", "六安市", "裕安区"), "341503"),
+        ("合肥市新站区临泉路名人御苑2幢1102室成套住宅", ("安徽省", "合肥市", None), None),  # a zone, not a county
+        # real titles of JD and Taobao lots (vvvb-github/Zichan src/data, 2020)
+        ("南京市六合区横梁镇山东路51号雨花石文化园49幢一单元302", ("江苏省", "南京市", "六合区"), "320116"),
+        ("捡漏清盘南通市如东县丰利绿都财富广场9号楼3楼1081平方", ("江苏省", "南通市", "如东县"), "320623"),
+    ],
+)
+def test_districts_from_free_and_spaced_text(text, names, district_code):
+    place = parse_place(text)
+    assert (place.names, place.district_code) == (names, district_code)
+
+
+# Every place name of Great Wall's asset list as it published them (the CityName of 15,400 GetTjieInfo rows,
+# BrandonEmmerich/greatwall data/data_raw.csv, 2006–2018): short province names, with their GB/T 2260 codes.
+GREAT_WALL_NAMES = [
+    ("上海", "310000"), ("云南", "530000"), ("内蒙古", "150000"), ("北京", "110000"), ("吉林", "220000"),
+    ("四川", "510000"), ("天津", "120000"), ("宁夏", "640000"), ("安徽", "340000"), ("山东", "370000"),
+    ("山西", "140000"), ("广东", "440000"), ("广西", "450000"), ("新疆", "650000"), ("江苏", "320000"),
+    ("江西", "360000"), ("河北", "130000"), ("河南", "410000"), ("浙江", "330000"), ("海南", "460000"),
+    ("湖北", "420000"), ("湖南", "430000"), ("甘肃", "620000"), ("福建", "350000"), ("贵州", "520000"),
+    ("辽宁", "210000"), ("重庆", "500000"), ("陕西", "610000"), ("青海", "630000"), ("黑龙江", "230000"),
+]
+
+
+@pytest.mark.parametrize(("name", "code"), GREAT_WALL_NAMES)
+def test_great_walls_short_province_names(name, code):
+    place = parse_place(name)
+    assert place.province_code == code and place.province.startswith(name)

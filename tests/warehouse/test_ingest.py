@@ -186,3 +186,41 @@ def test_hooks_run_inside_the_nights_transaction(con, tmp_path: Path):
     assert seen == [(1, ["loaded"])]  # the hook saw the merged night...
     assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'hook_marker'").fetchone() == (0,)
     assert con.execute("SELECT count(*) FROM lots").fetchone() == (0,)  # ...and its failure undid it all
+
+
+CODE_COLUMNS = ("province_code", "city_code", "district_code")
+
+
+def test_an_older_warehouse_and_older_run_files_take_the_place_codes(tmp_path: Path):
+    """A warehouse and Parquet run files made before the place codes existed still open and load."""
+    import duckdb
+
+    from warehouse.db import connect
+
+    db, runs = tmp_path / "w.duckdb", tmp_path / "runs"
+    con = connect(db)
+    ingest(con, resolve_runs([write_run(runs / "a", [make_lot("1")])]))
+    con.execute("DROP VIEW lots")
+    con.execute("DROP VIEW lot_history")
+    for column in CODE_COLUMNS:  # the warehouse as an older Salvage left it
+        con.execute(f"ALTER TABLE fct_lot_versions DROP COLUMN {column}")
+    con.close()
+    old_run = write_run(runs / "b", [make_lot("2")], night=2)
+    (parquet,) = old_run.parent.glob("*.parquet")
+    older = f"SELECT * EXCLUDE ({', '.join(CODE_COLUMNS)}) FROM '{parquet}'"
+    duckdb.sql(f"COPY ({older}) TO '{parquet}.old' (FORMAT parquet)")
+    parquet.with_name(parquet.name + ".old").replace(parquet)
+    codes = {"province_code": "140000", "city_code": "140800", "district_code": "140802"}
+    placed = make_lot("3", night=3, province="山西省", city="运城市", district="盐湖区", **codes)
+    new_run = write_run(runs / "c", [placed], night=3)
+
+    con = connect(db)
+    try:
+        results = ingest(con, resolve_runs([old_run, new_run]))
+        assert [r.status for r in results] == ["loaded", "loaded"]
+        rows = con.execute(f"SELECT source_lot_id, {', '.join(CODE_COLUMNS)} FROM lots ORDER BY 1").fetchall()
+        assert rows == [("1", None, None, None), ("2", None, None, None), ("3", "140000", "140800", "140802")]
+        history = con.execute("SELECT count(*) FROM lot_history WHERE district_code = '140802'").fetchone()
+        assert history == (1,)
+    finally:
+        con.close()

@@ -1,0 +1,65 @@
+"""Every real amount string of tests/golden/real/amounts.jsonl through `parse_amount`.
+
+Each line is read with the unit its source documents for a bare number (``unit``: yuan when absent; null for Great
+Wall's MoneyTotal, whose bare numbers mix 元 and 万元, so they are refused for want of a unit). The hand-checked
+sample (lines with ``expected``) must be read exactly as checked: 0 silently wrong. Of the strings that state an
+amount with its unit (all but the bare numbers refused for want of one) at least 98.5% must be read; every refused
+string must say why. The figures over all strings are printed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from normalizers.amounts import parse_amount
+
+AMOUNTS = Path(__file__).resolve().parents[1] / "golden" / "real" / "amounts.jsonl"
+LINES = [json.loads(text) for text in AMOUNTS.read_text(encoding="utf-8").splitlines() if text.strip()]
+CHECKED = [line for line in LINES if "expected" in line]
+FIELDS = ("kind", "value", "low", "high", "principal", "interest", "as_of")
+
+
+def test_the_collection_is_documented_and_has_no_duplicates():
+    for line in LINES:
+        assert {"raw", "source", "origin", "date"} <= line.keys(), line
+        assert isinstance(line["raw"], str) and line["origin"] and line["source"], line
+    keys = Counter((line["raw"], line["source"]) for line in LINES)
+    assert [k for k, n in keys.items() if n > 1] == []
+
+
+def test_a_stratified_sample_of_at_least_300_is_checked():
+    assert len(CHECKED) >= 300
+    by_source = Counter(line["source"] for line in CHECKED)
+    assert len(by_source) >= 6, by_source
+    kinds = Counter(line["expected"].get("kind", "refused") for line in CHECKED)
+    assert {"amount", "split", "shares", "refused"} <= kinds.keys(), kinds
+
+
+@pytest.mark.parametrize("line", CHECKED, ids=[f"{n}:{line['raw'][:30]}" for n, line in enumerate(CHECKED)])
+def test_the_checked_sample_is_read_exactly(line):
+    amount = parse_amount(line["raw"], unit=line.get("unit", "yuan")).to_json()
+    expected = line["expected"]
+    if "error" in expected:
+        assert amount["kind"] == "unparseable" and expected["error"] in amount["error"], amount
+        return
+    assert {k: amount[k] for k in FIELDS} == {k: expected.get(k) for k in FIELDS}
+    assert amount["currency"] == expected.get("currency", "CNY")
+
+
+def test_at_least_98_5_percent_of_the_real_strings_are_read_and_every_refusal_says_why(capsys):
+    amounts = [parse_amount(line["raw"], unit=line.get("unit", "yuan")) for line in LINES]
+    refused = [a for a in amounts if a.kind == "unparseable"]
+    no_unit = [a for a in refused if a.error == "no unit"]
+    stated = len(amounts) - len(no_unit)
+    share_stated = 1 - (len(refused) - len(no_unit)) / stated
+    share_all = 1 - len(refused) / len(amounts)
+    with capsys.disabled():
+        print(f"\nreal amount strings: {len(amounts)}, read {share_all:.2%} of all, {share_stated:.2%} of the "
+              f"{stated} that state their unit; checked {len(CHECKED)}; refused {len(refused)}: "
+              f"{Counter(a.error.split(' (')[0].split(' ' + chr(39))[0] for a in refused)}")
+    assert share_stated >= 0.985
+    assert all(a.error for a in refused)
