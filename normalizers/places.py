@@ -128,15 +128,20 @@ def _from_text(text: str) -> Place:
         return Place()
     place = _from_code(adcode)
     if place.district is None:
-        rest = row["地址"].strip() if isinstance(row["地址"], str) else ""
-        for name in (place.province, place.city):  # 北京 北京 朝阳, 吉林 吉林 昌邑: the name said twice
-            if name:
-                rest = re.sub(rf"^(?:{re.escape(short_name(name) or name)}(?:省|市)?)\s*", "", rest)
+        # cpca's rest of the address (地址) follows the last province/city name it matched, which can be a later
+        # mention (山西 运城 盐湖 运城市空港新区… leaves 空港新区…): look for the district after the leading names of
+        # the text as written too.
         prefix = adcode[:4] if adcode[2:4] != "00" else adcode[:2]
-        if code := _district_code(prefix, rest):
-            found = _from_code(code)
-            if place.city is None or found.city == place.city:
-                place = found
+        rests = [row["地址"] if isinstance(row["地址"], str) else "", text]
+        for rest in rests:
+            rest = rest.strip()
+            for name in (place.province, place.city):  # 北京 北京 朝阳, 吉林 吉林 昌邑: the name said twice
+                if name:
+                    rest = re.sub(rf"^(?:{re.escape(short_name(name) or name)}(?:省|市|自治区)?)\s*", "", rest)
+            if code := _district_code(prefix, rest):
+                found = _from_code(code)
+                if place.city is None or found.city == place.city:
+                    return found
     return place
 
 

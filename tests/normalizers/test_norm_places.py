@@ -143,3 +143,11 @@ GREAT_WALL_NAMES = [
 def test_great_walls_short_province_names(name, code):
     place = parse_place(name)
     assert place.province_code == code and place.province.startswith(name)
+
+
+def test_a_spaced_county_before_a_later_mention_of_the_city():
+    """The real 2017 sf page writes 标的物所在地：山西 运城 盐湖 运城市空港新区…: the city named again later in the
+    text must not hide the county written after the leading names."""
+    place = parse_place("山西 运城 盐湖 运城市空港新区东环路以西一宗国有出让住宅用地使用权")
+    assert (place.province, place.city, place.district) == ("山西省", "运城市", "盐湖区")
+    assert (place.province_code, place.city_code, place.district_code) == ("140000", "140800", "140802")
