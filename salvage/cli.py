@@ -43,6 +43,16 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def disk_full_exit(exc: BaseException, where: Path) -> typer.Exit:
+    """A full disk under the runs folder: said plainly (the warehouse is not touched by a crawl)."""
+    from warehouse.db import disk_full
+
+    if not disk_full(exc):
+        raise exc
+    return fail(f"disk full while writing run files under {where} ({exc}). The warehouse was not touched and "
+                f"this run is not loaded; free some space and crawl again.")
+
+
 def writable_db(db: Optional[Path]) -> Path:
     """The warehouse a writing command loads into: an existing warehouse file, or a new one in a folder that exists
     (said aloud). A mistyped ``--db`` (a folder that does not exist, a folder, a file that is not a warehouse) is
@@ -77,6 +87,8 @@ def crawl(
             spider_args={"max_pages": str(max_pages)} if max_pages else None, on_progress=progress))
     except ValueError as exc:
         raise fail(str(exc)) from exc
+    except OSError as exc:
+        raise disk_full_exit(exc, config.runs_dir(runs)) from exc
     meta = result.meta
     colour = {"ok": "green", "partial": "yellow"}.get(meta.status, "red")
     console.print(f"[{colour}]{meta.status}[/] {meta.run_id}: {meta.items} lots, {meta.rejects} rejects"
@@ -122,7 +134,7 @@ def ingest(
     from alerts.events import EventsHook
 
     alerts_hook = EventsHook(on_warning=lambda w: console.print(f"[yellow]alerts:[/] {w}", highlight=False))
-    from warehouse.db import WarehouseInUse
+    from warehouse.db import WarehouseDiskFull, WarehouseInUse
 
     try:
         with publishing(db_file) as con, Progress(console=console, transient=True) as progress:
@@ -131,6 +143,8 @@ def ingest(
                                 hooks=[link_assets, MetricsHook(), alerts_hook])
     except WarehouseInUse as exc:
         raise fail(str(exc), code=2) from exc
+    except WarehouseDiskFull as exc:
+        raise fail(exc.strerror) from exc
     for counts in alerts_hook.counts:
         console.print(counts.summary(), highlight=False)
     table = Table("run", "source", "status", "lots", "rejects", "new lots", "new versions", title="ingest")
@@ -165,7 +179,7 @@ def nightly(
     from alerts.events import EventsHook
     from crawlers.runner import sources as known
     from schedules.nightly import NightAlreadyRunning, run_night
-    from warehouse.db import WarehouseInUse
+    from warehouse.db import WarehouseDiskFull, WarehouseInUse
     from warehouse.linkage import link_assets
 
     db_file = writable_db(db)
@@ -178,6 +192,10 @@ def nightly(
                                + (f" — {r.meta.error}" if r.meta.error else "")))
     except (NightAlreadyRunning, WarehouseInUse) as exc:
         raise fail(str(exc), code=2) from exc
+    except WarehouseDiskFull as exc:
+        raise fail(exc.strerror) from exc
+    except OSError as exc:
+        raise disk_full_exit(exc, config.runs_dir(runs_dir)) from exc
     for r in report.ingested:
         console.print(f"ingested {r.run_id}: {r.status}, +{r.new_lots} lots, +{r.new_versions} versions"
                       + (f" — {r.error}" if r.error else ""))

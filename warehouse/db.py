@@ -26,6 +26,7 @@ What a kill or a crash can leave, and what the next publish does with it (no per
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -51,6 +52,21 @@ class WarehousePathError(FileNotFoundError):
 
 class WarehouseInUse(RuntimeError):
     """Another process has the warehouse file open read-write."""
+
+
+class WarehouseDiskFull(OSError):
+    """The disk filled up while the next night was written; the published night is untouched."""
+
+
+def disk_full(exc: BaseException | None) -> bool:
+    """The error, or one it was raised from or during (a ROLLBACK after a failed write), is a full disk."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if getattr(exc, "errno", None) == errno.ENOSPC or "No space left on device" in str(exc) \
+                or "disk is full" in str(exc).lower():
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 TABLE_COMMENTS: dict[str, str] = {
     "dim_lots": "One row per lot (source, source_lot_id): first and last seen, current version, change hashes. "
@@ -189,20 +205,25 @@ def publishing(db: str | Path, *, lock_timeout: float = 3600) -> Iterator[duckdb
             if wal is not None:
                 shutil.copyfile(wal, work.with_name(work.name + ".wal"))
             con = connect(work)  # replays the copied WAL, if any
-        except BaseException:
+        except BaseException as exc:
             for stale in (work, work.with_name(work.name + ".wal")):
                 stale.unlink(missing_ok=True)
+            _raise_disk_full(exc, db)
             raise
         try:
             yield con
             con.execute("CHECKPOINT")
-        except BaseException:
             con.close()
+            _fsync(work)
+        except BaseException as exc:
+            try:
+                con.close()
+            except Exception:  # noqa: BLE001 - closing after a failed write may fail again; the copy goes anyway
+                pass
             for stale in (work, work.with_name(work.name + ".wal")):
                 stale.unlink(missing_ok=True)
+            _raise_disk_full(exc, db)
             raise
-        con.close()
-        _fsync(work)
         if wal is not None:
             # its writes are in the new file now; out of the way first, so no reader ever pairs it with the new file
             # (between the two renames a reader sees the previous night without them, never an error)
@@ -210,6 +231,14 @@ def publishing(db: str | Path, *, lock_timeout: float = 3600) -> Iterator[duckdb
         os.replace(work, db)
         _fsync(db.parent)
         _replayed(db).unlink(missing_ok=True)
+
+
+def _raise_disk_full(exc: BaseException, db: Path) -> None:
+    if disk_full(exc):
+        raise WarehouseDiskFull(
+            errno.ENOSPC, f"disk full while writing the next night beside {db} ({exc}). The published night is "
+            f"intact and the working copy is removed; a load needs free space of about the warehouse's size plus "
+            f"the night: free some and run again") from exc
 
 
 def _replayed(db: Path) -> Path:
