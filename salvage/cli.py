@@ -122,6 +122,7 @@ def ingest(
     from warehouse.ingest import ingest as do_ingest, resolve_runs
     from warehouse.linkage import link_assets
     from warehouse.monitoring import MetricsHook
+    from warehouse.reparse import rebuild_reparsed
 
     db_file = writable_db(db)
     try:
@@ -140,7 +141,7 @@ def ingest(
         with publishing(db_file) as con, Progress(console=console, transient=True) as progress:
             task = progress.add_task("ingesting", total=len(metas))
             results = do_ingest(con, metas, on_progress=lambda r: progress.advance(task),
-                                hooks=[link_assets, MetricsHook(), alerts_hook])
+                                hooks=[rebuild_reparsed, link_assets, MetricsHook(), alerts_hook])
     except WarehouseInUse as exc:
         raise fail(str(exc), code=2) from exc
     except WarehouseDiskFull as exc:
@@ -248,7 +249,8 @@ def reparse(
 ) -> None:
     """Re-read an archived run (its .warc.gz) with today's parsers and normalizers, with no network, into a new run
     file beside it. The lots keep their original fetch times, so ingesting the new run corrects what that night
-    loaded. Exit 1 when the re-parse failed."""
+    loaded: any night, not only the latest (the history of the lots it re-read is rebuilt from every run of the
+    source, the replaced versions kept in fct_replaced_versions). Exit 1 when the re-parse failed."""
     from salvage.reparse import reparse as do_reparse
     from contracts.runfiles import RunFileError
 
@@ -266,8 +268,10 @@ def reparse(
         from warehouse.ingest import ingest as do_ingest
         from warehouse.monitoring import MetricsHook
 
+        from warehouse.reparse import rebuild_reparsed
+
         with publishing(db_file) as con:
-            (loaded,) = do_ingest(con, [result.paths.meta], hooks=[MetricsHook()])
+            (loaded,) = do_ingest(con, [result.paths.meta], hooks=[rebuild_reparsed, MetricsHook()])
         console.print(f"ingested {loaded.run_id}: {loaded.status}, +{loaded.new_versions} versions"
                       + (f" — {loaded.error}" if loaded.error else ""))
     if meta.status == "failed":
