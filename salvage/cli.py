@@ -33,6 +33,8 @@ app.add_typer(normalize_app, name="normalize")
 from alerts.cli import alerts_app  # noqa: E402  (saved searches and alert mails)
 
 app.add_typer(alerts_app, name="alerts")
+assets_app = typer.Typer(help="Assets (every listing of one asset): undo a wrong link.", no_args_is_help=True)
+app.add_typer(assets_app, name="assets")
 
 DbOption = Annotated[Optional[Path], typer.Option("--db", help="Warehouse file [env SALVAGE_DB; ./salvage.duckdb].")]
 RunsOption = Annotated[Optional[Path], typer.Option("--runs", help="Run-file folder [env SALVAGE_RUNS; ./runs].")]
@@ -276,6 +278,35 @@ def reparse(
                       + (f" — {loaded.error}" if loaded.error else ""))
     if meta.status == "failed":
         raise typer.Exit(1)
+
+
+@assets_app.command("split")
+def assets_split(
+    asset_id: Annotated[int, typer.Argument(help="The asset (assets.asset_id) that holds a wrong link.")],
+    lots: Annotated[list[str], typer.Argument(help="Its lots to move to a new asset: source:source_lot_id, or "
+                                              "source_lot_id when unambiguous.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the link is wrong (kept with the split).")],
+    by: Annotated[Optional[str], typer.Option("--by", help="Who splits it [default: the login name].")] = None,
+    db: DbOption = None,
+) -> None:
+    """Un-merge: move LOTS out of ASSET_ID into a new asset. Their link evidence stays as it was; the split (both
+    sides, who, why) goes to fct_asset_splits, and later nights never join the two sides again."""
+    import getpass
+
+    from warehouse.db import publishing
+    from warehouse.linkage import SplitError, split_asset
+
+    path = config.db_path(db)
+    from warehouse.db import WarehousePathError, check_warehouse
+
+    try:
+        check_warehouse(path)
+        with publishing(path) as con:
+            split = split_asset(con, asset_id, lots, reason=reason, by=by or getpass.getuser())
+    except (SplitError, WarehousePathError) as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"asset {split.from_asset_id}: {len(split.moved)} lot(s) moved to new asset {split.into_asset_id} "
+                  f"({', '.join(f'{s}:{i}' for s, i in split.moved)}); {len(split.kept)} kept", highlight=False)
 
 
 @app.command()
