@@ -80,6 +80,9 @@ TABLE_COMMENTS: dict[str, str] = {
     "lot_history": "One row per version of a lot: a new version whenever a price, the status, the round, the times "
     "or the bid count changed. valid_from/valid_to bound the period; valid_to is NULL for the current one.",
     "crawl_runs": "One row per crawl run: source, started, finished, items, rejects, status (ok/failed/partial).",
+    "fct_replaced_versions": "Lot versions (fct_lot_versions rows, every Lot column) that a re-parse replaced when it "
+    "rebuilt the history of the lots it re-read (salvage reparse RUN --ingest): the evidence of what was loaded "
+    "before the fix. replaced_by_run is the re-parse run, replaced_at when.",
 }
 
 
@@ -176,12 +179,14 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
         if name in kinds:
             con.execute(f"COMMENT ON {kinds[name]} {name} IS {_quote(comment)}")
     columns = con.execute(
-        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal"
+        "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal"
     ).fetchall()
-    for table, column in columns:
+    for table, column, existing in columns:
         if table not in TABLE_COMMENTS:
             continue
         comment = comment_for("status_run" if (table, column) == ("crawl_runs", "status") else column)
+        if comment is None and existing:  # a table's own column, commented in its SQL file
+            continue
         if comment is None:
             raise RuntimeError(f"column {table}.{column} has no comment in contracts/columns.py")
         con.execute(f"COMMENT ON COLUMN {table}.{column} IS {_quote(comment)}")

@@ -11,6 +11,6 @@ CREATE TABLE IF NOT EXISTS fct_replaced_versions (
     replaced_at TIMESTAMPTZ NOT NULL
 );
 
-COMMENT ON TABLE fct_replaced_versions IS 'Lot versions (fct_lot_versions rows, every Lot column) that a re-parse '
-    'replaced when it rebuilt the history of the lots it re-read (salvage reparse RUN --ingest): the evidence of '
-    'what was loaded before the fix. replaced_by_run is the re-parse run, replaced_at when.';
+-- (the table's comment and its Lot columns' comments are set by warehouse.db.apply_comments)
+COMMENT ON COLUMN fct_replaced_versions.replaced_by_run IS 'The re-parse run whose load replaced this version.';
+COMMENT ON COLUMN fct_replaced_versions.replaced_at IS 'When it was replaced (the load''s clock).';
