@@ -12,7 +12,8 @@ answers every request from that WARC, with no network.
   written, and the writer holds an OS lock on its ``.part`` file. When a crawl of the source starts, every other
   ``.warc.gz.part`` whose writer is dead (its lock is free) is cut after its last whole record and renamed to
   ``.warc.gz`` (`recover_archive`; the crawl runner does the same at once for a crawl it had to kill), so the
-  archive of a killed run opens, re-parses and counts like any other.
+  archive of a killed run opens and counts like any other (the dead run's unfinished run files, which no ingest
+  can load, are deleted then).
 - **Resume.** A crawl that starts within ``SALVAGE_RESUME_HOURS`` (default 6; 0 = never) of a killed run of the same
   source (an archive whose run has no meta file or a failed one, and no successful run of the source since)
   answers the *lot pages* that run already fetched from its archive, with their original fetch times, instead of
@@ -196,8 +197,12 @@ class WarcArchiveMiddleware:
     def spider_opened(self, spider: Any) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for part in self.path.parent.glob("*.warc.gz.part"):
-            if part != self.part:
-                recover_archive(part)
+            if part != self.part and recover_archive(part) is not None:
+                # the dead run's unfinished run files cannot be loaded (no meta): gone, as the crawl runner does
+                # for a crawl it saw die; what it fetched is in the archive
+                run_id = part.name.removesuffix(".warc.gz.part")
+                for stale in [*part.parent.glob(f"{run_id}.*.part"), part.with_name(f"{run_id}.progress")]:
+                    stale.unlink(missing_ok=True)
         if self.keep_days > 0:
             cutoff = time.time() - self.keep_days * 86400
             for old in self.path.parent.glob("*.warc.gz"):

@@ -33,6 +33,8 @@ app.add_typer(normalize_app, name="normalize")
 from alerts.cli import alerts_app  # noqa: E402  (saved searches and alert mails)
 
 app.add_typer(alerts_app, name="alerts")
+assets_app = typer.Typer(help="Assets (every listing of one asset): undo a wrong link.", no_args_is_help=True)
+app.add_typer(assets_app, name="assets")
 
 DbOption = Annotated[Optional[Path], typer.Option("--db", help="Warehouse file [env SALVAGE_DB; ./salvage.duckdb].")]
 RunsOption = Annotated[Optional[Path], typer.Option("--runs", help="Run-file folder [env SALVAGE_RUNS; ./runs].")]
@@ -41,6 +43,16 @@ RunsOption = Annotated[Optional[Path], typer.Option("--runs", help="Run-file fol
 def fail(message: str, code: int = 1) -> typer.Exit:
     console.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code)
+
+
+def disk_full_exit(exc: BaseException, where: Path) -> typer.Exit:
+    """A full disk under the runs folder: said plainly (the warehouse is not touched by a crawl)."""
+    from warehouse.db import disk_full
+
+    if not disk_full(exc):
+        raise exc
+    return fail(f"disk full while writing run files under {where} ({exc}). The warehouse was not touched and "
+                f"this run is not loaded; free some space and crawl again.")
 
 
 def writable_db(db: Optional[Path]) -> Path:
@@ -77,6 +89,8 @@ def crawl(
             spider_args={"max_pages": str(max_pages)} if max_pages else None, on_progress=progress))
     except ValueError as exc:
         raise fail(str(exc)) from exc
+    except OSError as exc:
+        raise disk_full_exit(exc, config.runs_dir(runs)) from exc
     meta = result.meta
     colour = {"ok": "green", "partial": "yellow"}.get(meta.status, "red")
     console.print(f"[{colour}]{meta.status}[/] {meta.run_id}: {meta.items} lots, {meta.rejects} rejects"
@@ -110,6 +124,7 @@ def ingest(
     from warehouse.ingest import ingest as do_ingest, resolve_runs
     from warehouse.linkage import link_assets
     from warehouse.monitoring import MetricsHook
+    from warehouse.reparse import rebuild_reparsed
 
     db_file = writable_db(db)
     try:
@@ -122,15 +137,17 @@ def ingest(
     from alerts.events import EventsHook
 
     alerts_hook = EventsHook(on_warning=lambda w: console.print(f"[yellow]alerts:[/] {w}", highlight=False))
-    from warehouse.db import WarehouseInUse
+    from warehouse.db import WarehouseDiskFull, WarehouseInUse
 
     try:
         with publishing(db_file) as con, Progress(console=console, transient=True) as progress:
             task = progress.add_task("ingesting", total=len(metas))
             results = do_ingest(con, metas, on_progress=lambda r: progress.advance(task),
-                                hooks=[link_assets, MetricsHook(), alerts_hook])
+                                hooks=[rebuild_reparsed, link_assets, MetricsHook(), alerts_hook])
     except WarehouseInUse as exc:
         raise fail(str(exc), code=2) from exc
+    except WarehouseDiskFull as exc:
+        raise fail(exc.strerror) from exc
     for counts in alerts_hook.counts:
         console.print(counts.summary(), highlight=False)
     table = Table("run", "source", "status", "lots", "rejects", "new lots", "new versions", title="ingest")
@@ -165,7 +182,7 @@ def nightly(
     from alerts.events import EventsHook
     from crawlers.runner import sources as known
     from schedules.nightly import NightAlreadyRunning, run_night
-    from warehouse.db import WarehouseInUse
+    from warehouse.db import WarehouseDiskFull, WarehouseInUse
     from warehouse.linkage import link_assets
 
     db_file = writable_db(db)
@@ -178,6 +195,10 @@ def nightly(
                                + (f" — {r.meta.error}" if r.meta.error else "")))
     except (NightAlreadyRunning, WarehouseInUse) as exc:
         raise fail(str(exc), code=2) from exc
+    except WarehouseDiskFull as exc:
+        raise fail(exc.strerror) from exc
+    except OSError as exc:
+        raise disk_full_exit(exc, config.runs_dir(runs_dir)) from exc
     for r in report.ingested:
         console.print(f"ingested {r.run_id}: {r.status}, +{r.new_lots} lots, +{r.new_versions} versions"
                       + (f" — {r.error}" if r.error else ""))
@@ -230,7 +251,8 @@ def reparse(
 ) -> None:
     """Re-read an archived run (its .warc.gz) with today's parsers and normalizers, with no network, into a new run
     file beside it. The lots keep their original fetch times, so ingesting the new run corrects what that night
-    loaded. Exit 1 when the re-parse failed."""
+    loaded: any night, not only the latest (the history of the lots it re-read is rebuilt from every run of the
+    source, the replaced versions kept in fct_replaced_versions). Exit 1 when the re-parse failed."""
     from salvage.reparse import reparse as do_reparse
     from contracts.runfiles import RunFileError
 
@@ -248,12 +270,43 @@ def reparse(
         from warehouse.ingest import ingest as do_ingest
         from warehouse.monitoring import MetricsHook
 
+        from warehouse.reparse import rebuild_reparsed
+
         with publishing(db_file) as con:
-            (loaded,) = do_ingest(con, [result.paths.meta], hooks=[MetricsHook()])
+            (loaded,) = do_ingest(con, [result.paths.meta], hooks=[rebuild_reparsed, MetricsHook()])
         console.print(f"ingested {loaded.run_id}: {loaded.status}, +{loaded.new_versions} versions"
                       + (f" — {loaded.error}" if loaded.error else ""))
     if meta.status == "failed":
         raise typer.Exit(1)
+
+
+@assets_app.command("split")
+def assets_split(
+    asset_id: Annotated[int, typer.Argument(help="The asset (assets.asset_id) that holds a wrong link.")],
+    lots: Annotated[list[str], typer.Argument(help="Its lots to move to a new asset: source:source_lot_id, or "
+                                              "source_lot_id when unambiguous.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the link is wrong (kept with the split).")],
+    by: Annotated[Optional[str], typer.Option("--by", help="Who splits it [default: the login name].")] = None,
+    db: DbOption = None,
+) -> None:
+    """Un-merge: move LOTS out of ASSET_ID into a new asset. Their link evidence stays as it was; the split (both
+    sides, who, why) goes to fct_asset_splits, and later nights never join the two sides again."""
+    import getpass
+
+    from warehouse.db import publishing
+    from warehouse.linkage import SplitError, split_asset
+
+    path = config.db_path(db)
+    from warehouse.db import WarehousePathError, check_warehouse
+
+    try:
+        check_warehouse(path)
+        with publishing(path) as con:
+            split = split_asset(con, asset_id, lots, reason=reason, by=by or getpass.getuser())
+    except (SplitError, WarehousePathError) as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"asset {split.from_asset_id}: {len(split.moved)} lot(s) moved to new asset {split.into_asset_id} "
+                  f"({', '.join(f'{s}:{i}' for s, i in split.moved)}); {len(split.kept)} kept", highlight=False)
 
 
 @app.command()

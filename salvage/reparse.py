@@ -11,8 +11,10 @@ run's clock is also set to the original start). The ingest rule "an observation 
 overwrites it" then does the right thing for the lots whose latest observation is the re-parsed night (the usual
 case: re-parse last night after fixing a parser): the re-read observation is as new as the one it replaces, so a
 changed tracked field opens a new version from that fetch time and an untracked one (title, asset_type, place...)
-is rewritten in place. Lots seen again in a later night keep the later observation. Correcting the history of an
-older night (rewriting the versions that night created) is not done here: the ingest only rewrites a lot whose latest observation is the one re-read.
+is rewritten in place. Lots seen again in a later night keep the later observation. For an older night that is not
+enough (the ingest only rewrites a lot whose latest observation is the one re-read): `salvage ingest` and
+``salvage reparse --ingest`` load a re-parse with the hook `warehouse.reparse.rebuild_reparsed`, which rebuilds the
+history of the lots it re-read from every run of the source, the re-parse in place of the run it corrects.
 """
 
 from __future__ import annotations

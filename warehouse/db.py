@@ -26,6 +26,7 @@ What a kill or a crash can leave, and what the next publish does with it (no per
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -52,6 +53,21 @@ class WarehousePathError(FileNotFoundError):
 class WarehouseInUse(RuntimeError):
     """Another process has the warehouse file open read-write."""
 
+
+class WarehouseDiskFull(OSError):
+    """The disk filled up while the next night was written; the published night is untouched."""
+
+
+def disk_full(exc: BaseException | None) -> bool:
+    """The error, or one it was raised from or during (a ROLLBACK after a failed write), is a full disk."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if getattr(exc, "errno", None) == errno.ENOSPC or "No space left on device" in str(exc) \
+                or "disk is full" in str(exc).lower():
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
 TABLE_COMMENTS: dict[str, str] = {
     "dim_lots": "One row per lot (source, source_lot_id): first and last seen, current version, change hashes. "
     "Read lots through the view lots.",
@@ -64,6 +80,9 @@ TABLE_COMMENTS: dict[str, str] = {
     "lot_history": "One row per version of a lot: a new version whenever a price, the status, the round, the times "
     "or the bid count changed. valid_from/valid_to bound the period; valid_to is NULL for the current one.",
     "crawl_runs": "One row per crawl run: source, started, finished, items, rejects, status (ok/failed/partial).",
+    "fct_replaced_versions": "Lot versions (fct_lot_versions rows, every Lot column) that a re-parse replaced when it "
+    "rebuilt the history of the lots it re-read (salvage reparse RUN --ingest): the evidence of what was loaded "
+    "before the fix. replaced_by_run is the re-parse run, replaced_at when.",
 }
 
 
@@ -190,12 +209,14 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
         if name in kinds:
             con.execute(f"COMMENT ON {kinds[name]} {name} IS {_quote(comment)}")
     columns = con.execute(
-        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal"
+        "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal"
     ).fetchall()
-    for table, column in columns:
+    for table, column, existing in columns:
         if table not in TABLE_COMMENTS:
             continue
         comment = comment_for("status_run" if (table, column) == ("crawl_runs", "status") else column)
+        if comment is None and existing:  # a table's own column, commented in its SQL file
+            continue
         if comment is None:
             raise RuntimeError(f"column {table}.{column} has no comment in contracts/columns.py")
         con.execute(f"COMMENT ON COLUMN {table}.{column} IS {_quote(comment)}")
@@ -219,20 +240,25 @@ def publishing(db: str | Path, *, lock_timeout: float = 3600) -> Iterator[duckdb
             if wal is not None:
                 shutil.copyfile(wal, work.with_name(work.name + ".wal"))
             con = connect(work)  # replays the copied WAL, if any
-        except BaseException:
+        except BaseException as exc:
             for stale in (work, work.with_name(work.name + ".wal")):
                 stale.unlink(missing_ok=True)
+            _raise_disk_full(exc, db)
             raise
         try:
             yield con
             con.execute("CHECKPOINT")
-        except BaseException:
             con.close()
+            _fsync(work)
+        except BaseException as exc:
+            try:
+                con.close()
+            except Exception:  # noqa: BLE001 - closing after a failed write may fail again; the copy goes anyway
+                pass
             for stale in (work, work.with_name(work.name + ".wal")):
                 stale.unlink(missing_ok=True)
+            _raise_disk_full(exc, db)
             raise
-        con.close()
-        _fsync(work)
         if wal is not None:
             # its writes are in the new file now; out of the way first, so no reader ever pairs it with the new file
             # (between the two renames a reader sees the previous night without them, never an error)
@@ -240,6 +266,14 @@ def publishing(db: str | Path, *, lock_timeout: float = 3600) -> Iterator[duckdb
         os.replace(work, db)
         _fsync(db.parent)
         _replayed(db).unlink(missing_ok=True)
+
+
+def _raise_disk_full(exc: BaseException, db: Path) -> None:
+    if disk_full(exc):
+        raise WarehouseDiskFull(
+            errno.ENOSPC, f"disk full while writing the next night beside {db} ({exc}). The published night is "
+            f"intact and the working copy is removed; a load needs free space of about the warehouse's size plus "
+            f"the night: free some and run again") from exc
 
 
 def _replayed(db: Path) -> Path:

@@ -101,7 +101,7 @@ def _reasons(source: str) -> str:
     return f"concat_ws('; ', {', '.join(checks)})"
 
 
-def _merge_sql(run_id: str, source: str, src: str) -> str:
+def _merge_sql(run_id: str, source: str, src: str, rejects: bool = True) -> str:
     """Stage narrow (keys, hashes, reasons), refuse bad rows, then write only what changed.
 
     - ``stg_keys``: one narrow row per staged line; ``stg_changes``: the good ones, latest per lot, joined to
@@ -113,15 +113,16 @@ def _merge_sql(run_id: str, source: str, src: str) -> str:
     untracked = [c for c in LOT_COLUMN_NAMES if c != "fetched_at"]
     run = _lit(run_id)
     key = "{a}.source = {b}.source AND {a}.source_lot_id = {b}.source_lot_id"
+    reject_sql = (f"INSERT INTO fct_rejects SELECT {run}, s.source, s.source_lot_id, s.url, k.reason, "
+                  f"to_json(struct_pack({s_cols})), now() FROM stg_keys k JOIN {src} s ON s.line_no = k.line_no "
+                  f"WHERE k.reason <> '';") if rejects else ""  # a replay of a run already loaded: none again
     return f"""
     CREATE OR REPLACE TEMP TABLE stg_keys AS
     SELECT source, source_lot_id, line_no, fetched_at, {_reasons(source)} AS reason,
            hash({", ".join(TRACKED)}) AS tracked_hash, hash({", ".join(untracked)}) AS full_hash
     FROM {src};
 
-    INSERT INTO fct_rejects
-    SELECT {run}, s.source, s.source_lot_id, s.url, k.reason, to_json(struct_pack({s_cols})), now()
-    FROM stg_keys k JOIN {src} s ON s.line_no = k.line_no WHERE k.reason <> '';
+    {reject_sql}
 
     CREATE OR REPLACE TEMP TABLE stg_changes AS
     SELECT k.*, d.version_no AS prev_version, d.version_from AS prev_from,

@@ -23,6 +23,11 @@ night's transaction, after the merge, and links only the lots this night's runs 
 
 A lot keeps its asset from night to night: linked lots are never re-matched; their keys are refreshed when the
 lot's title or address changed, so that later lots match the current text.
+
+**Undo** (`split_asset`, ``salvage assets split``): lots of an asset judged wrongly linked move to a new asset; their
+link rows keep the evidence they had, and ``fct_asset_splits`` records the split (both sides, who, why). Step 4
+never unites a component that would put a moved lot and a kept lot of one split in one asset again: such a link is
+dropped (the pairs are taken best score first, so the new lot joins the side it matches best).
 """
 
 from __future__ import annotations
@@ -293,6 +298,18 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _apart(con: duckdb.DuckDBPyConnection) -> set[tuple[int, int]]:
+    """Pairs of current assets (low, high) that a split keeps apart: one holds a moved lot, the other a kept lot."""
+    rows = con.execute("""
+        SELECT DISTINCT least(m.asset_id, k.asset_id), greatest(m.asset_id, k.asset_id)
+        FROM fct_asset_splits sm
+        JOIN fct_asset_splits sk ON sk.split_id = sm.split_id AND sk.side = 'kept'
+        JOIN fct_lot_links m ON m.source = sm.source AND m.source_lot_id = sm.source_lot_id
+        JOIN fct_lot_links k ON k.source = sk.source AND k.source_lot_id = sk.source_lot_id
+        WHERE sm.side = 'moved' AND m.asset_id <> k.asset_id""").fetchall()
+    return {(a, b) for a, b in rows}
+
+
 def _assign(con: duckdb.DuckDBPyConnection, stats: LinkStats) -> None:
     """Score the candidate pairs in batches, join linked pairs into components and write fct_lot_links (and
     fct_asset_merges)."""
@@ -323,19 +340,43 @@ def _assign(con: duckdb.DuckDBPyConnection, stats: LinkStats) -> None:
     # components over new lots (0..n-1) and the existing assets they touch (n + j)
     uf = _UnionFind(n)
     existing: dict[int, int] = {}  # asset_id -> node
+    apart = _apart(con)
     if pairs is not None:
         a_col = pairs.column("a").to_pylist()
         b_col = pairs.column("b").to_pylist()
         asset_col = pairs.column("asset_id").to_pylist()
-        for a, b, asset in zip(a_col, b_col, asset_col, strict=True):
+        order = range(len(a_col))
+        if apart:  # best links first, so a lot that matches both sides of a split joins the one it matches best
+            scores = pairs.column("score").to_pylist()
+            order = sorted(order, key=lambda i: -scores[i])
+        held: dict[int, set[int]] = {}  # root -> the existing assets in its component (only tracked for splits)
+        dropped = []
+        for i in order:
+            a, b, asset = a_col[i], b_col[i], asset_col[i]
             if b is None:
                 node = existing.get(asset)
                 if node is None:
                     node = existing[asset] = len(uf.parent)
                     uf.parent.append(node)
-                uf.union(a, node)
+                    held[node] = {asset}
+                other = node
             else:
-                uf.union(a, b)
+                other = b
+            if apart:
+                ra, rb = uf.find(a), uf.find(other)
+                left, right = held.get(ra, set()), held.get(rb, set())
+                if ra != rb and any((min(x, y), max(x, y)) in apart for x in left for y in right):
+                    dropped.append(i)  # would join the two sides of a split
+                    continue
+                uf.union(a, other)
+                held[uf.find(a)] = left | right
+            else:
+                uf.union(a, other)
+        if dropped:
+            keep = np.ones(len(a_col), dtype=bool)
+            keep[dropped] = False
+            pairs = pairs.filter(pa.array(keep))
+            stats.linked_pairs = pairs.num_rows
     next_id = con.execute("SELECT greatest((SELECT max(asset_id) FROM fct_lot_links), "
                           "(SELECT max(merged_asset_id) FROM fct_asset_merges), 0)").fetchall()[0][0] + 1
     assets_of_root: dict[int, list[int]] = {}
@@ -409,3 +450,58 @@ def _assign(con: duckdb.DuckDBPyConnection, stats: LinkStats) -> None:
     if pairs is not None:
         con.unregister("lk_linked")
     stats.rules = dict(con.execute("SELECT rule, count(*) FROM lk_result GROUP BY rule").fetchall())
+
+
+class SplitError(ValueError):
+    """A split that cannot be done as asked (unknown asset, a lot not in it, nothing left behind, no reason)."""
+
+
+@dataclass
+class Split:
+    split_id: int
+    from_asset_id: int
+    into_asset_id: int
+    moved: list[tuple[str, str]]
+    kept: list[tuple[str, str]]
+
+
+def split_asset(con: duckdb.DuckDBPyConnection, asset_id: int, lots: list[str], *, reason: str, by: str) -> Split:
+    """Move ``lots`` (``source:source_lot_id``, or a bare ``source_lot_id`` when one lot of the asset has it) out of
+    ``asset_id`` into a new asset, keeping their link evidence and recording the split (see the module). Run it in
+    a transaction (``warehouse.db.publishing``)."""
+    if not reason.strip():
+        raise SplitError("say why the link is wrong (--reason): it is kept with the split")
+    members = con.execute("SELECT source, source_lot_id FROM fct_lot_links WHERE asset_id = ? ORDER BY ALL",
+                          [asset_id]).fetchall()
+    if not members:
+        raise SplitError(f"no asset {asset_id} (see the view assets)")
+    moved: list[tuple[str, str]] = []
+    for lot in lots:
+        source, _, lot_id = lot.rpartition(":")
+        found = [m for m in members if m[1] == lot_id and (not source or m[0] == source)]
+        if len(found) != 1:
+            listed = ", ".join(f"{s}:{i}" for s, i in members)
+            raise SplitError(f"{lot} is {'ambiguous' if found else 'not a lot'} of asset {asset_id} "
+                             f"(its lots: {listed})")
+        if found[0] not in moved:
+            moved.append(found[0])
+    kept = [m for m in members if m not in moved]
+    if not kept:
+        raise SplitError(f"every lot of asset {asset_id} is listed: nothing would be split off")
+    new_id = con.execute("SELECT greatest((SELECT max(asset_id) FROM fct_lot_links), "
+                         "(SELECT max(merged_asset_id) FROM fct_asset_merges), "
+                         "(SELECT max(into_asset_id) FROM fct_asset_splits), 0) + 1").fetchone()[0]
+    split_id = con.execute("SELECT coalesce(max(split_id), 0) + 1 FROM fct_asset_splits").fetchone()[0]
+    con.execute("CREATE OR REPLACE TEMP TABLE sp_lots (source VARCHAR, source_lot_id VARCHAR, side VARCHAR)")
+    con.executemany("INSERT INTO sp_lots VALUES (?, ?, ?)",
+                    [(*m, "moved") for m in moved] + [(*k, "kept") for k in kept])
+    con.execute("""
+        INSERT INTO fct_asset_splits
+        SELECT ?, s.side, ?, ?, l.source, l.source_lot_id, l.rule, l.score, l.matched_source, l.matched_lot_id,
+               ?, ?, now()
+        FROM sp_lots s JOIN fct_lot_links l USING (source, source_lot_id)
+        ORDER BY s.side DESC, l.source, l.source_lot_id""", [split_id, asset_id, new_id, reason, by])
+    con.execute("UPDATE fct_lot_links AS l SET asset_id = ? FROM sp_lots s WHERE s.side = 'moved' "
+                "AND l.source = s.source AND l.source_lot_id = s.source_lot_id", [new_id])
+    con.execute("DROP TABLE sp_lots")
+    return Split(split_id, asset_id, new_id, moved, kept)
