@@ -27,6 +27,7 @@ class FaultyHandler:
 
     def __init__(self) -> None:
         self.received: list[bytes] = []
+        self.rcpts: list[str] = []  # every envelope recipient the server accepted
         self.refuse_rcpt: set[str] = set()  # 550 at RCPT for these
         self.drop_after_data = 0  # keep the message, then close the connection before answering, this many times
 
@@ -34,6 +35,7 @@ class FaultyHandler:
         if address in self.refuse_rcpt:
             return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)
+        self.rcpts.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
