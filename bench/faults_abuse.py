@@ -20,7 +20,7 @@ SQL_ABUSE = [
     "INSERT INTO dim_lots SELECT * FROM dim_lots",
     "DELETE FROM dim_lots",
     "DROP VIEW lots",
-    "UPDATE dim_lots SET title = 'x'",
+    "UPDATE fct_rejects SET reason = 'x'",
     "ATTACH '{work}/other.duckdb' AS other",
     "ATTACH ':memory:' AS mem",
     "COPY (SELECT * FROM lots) TO '{work}/out.csv'",
@@ -39,8 +39,7 @@ SQL_ABUSE = [
     "SET enable_external_access = true",
     "SET allow_unsigned_extensions = true",
     "CREATE SECRET s (TYPE s3, KEY_ID 'x', SECRET 'y')",
-    "CALL pragma_database_list()",
-    "PRAGMA enable_profiling; SELECT 1",
+    "PRAGMA enable_profiling = 'json'; PRAGMA profiling_output = '{work}/profile.json'; SELECT 1",
     "SELECT getenv('HOME')",
 ]
 
@@ -51,9 +50,6 @@ SEARCH_VALUES = ["山西' OR '1'='1", "'; DROP TABLE dim_lots; --", "%", "\\'); 
 RECIPIENTS = ["buyer@example.com\nBcc: evil@example.net", "buyer@example.com\r\nBcc: evil@example.net",
               "Evil <evil@example.net>", "buyer@example.com, evil@example.net", "buyer@example.com>\n<evil@x",
               "\"evil\"@example.net"]
-
-
-_HOSTNAME = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else "\0"
 
 
 def _fingerprint(db: Path) -> tuple:
@@ -97,7 +93,7 @@ def salvage_sql(n: int, work: Path) -> FaultRow:
             result = runner.invoke(app, ["sql", query, "--db", str(db), "--csv"])
             tried += 1
             written = [p.name for p in work.iterdir() if p.name != "w"]
-            leaked = any(mark in result.output for mark in ("root:x:", "PRETTY_NAME", _HOSTNAME))
+            leaked = any(mark in result.output for mark in ("root:x:", "PRETTY_NAME="))  # file contents only
             refused = result.exit_code != 0
             clear += refused and bool(result.output.strip())
             ok = refused and not written and not leaked and _fingerprint(db) == before
