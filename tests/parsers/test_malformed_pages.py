@@ -20,11 +20,14 @@ def test_a_charset_no_codec_knows_is_read_as_utf8():
 
 
 @pytest.mark.parametrize(("source", "case", "key"), [("cinda_notice", "list_api_page1", '"id"'),
-                                                     ("gwamc_notice", "list_notices_page1", '"ID"')])
+                                                     ("gwamc_notice", "list_notices_page1", '"ID"'),
+                                                     ("gwamc_notice", "assets_replica_page", '"ID"'),
+                                                     ("coamc_notice", "list_api_asset_packages", '"id"')])
 def test_a_list_row_without_an_id_is_refused_naming_the_list_page(source: str, case: str, key: str):
     folder = GOLDEN / source / case
     url = json.loads((folder / "case.json").read_text(encoding="utf-8"))["url"]
     body = next(folder.glob("input.*")).read_bytes().replace(key.encode(), b'"gone"', 1)
     with pytest.raises(ParseError) as refused:
         parse_page(source, body, url, datetime(2026, 11, 20, tzinfo=UTC))
-    assert url in str(refused.value) and "None" not in str(refused.value)
+    message = str(refused.value)
+    assert url in message and "None" not in message and "source_lot_id" not in message
