@@ -345,10 +345,13 @@ class Tally:
     verdicts: Counter = field(default_factory=Counter)
     wrong: int = 0  # silently wrong values on cut pages
     examples: dict[str, str] = field(default_factory=dict)  # first detail of each bad kind
+    trips: Counter = field(default_factory=Counter)  # "TypeError at amc.py:789": where a parser tripped, how often
 
     def add(self, verdict: str, detail: str, where: str) -> None:
         self.tried += 1
         self.verdicts[verdict] += 1
+        if verdict in ("malformed", "crash") and (m := re.search(r"(\w+Error|\w+Exception) at [\w.]+:\d+", detail)):
+            self.trips[m.group()] += 1
         if verdict in ("crash", "hang", "unclear", "malformed") and verdict not in self.examples:
             self.examples[verdict] = f"{where}: {detail}"
 
@@ -423,7 +426,7 @@ def extremes(source: str, box: Sandbox) -> Tally:
 
 def mutated_pages(n: int, work: Path) -> FaultRow:
     """The fault-table row: ``n`` mutated pages per source, plus the two extreme pages per source."""
-    totals, per_source, examples = Counter(), [], []
+    totals, per_source, examples, trips = Counter(), [], [], Counter()
     tried = bad = wrong = 0
     with Sandbox() as box:
         for source in sources():
@@ -434,12 +437,14 @@ def mutated_pages(n: int, work: Path) -> FaultRow:
                 bad += t.bad
                 wrong += t.wrong
                 totals.update(t.verdicts)
+                trips.update(t.trips)
                 examples.extend(f"{source} {k}: {v}" for k, v in t.examples.items())
             per_source.append(f"{source} {tally.tried + ext.tried}")
     (work / "examples.txt").write_text("\n".join(examples) + "\n", encoding="utf-8")
     notes = [f"parsed {totals['parsed']}, refused with source+URL {totals['refused']} (of which the parser tripped "
              f"on the shape: {totals['malformed']}), unclear {totals['unclear']}, crash {totals['crash']}, "
              f"hang {totals['hang']}, silently wrong {wrong}",
+             "where parsers tripped: " + (", ".join(f"{k} ×{v}" for k, v in trips.most_common()) or "nowhere"),
              ", ".join(per_source), *examples[:3]]
     return FaultRow("mutated pages", tried, tried - bad, wrong,
                     f"{totals['refused'] + totals['malformed'] + totals['parsed']}/{tried}", "; ".join(notes))
