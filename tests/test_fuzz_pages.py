@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from bench.faults_inputs import Sandbox, extremes, fuzz_source, golden_pages, judge, sources
+from bench.faults_inputs import Sandbox, extremes, fuzz_source, golden_pages, sources
 from crawlers.parsers import ParseError, parse_page
 from crawlers.parsers.base import MalformedPage
 
