@@ -66,3 +66,27 @@ def test_recipients_refused_at_rcpt_get_their_mail_once_they_accept(box: Outbox,
 def test_the_fault_rows_lose_nothing_and_repeat_nothing_unrecognisably(scenario, tmp_path: Path):
     row = scenario(1, tmp_path)
     assert row.ok, row
+
+
+def test_salvage_alerts_send_says_which_mail_is_uncertain(tmp_path: Path, monkeypatch, server: FaultyServer):
+    from typer.testing import CliRunner
+
+    from salvage.cli import app
+    from tests.alerts.conftest import night1
+    from tests.warehouse.conftest import write_run
+
+    for key, value in {"SALVAGE_ALERTS": tmp_path / "alerts.toml", "SALVAGE_DB": tmp_path / "w.duckdb",
+                       "SALVAGE_RUNS": tmp_path / "runs", "SALVAGE_SMTP_HOST": "127.0.0.1",
+                       "SALVAGE_SMTP_PORT": server.port, "SALVAGE_SMTP_SECURITY": "none", "COLUMNS": 300}.items():
+        monkeypatch.setenv(key, str(value))
+    runner = CliRunner()
+    runner.invoke(app, ["alerts", "add", "homes", "--to", "buyer@example.com", "--asset-type", "real_estate"])
+    write_run(tmp_path / "runs", night1(), night=1)
+    assert runner.invoke(app, ["ingest"]).exit_code == 0
+    server.handler.drop_after_data = 1
+    server.start()
+    first = runner.invoke(app, ["alerts", "send"])
+    assert first.exit_code == 1 and "uncertain:" in first.output and "same Message-ID" in first.output
+    again = runner.invoke(app, ["alerts", "send"])
+    assert again.exit_code == 0, again.output
+    assert len(server.handler.received) == 2 and server.handler.received[0] == server.handler.received[1]
