@@ -192,6 +192,9 @@ def send_pending(db: Path | None = None, file: Path | None = None, mail_dir: Pat
                   f"{report.pending} pending in the outbox")
     for mail_id, why in report.refused.items():
         console.print(f"[yellow]refused:[/] {mail_id}: {why}", highlight=False)
+    for mail_id in report.uncertain:
+        console.print(f"[yellow]uncertain:[/] {mail_id}: the connection was lost after the server had the mail; "
+                      "it stays pending and is resent with the same Message-ID", highlight=False)
     if report.server_down:
         console.print(f"[bold red]server down:[/] {report.server_down}", highlight=False)
     return report

@@ -5,9 +5,15 @@ synced; the receipt is then appended to the journal (``alerts.outbox.Journal``, 
 tried, and folded into ``alert_mails`` when the warehouse is next published. A mail the server refuses (4xx/5xx for
 that mail) stays pending with the reason, and the batch goes on; when the server is unreachable or drops the
 connection, the batch stops and every mail not yet accepted stays pending. The next ``salvage alerts send`` folds the
-receipts first and sends exactly the mails still pending, with the same bytes and Message-ID. (If the process dies
-after the server accepted a mail but before its receipt was written, the next run sends it again, recognisably the
-same mail: same Message-ID. No protocol can close that last window; the journal keeps it to one write.)
+receipts first and sends exactly the mails still pending, with the same bytes and Message-ID.
+
+What remains is one window per mail, and it is journalled: before a mail's DATA the journal gets ``sending``; a
+connection lost once the message was handed over (after DATA, before the server's 250) is ``uncertain``, not
+``failed``, and so is a ``sending`` with nothing after it (the process died mid-send). Such a mail may already be in
+the recipient's mailbox; it stays pending and is sent again with the same bytes and the same Message-ID, so a mail
+reader or a receiving server that deduplicates by Message-ID shows it once. Its ``last_error`` starts with
+``uncertain:``. SMTP has no way to ask the server whether it kept the first copy; a lost alert would be worse than a
+second copy with the same Message-ID, so the mail is resent.
 
 ``send_to_warehouse`` is what the command line and the demo use: one sender at a time (``<db>.alerts-send.lock``),
 compose and fold in one publication of the warehouse, deliver with no warehouse lock held (an ingest may publish
@@ -35,7 +41,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class ServerDown(Exception):
-    """The server cannot be reached or dropped the connection: stop, everything not accepted stays pending."""
+    """The server cannot be reached or dropped the connection: stop, everything not accepted stays pending.
+    ``uncertain``: the connection was lost after the message was handed over, so the server may have kept it."""
+
+    def __init__(self, message: str, *, uncertain: bool = False) -> None:
+        super().__init__(message)
+        self.uncertain = uncertain
 
 
 class Refused(Exception):
@@ -72,20 +83,42 @@ class SmtpTransport:
     def send(self, mail_id: str, recipient: str, message: bytes) -> str:
         if self._smtp is None:
             self._smtp = self._open()
+        handed_over = False
         try:
-            self._smtp.sendmail(self.sender, [recipient], message)
+            smtp = self._smtp  # sendmail's steps one by one, to know whether the message was handed over
+            smtp.ehlo_or_helo_if_needed()
+            code, text = smtp.mail(self.sender)
+            if code != 250:
+                raise smtplib.SMTPSenderRefused(code, text, self.sender)
+            code, text = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                raise smtplib.SMTPRecipientsRefused({recipient: (code, text)})
+            handed_over = True  # from here on the server may keep the mail even if its answer never comes
+            code, text = smtp.data(message)
+            if code != 250:
+                raise smtplib.SMTPDataError(code, text)
         except smtplib.SMTPRecipientsRefused as exc:
+            self._reset()
             code, text = next(iter(exc.recipients.values()))
             raise Refused(f"recipient refused: {code} {_text(text)}") from None
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
             if exc.smtp_code == 421:  # the server is closing the session
                 self.close()
                 raise ServerDown(f"{self.via}: {exc.smtp_code} {_text(exc.smtp_error)}") from None
+            self._reset()
             raise Refused(f"refused: {exc.smtp_code} {_text(exc.smtp_error)}") from None
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
-            raise ServerDown(f"{self.via}: {type(exc).__name__}: {exc}") from None
+            raise ServerDown(f"{self.via}: {type(exc).__name__}: {exc}", uncertain=handed_over) from None
         return self.via
+
+    def _reset(self) -> None:
+        """RSET after a refusal, as ``sendmail`` does, so the next mail starts a clean transaction."""
+        try:
+            if self._smtp is not None:
+                self._smtp.rset()
+        except (OSError, smtplib.SMTPException):
+            self.close()
 
     def close(self) -> None:
         if self._smtp is not None:
@@ -134,6 +167,7 @@ class Delivery:
     sent: list[str] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)  # mail_id -> reason
     server_down: str | None = None
+    uncertain: list[str] = field(default_factory=list)  # connection lost after the message was handed over
     pending: int = 0  # left in the outbox afterwards
 
     @property
@@ -149,6 +183,7 @@ def deliver(mails: list[PendingMail], transport: SmtpTransport | EmlTransport, j
         for mail in mails:
             if mail.mail_id in done:
                 continue
+            journal.record(mail.mail_id, "sending", transport.via)
             try:
                 via = transport.send(mail.mail_id, mail.recipient, mail.message.encode("ascii"))
             except Refused as exc:
@@ -156,7 +191,11 @@ def deliver(mails: list[PendingMail], transport: SmtpTransport | EmlTransport, j
                 report.refused[mail.mail_id] = str(exc)
                 continue
             except ServerDown as exc:
-                journal.record(mail.mail_id, "failed", str(exc))
+                if exc.uncertain:
+                    journal.record(mail.mail_id, "uncertain", f"uncertain: {exc}; resent with the same Message-ID")
+                    report.uncertain.append(mail.mail_id)
+                else:
+                    journal.record(mail.mail_id, "failed", str(exc))
                 report.server_down = str(exc)
                 break
             journal.record(mail.mail_id, "sent", via)

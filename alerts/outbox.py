@@ -132,8 +132,9 @@ def pending_mails(con: duckdb.DuckDBPyConnection) -> list[PendingMail]:
 
 
 class Journal:
-    """Delivery receipts, one JSON line per attempt (``sent`` with where to, or ``failed`` with why), each flushed
-    and fsynced before the next mail is tried."""
+    """Delivery receipts, one JSON line per attempt, each flushed and fsynced: ``sending`` before the mail's DATA,
+    then ``sent`` with where to, ``failed`` with why, or ``uncertain`` (the connection was lost after the message
+    was handed over). A ``sending`` with nothing after it is uncertain too (see `alerts.delivery`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -167,8 +168,15 @@ def fold(con: duckdb.DuckDBPyConnection, journal: Journal) -> int:
     """Apply the journal's receipts to ``alert_mails``; returns how many mails it marked sent. Idempotent: a sent
     receipt only moves a pending mail, a failure only counts when it is newer than the mail's last attempt."""
     sent = 0
-    for entry in journal.entries():
+    entries = journal.entries()
+    last = {e["mail_id"]: e for e in entries}
+    for entry in entries:
         at = datetime.fromisoformat(entry["at"])
+        if entry["status"] == "sending":  # only the mail's last word counts: nothing after it = died mid-send
+            if last[entry["mail_id"]] is not entry:
+                continue
+            entry = {**entry, "detail": "uncertain: the sender stopped during the send; the server may have the "
+                                        "mail; resent with the same Message-ID"}
         if entry["status"] == "sent":
             sent += con.execute(
                 "UPDATE alert_mails SET status = 'sent', sent_at = ?, sent_via = ?, attempts = attempts + 1, "

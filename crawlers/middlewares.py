@@ -8,6 +8,9 @@
 - `InterstitialMiddleware`: an anti-bot page (slider, Baxia, expired-cookie redirect) is retried and counted, never
   handed to a parser as an empty page. After ``SALVAGE_INTERSTITIAL_RETRIES`` it gives up on that URL with an
   error naming it (and the counter shows up in the run's stats).
+- `WholePageMiddleware` (a spider middleware): a page cut short in transfer or too large to be one
+  (`crawlers.parsers.check_whole`) is refused before the spider's parser reads it; the refusal, like any error a
+  parser raises, becomes a reject row with the source, the URL and the reason (`pipelines.stage.StagePipeline`).
 """
 
 from __future__ import annotations
@@ -97,3 +100,11 @@ class InterstitialMiddleware:
         retry = request.replace(dont_filter=True, priority=request.priority - 1)
         retry.meta["salvage_interstitial_tries"] = tries
         return retry
+
+
+class WholePageMiddleware:
+    def process_spider_input(self, response: Response, spider: object) -> None:
+        from crawlers.parsers import check_whole
+
+        if response.status == 200 and response.body:
+            check_whole(getattr(spider, "name", "?"), response.body, response.url)

@@ -46,6 +46,9 @@ REPLICA_OVERRIDES = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 32, "
 if SALVAGE_REPLICA:
     globals().update(REPLICA_OVERRIDES)
 
+SPIDER_MIDDLEWARES = {
+    "crawlers.middlewares.WholePageMiddleware": 50,  # a page cut short never reaches a parser as if whole
+}
 DOWNLOADER_MIDDLEWARES = {
     # a re-parse answers every request from the archive, before robots.txt, cookies or the network
     "crawlers.archive.WarcReplayMiddleware": 50,

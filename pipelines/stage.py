@@ -23,6 +23,7 @@ class StagePipeline:
         self.crawler = crawler
         self.writer: RunWriter | None = None
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.spider_error, signal=signals.spider_error)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -58,6 +59,20 @@ class StagePipeline:
             "url": record.get("url") or getattr(response, "url", None),
             "reason": str(exception),
             "record": record,
+        })
+
+    def spider_error(self, failure: Any, response: Any, spider: Spider) -> None:
+        """A page the spider's parser refused (``ParseError``: cut short, malformed, a field missing) or tripped on:
+        a reject row with the page's URL, so a refused page is counted in ``fct_rejects``, not only logged."""
+        if self.writer is None:
+            return
+        error = getattr(failure, "value", failure)
+        self.writer.write_reject({
+            "source": spider.name,
+            "source_lot_id": None,
+            "url": getattr(response, "url", None),
+            "reason": str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}",
+            "record": {},
         })
 
     def spider_closed(self, spider: Spider, reason: str) -> None:

@@ -9,12 +9,13 @@ it for).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from types import ModuleType
 
 from crawlers.parsers import alibaba_mtop, alibaba_sf, alibaba_zc, jd_auction
 from crawlers.parsers import cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice
-from crawlers.parsers.base import InterstitialPage, ParseError, RawRecord
+from crawlers.parsers.base import InterstitialPage, MalformedPage, ParseError, RawRecord
 
 PARSERS: dict[str, ModuleType] = {
     module.SOURCE: module for module in (alibaba_sf, alibaba_zc, alibaba_mtop, jd_auction)
@@ -24,16 +25,51 @@ AMC_NOTICES = (cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice)  # th
 PARSERS.update({module.SOURCE: module for module in AMC_NOTICES})
 
 
+# What no real page of any source comes near (the largest saved real page: 97 KB, 1,412 tags). Beyond these a page
+# is refused unread: BeautifulSoup needs seconds per 100,000 tags, so a 50 MB or 100,000-deep page would hold a
+# crawl for minutes.
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+MAX_PAGE_TAGS = 50_000
+_HTML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype|html)", re.I | re.S)
+_HTML_END = re.compile(rb"</html\s*>", re.I)
+
+
+def check_whole(source: str, body: bytes, url: str) -> None:
+    """Refuse a page too large to be one, or an HTML page that stops before ``</html>``: a page cut short in
+    transfer must not pass for a whole one (cut inside ``65,454,900`` it would read ``65,45``)."""
+    if len(body) > MAX_PAGE_BYTES:
+        raise ParseError(source, "page", url, f"{len(body):,} bytes, more than the {MAX_PAGE_BYTES:,} a page may "
+                                              "have; refused unread")
+    if (tags := body.count(b"<")) > MAX_PAGE_TAGS:
+        raise ParseError(source, "page", url, f"{tags:,} tags, more than the {MAX_PAGE_TAGS:,} a page may have; "
+                                              "refused unread")
+    if _HTML_START.match(body, 0, 4096) and not _HTML_END.search(body):
+        raise ParseError(source, "page", url, "the page ends before </html>: cut short in transfer, refused "
+                                              "rather than read in part")
+
+
 def parse_page(source: str, body: bytes, url: str, fetched_at: datetime) -> list[RawRecord]:
     """Parse any page of ``source`` into raw records, deciding by the content what kind of page it is.
 
     A list page gives its records (none for an empty result), a detail page one record, a notice or
     description fragment one partial record (none when it holds nothing). Raises `InterstitialPage` for an
-    anti-bot page and `ParseError` for a page of no known kind or one missing a required field."""
+    anti-bot page and `ParseError` for a page of no known kind or one missing a required field, for a page cut
+    short or too large (`check_whole`), and (`MalformedPage`) for one whose shape broke the parser."""
     try:
         module = PARSERS[source]
     except KeyError:
         raise ValueError(f"no parser registered for source {source!r}") from None
+    if isinstance(body, bytes):
+        check_whole(source, body, url)
+    try:
+        return _parse(module, source, body, url, fetched_at)
+    except ParseError:
+        raise
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, LookupError, RecursionError) as exc:
+        raise MalformedPage(source, url, exc) from exc
+
+
+def _parse(module: ModuleType, source: str, body: bytes, url: str, fetched_at: datetime) -> list[RawRecord]:
     by_url = getattr(module, "parse_by_url", None)
     if by_url is not None:  # a source whose page kind is told by its URL (JD: the API's functionId)
         return by_url(body, url, fetched_at)

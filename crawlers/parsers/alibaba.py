@@ -75,7 +75,10 @@ def decode(body: Body) -> str:
             return body.decode(charset)
         except (UnicodeDecodeError, LookupError):
             continue
-    return body.decode(_CHARSET_ALIASES.get(declared or "", declared or "utf-8"), errors="replace")
+    try:
+        return body.decode(_CHARSET_ALIASES.get(declared or "", declared or "utf-8"), errors="replace")
+    except LookupError:  # a charset no codec knows (a garbled declaration): read as UTF-8
+        return body.decode("utf-8", errors="replace")
 
 
 # --------------------------------------------------------------------------------------------- anti-bot

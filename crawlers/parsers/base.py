@@ -54,6 +54,18 @@ class InterstitialPage(ParseError):
         self.marker = marker
 
 
+class MalformedPage(ParseError):
+    """A page whose shape broke the parser (a JSON value of the wrong type, a structure cut or garbled): refused
+    with the source, the URL and where the parser stopped, never an uncaught ``TypeError`` that loses the URL."""
+
+    def __init__(self, source: str, url: str, exc: BaseException) -> None:
+        import traceback
+
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+        super().__init__(source, "page", url, f"malformed page: {type(exc).__name__}{where}: {str(exc)[:200]}")
+
+
 @dataclass
 class ListPage:
     """One page of a search/list result."""

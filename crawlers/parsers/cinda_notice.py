@@ -59,6 +59,8 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
 
 def list_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRecord:
     lot_id = row.get("id")
+    if lot_id is None or not str(lot_id).strip():  # refused naming the list page, not a lot URL made of "None"
+        raise ParseError(SOURCE, "id", url, "a list row without an id")
     record = amc.identity(SOURCE, lot_id, DETAIL_URL.format(id=lot_id), fetched_at)
     title = amc.squash(row.get("name"))
     if not title:

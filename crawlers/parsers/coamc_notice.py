@@ -68,6 +68,8 @@ def list_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRecor
     href = amc.squash(row.get("url"))
     if not href:
         raise ParseError(SOURCE, "url", url)
+    if row.get("id") is None or not str(row["id"]).strip():  # refused naming the list page, not the lot's
+        raise ParseError(SOURCE, "id", url, "a list row without an id")
     record = amc.identity(SOURCE, row.get("id"), urljoin(BASE, href), fetched_at)
     title = amc.squash(row.get("title"))
     if not title:

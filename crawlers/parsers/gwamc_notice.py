@@ -78,6 +78,8 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
 
 def notice_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRecord:
     lot_id = row.get("ID")
+    if lot_id is None or not str(lot_id).strip():  # refused naming the list page, not a lot URL made of "None"
+        raise ParseError(SOURCE, "ID", url, "a list row without an id")
     record = amc.identity(SOURCE, lot_id, DETAIL_URL.format(id=lot_id), fetched_at)
     title = amc.squash(row.get("Title"))
     if not title:
@@ -95,6 +97,8 @@ def notice_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRec
 def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRecord:
     """One row of the asset list: a lot whose money is ``MoneyTotal`` read without a default unit."""
     lot_id = row.get("ID")
+    if lot_id is None or not str(lot_id).strip():  # refused naming the list page, not a lot URL made of "None"
+        raise ParseError(SOURCE, "ID", url, "an asset row without an id")
     record = amc.identity(SOURCE, f"asset-{lot_id}" if lot_id is not None else None,
                           ASSET_URL.format(id=lot_id), fetched_at)
     title = amc.squash(row.get("ProName"))

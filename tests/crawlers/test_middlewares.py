@@ -81,3 +81,35 @@ def test_robots_txt_is_never_retried_as_an_anti_bot_page():
     response = HtmlResponse(request.url, body=SLIDER, request=request)
     assert mw.process_response(request, response) is response
     assert crawler.stats.get_value("salvage/interstitials") is None
+
+
+def test_a_page_cut_short_is_refused_before_a_parser_reads_it_and_becomes_a_reject_row(tmp_path):
+    import json
+
+    from twisted.python.failure import Failure
+
+    from crawlers.middlewares import WholePageMiddleware
+    from crawlers.parsers import ParseError
+    from pipelines.stage import StagePipeline
+
+    url = "https://sf-item.taobao.com/sf_item/1.htm"
+    whole = "<!DOCTYPE html><html><body><span>65,454,900 </span></body></html>".encode()
+    crawler = crawler_for(SALVAGE_RUNS=str(tmp_path))
+    middleware = WholePageMiddleware()
+    middleware.process_spider_input(HtmlResponse(url, body=whole), crawler.spider)  # a whole page passes
+    with pytest.raises(ParseError) as refused:
+        middleware.process_spider_input(HtmlResponse(url, body=whole[:40]), crawler.spider)  # "…65,45"
+    assert "alibaba_sf" in str(refused.value) and url in str(refused.value)
+
+    stage = StagePipeline(crawler)
+    stage.open_spider()
+    try:
+        raise refused.value
+    except ParseError:
+        failure = Failure()
+    crawler.signals.send_catch_log(signal=__import__("scrapy").signals.spider_error, failure=failure,
+                                   response=HtmlResponse(url, body=whole[:40]), spider=crawler.spider)
+    stage.writer._rejects.flush()
+    (rejects,) = tmp_path.rglob("*.rejects.jsonl*")
+    (row,) = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    assert (row["source"], row["url"]) == ("alibaba_sf", url) and "</html>" in row["reason"]
