@@ -82,8 +82,8 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
         raise ParseError(SOURCE, "ds", url, "no ds list in the response")
     query = _query(url)
     size = int(query.get("psize") or 0) or None
-    index = int(query.get("pindex") or 1)
     if "pager" in data or "gettjieinfo" in urlsplit(url).path.lower():
+        index = int(query.get("pindex") or 0)  # the asset list's pages count from 0: pIndex 0 … pCount-1
         records, skipped = [], []
         for row in rows:  # a row without a title (two in the real list) is left out, not the page with it
             if isinstance(row, dict) and not amc.squash(str(row.get("ProName") or "")) and row.get("ID") is not None:
@@ -92,10 +92,11 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
             records.append(asset_record(row, url, fetched_at))
         pager = data.get("pager") or [{}]
         count = pager[0].get("pCount") if pager and isinstance(pager[0], dict) else None
-        more = bool(rows) and (size is None or len(rows) >= size) and (count is None or index < int(count))
+        more = bool(rows) and (size is None or len(rows) >= size) and (count is None or index + 1 < int(count))
         return ListPage(records, next_url=_with(url, pIndex=index + 1) if more else None,
                         total_pages=int(count) if count is not None else None,
                         extra={"skipped": skipped} if skipped else {})
+    index = int(query.get("pindex") or 1)
     records = [notice_record(row, url, fetched_at) for row in rows]
     more = bool(rows) and size is not None and len(rows) >= size
     return ListPage(records, next_url=_with(url, pIndex=index + 1) if more else None)
