@@ -430,3 +430,15 @@ def test_real_great_wall_rows_read_province_from_city_name_and_money_parts():
     full = json.dumps({"pager": [{"pCount": 154}], "ds": REAL_GW_ROWS[:1] * 100}, ensure_ascii=False).encode()
     assert "pIndex=1" in gwamc_notice.parse_list(full, url, AT).next_url
     assert gwamc_notice.parse_list(full, url.replace("pIndex=0", "pIndex=153"), AT).next_url is None
+
+
+def test_real_great_wall_row_with_a_city_name_in_city_reads_it_within_its_province():
+    """Five real rows give ``City`` as a name, not the site's number: 锡林浩特 in 内蒙古 (ID 11711, 2012-05-22)."""
+    row = {"ADate": "2012-05-22", "City": "锡林浩特", "CityName": "内蒙古", "ID": 11711, "MoneyTotal": "500-1000万元",
+           "PName": 5, "ProName": "中国长城资产管理公司呼和浩特办事处对东乌旗清真肉联厂、东乌旗热力公司、东乌旗乳制品厂"
+           "债权资产委托代理处置选聘公告", "ProType": 2, "ProTypeName": "债权资产", "Trade": 5, "TradeName": "其他",
+           "r_n": 3391}
+    lot = to_lot(gwamc_notice.asset_record(row, "https://www.gwamcc.com/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=33", AT))
+    assert (lot.province, lot.city, lot.district, lot.district_code) == ("内蒙古自治区", "锡林郭勒盟", "锡林浩特市",
+                                                                         "152502")
+    assert lot.total_claim is None and lot.raw["MoneyTotal"]["kind"] == "range"
