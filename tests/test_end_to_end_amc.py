@@ -250,13 +250,15 @@ def test_attachments_are_archived_with_their_pages_and_a_reparse_reads_the_same_
 def test_great_wall_assets_keep_money_total_honest(two_nights):
     con, _, _, assets = two_nights
     latest = {**assets[1], **assets[2]}
-    rows = {r[0]: (r[1], r[2], json.loads(r[3])) for r in con.execute(
-        "SELECT source_lot_id, total_claim, claim_as_of, raw FROM lots WHERE source = 'gwamc_notice' "
-        "AND source_lot_id LIKE 'asset-%'").fetchall()}
+    rows = {r[0]: (r[1], r[2], json.loads(r[3]), *r[4:]) for r in con.execute(
+        "SELECT source_lot_id, total_claim, claim_as_of, raw, principal, interest, province, city FROM lots "
+        "WHERE source = 'gwamc_notice' AND source_lot_id LIKE 'asset-%'").fetchall()}
     assert set(rows) == set(latest)
     for lot_id, (asset, want) in latest.items():
-        total_claim, claim_as_of, raw = rows[lot_id]
+        total_claim, claim_as_of, raw, principal, interest, province, city = rows[lot_id]
         assert (total_claim, claim_as_of) == (want.fields["total_claim"], want.fields["claim_as_of"]), asset
+        assert (principal, interest) == (want.fields["principal"], want.fields["interest"]), asset
+        assert (province, city) == (want.fields["province"], None), asset
         assert raw["MoneyTotal"]["raw"] == asset.money_total and raw["MoneyTotal"]["kind"] == asset.meaning
-    kinds = {raw["MoneyTotal"]["kind"] for _, _, raw in rows.values()}
-    assert kinds == {"amount", "range", "shares", "unparseable"}
+    kinds = {raw["MoneyTotal"]["kind"] for _, _, raw, *_ in rows.values()}
+    assert kinds == {"amount", "range", "shares", "unparseable", "split"}

@@ -9,12 +9,28 @@
 - assets: ``GET Ajax/GetTjieInfo.ashx?pSize=100&pIndex=N`` →
   ``{"pager":[{"pCount"}],"ds":[{ADate,City,CityName,ID,MoneyTotal,PName,ProName,ProType,ProTypeName,Trade,TradeName,r_n}]}``,
   one lot per row (id ``asset-{ID}``, page ``MCInfoDetail.aspx?ID=``: the replica's guess, unverified), ``ProName``
-  the asset, ``PName`` its province, ``ProTypeName`` 债权资产 / 股权资产 / 实物资产.
+  the asset. What the columns hold is read from a real dump of the whole list (15,400 rows, 2006-09 … 2018-08,
+  tests/golden/real/gwamc_notice/ORIGIN.md): ``CityName`` is the asset's **province** as a short name (天津, 四川,
+  内蒙古; empty in most rows before 2008), ``PName`` the site's number for that province (2 ↔ 天津, 23 ↔ 四川: one
+  name per number, kept in raw), ``City`` a number in the site's own table (the same number appears under several
+  provinces, so it is no division code: raw only) or, in five rows, a city's name as text (锡林浩特, 昆山, 伊宁: read
+  as the asset's city in its province). ``pIndex`` counts from 0 (the dump fetched 0…pCount-1, ``r_n`` 1…15,400
+  without a gap). ``ProTypeName``: 债权资产 / 股权资产 / 上市公司 (listed shares: equity) / 物权资产 / 无 / empty
+  (the last three typed by the title). ``TradeName`` the debtor's trade, as served (``"制造业\n"`` with its newline).
+  ``ProName`` often starts with the branch (…天津市分公司, …呼和浩特办事处): the branch's place is where the AMC sits,
+  not where the asset lies, so it is not read as the place. Two real rows have no ``ProName`` at all: they are
+  left out of the page (listed in ``ListPage.extra["skipped"]``) rather than losing the page.
 - quirk: ``MoneyTotal`` comes in every form (``7,816,582.53元（截止2018年5月21日）``, ``59633.95万元``, ``515,296,623.88``,
-  ``100-300万元``, ``500万元以下``, ``1亿以上``, ``9731万股（…）``, ``债权总额：…``, ``1184``). It is read with
-  ``parse_amount(text, unit=None)``: one CNY amount of a 债权 asset is its ``total_claim``; anything else (a range,
-  shares, a number without a unit) stays out of the money fields and is kept, with what it is, in
-  ``raw["MoneyTotal"]`` — a bare number is never guessed to be yuan or 万元.
+  ``100-300万元``, ``500万元以下``, ``1亿以上``, ``9731万股（…）``, ``债权总额：…``, ``1184``,
+  ``债权本金X万元，债权利息Y万元，基准日2017-10-31``, ``抵债资产账面值：702,000.00元``). It is read with
+  ``parse_amount(text, unit=None)``: for a 债权 asset one CNY amount is its ``total_claim`` (one labelled 本金 /
+  利息 alone its ``principal`` / ``interest``), a breakdown (kind ``split``) goes whole to ``total_claim`` where the
+  normalizer puts its parts in ``principal`` / ``interest`` (and ``total_claim`` only where a total is stated); the
+  as-of date becomes ``claim_as_of``. The money fields carry ``units`` None, so the normalizer too reads them without
+  a default unit. ``抵债资产账面值`` (the book value of assets taken in settlement) is neither a claim nor an
+  appraisal nor a market price: raw only (``raw["book_value"]``, yuan). Anything else (a range, shares, a number
+  without a unit) stays out of the money fields and is kept, with what it is, in ``raw["MoneyTotal"]`` — a bare
+  number is never guessed to be yuan or 万元.
 """
 
 from __future__ import annotations
@@ -27,12 +43,15 @@ from crawlers.parsers import amc
 from crawlers.parsers.amc import Body, decode, is_interstitial  # noqa: F401
 from crawlers.parsers.base import ListPage, ParseError, RawRecord
 from normalizers.amounts import parse_amount
+from normalizers.places import parse_place
 
 SOURCE = "gwamc_notice"
 BASE = "https://www.gwamcc.com/"
 DETAIL_URL = BASE + "HiringDetail.aspx?ID={id}"
 ASSET_URL = BASE + "MCInfoDetail.aspx?ID={id}"
-ASSET_TYPES = {"债权资产": "debt", "债权": "debt", "股权资产": "equity", "股权": "equity"}  # 实物资产: by its name
+ASSET_TYPES = {"债权资产": "debt", "债权": "debt", "股权资产": "equity", "股权": "equity", "上市公司": "equity"}
+# 实物资产 / 物权资产 / 无 / empty: typed by the title
+BOOK_VALUE = "抵债资产账面值"
 
 
 def page_kind(text: str) -> str | None:
@@ -63,14 +82,21 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
         raise ParseError(SOURCE, "ds", url, "no ds list in the response")
     query = _query(url)
     size = int(query.get("psize") or 0) or None
-    index = int(query.get("pindex") or 1)
     if "pager" in data or "gettjieinfo" in urlsplit(url).path.lower():
-        records = [asset_record(row, url, fetched_at) for row in rows]
+        index = int(query.get("pindex") or 0)  # the asset list's pages count from 0: pIndex 0 … pCount-1
+        records, skipped = [], []
+        for row in rows:  # a row without a title (two in the real list) is left out, not the page with it
+            if isinstance(row, dict) and not amc.squash(str(row.get("ProName") or "")) and row.get("ID") is not None:
+                skipped.append({"ID": row.get("ID"), "why": "no ProName"})
+                continue
+            records.append(asset_record(row, url, fetched_at))
         pager = data.get("pager") or [{}]
         count = pager[0].get("pCount") if pager and isinstance(pager[0], dict) else None
-        more = bool(rows) and (size is None or len(rows) >= size) and (count is None or index < int(count))
+        more = bool(rows) and (size is None or len(rows) >= size) and (count is None or index + 1 < int(count))
         return ListPage(records, next_url=_with(url, pIndex=index + 1) if more else None,
-                        total_pages=int(count) if count is not None else None)
+                        total_pages=int(count) if count is not None else None,
+                        extra={"skipped": skipped} if skipped else {})
+    index = int(query.get("pindex") or 1)
     records = [notice_record(row, url, fetched_at) for row in rows]
     more = bool(rows) and size is not None and len(rows) >= size
     return ListPage(records, next_url=_with(url, pIndex=index + 1) if more else None)
@@ -105,25 +131,42 @@ def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawReco
     if not title:
         raise ParseError(SOURCE, "ProName", url)
     record.update(title=title, seller_type="amc", disposal_unit=amc.COMPANY_NAMES[SOURCE])
-    type_name = amc.squash(row.get("ProTypeName"))
+    type_name = amc.squash(str(row.get("ProTypeName") or ""))
     if type_name in ASSET_TYPES:
         record["asset_type"] = ASSET_TYPES[type_name]
-    for key, field in (("PName", "province"), ("CityName", "city")):
-        if amc.squash(row.get(key)):
-            record[field] = amc.squash(row[key])
     raw: dict[str, Any] = {}
+    province = amc.squash(str(row.get("CityName") or ""))  # the province's short name (see the module docstring)
+    if province:
+        place = parse_place(province)  # its province level only: 吉林 is also a city of 吉林省
+        record["province"] = place.province or province
+        city = row.get("City")
+        if isinstance(city, str) and amc.squash(city) and not amc.squash(city).lstrip("-").isdigit():
+            found = parse_place(record["province"] + amc.squash(city))  # 锡林浩特 in 内蒙古
+            if found.province == place.province and (found.city or found.district):
+                for level in ("city", "district"):
+                    if getattr(found, level):
+                        record[level] = getattr(found, level)
     if row.get("ADate"):
         record["start_at"] = amc.date_part(str(row["ADate"])) or row["ADate"]
         raw["published_at"] = row["ADate"]
     text = row.get("MoneyTotal")
     if text not in (None, ""):
         amount = parse_amount(str(text), unit=None)
-        found = {k: v for k, v in amount.to_json().items() if v is not None}
-        raw["MoneyTotal"] = found
-        if amount.kind == "amount" and amount.currency == "CNY" and record.get("asset_type") == "debt":
-            record["total_claim"] = str(text)
-    for key in ("ProTypeName", "TradeName", "City"):
-        if amc.squash(str(row.get(key) or "")):
+        found_money = {k: v for k, v in amount.to_json().items() if v is not None}
+        raw["MoneyTotal"] = found_money
+        is_debt = record.get("asset_type") == "debt"
+        if amount.kind == "amount" and amount.currency == "CNY" and BOOK_VALUE in str(text):
+            raw["book_value"] = str(amount.value)
+        elif amount.kind == "amount" and amount.currency == "CNY" and is_debt:
+            field = ("principal" if amount.principal is not None else
+                     "interest" if amount.interest is not None else "total_claim")
+            record[field] = str(text)
+            record["units"] = {field: None}
+        elif amount.kind == "split" and amount.currency == "CNY" and is_debt:
+            record["total_claim"] = str(text)  # the normalizer spreads the parts over principal / interest
+            record["units"] = {"total_claim": None}
+    for key in ("ProTypeName", "TradeName", "PName", "City", "Trade"):
+        if amc.squash(str(row.get(key) if row.get(key) is not None else "")):
             raw[key] = row[key]
     record["raw"] = raw
     return record

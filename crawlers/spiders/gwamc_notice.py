@@ -25,7 +25,7 @@ class GwamcNoticeSpider(BrowserSpider, AmcNoticeSpider):
     allowed_domains = ["gwamcc.com"]
     start_urls = [
         "https://www.gwamcc.com/Ajax/GetArticleList.ashx?pIndex=1&pSize=20&liName=64",
-        "https://www.gwamcc.com/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=1",
+        "https://www.gwamcc.com/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=0",  # pages count from 0 (see the parser)
     ]
     list_headers = XHR
     min_items = 100

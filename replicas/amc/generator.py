@@ -65,7 +65,16 @@ _TRADES = ("纺织", "机械制造", "化工", "建材", "房地产开发", "商
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余杜叶程苏魏吕丁"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红"
 _ROADS = ("人民路", "解放路", "中山路", "建设大道", "工业园路", "滨江路", "和平街", "新华路", "长江路", "东风路")
-_TRADE_NAMES = ("制造业", "批发和零售业", "房地产业", "建筑业", "交通运输业", "租赁和商务服务业", "住宿和餐饮业")
+# Great Wall's asset list as a real dump of it shows it (tests/golden/real/gwamc_notice/ORIGIN.md): PName is the
+# site's number of the province (CityName its short name), Trade / ProType numbers with their names — all real,
+# including 制造业's CR LF. The City numbers the replica serves are invented (the site's table is unknown).
+GW_PROVINCE_IDS = {"北京": 1, "天津": 2, "河北": 3, "山西": 4, "内蒙古": 5, "辽宁": 6, "吉林": 7, "黑龙江": 8, "上海": 9,
+                   "江苏": 10, "浙江": 11, "安徽": 12, "福建": 13, "江西": 14, "山东": 15, "河南": 16, "湖北": 17,
+                   "湖南": 18, "广东": 19, "广西": 20, "海南": 21, "重庆": 22, "四川": 23, "贵州": 24, "云南": 25,
+                   "陕西": 27, "甘肃": 28, "青海": 29, "宁夏": 30, "新疆": 31}
+GW_TRADES = ((5, "其他"), (3, "制造业\r\n"), (13, "批发和零售业"), (25, "房地产业"), (23, "无"), (10, "建材业"),
+             (2, "医药"), (11, "农林牧渔"), (18, "纺织业"), (17, "建筑业"), (26, "租赁和商务服务业"), (21, "酒店"))
+GW_TYPES = {"债权资产": 2, "股权资产": 3, "物权资产": 1, "上市公司": 5, "无": 4}
 _CURRENCY_NAMES = {"CNY": "人民币", "USD": "美元", "HKD": "港元"}
 
 # Orient (coamc) notice types: (typeKey, name, noticeCate) — sources.md §3.
@@ -215,10 +224,10 @@ class Asset:
     asset_id: int
     name: str  # ProName
     type_code: int
-    type_name: str  # ProTypeName: 债权资产 / 股权资产 / 实物资产
-    province: str  # PName
-    city_code: str
-    city: str
+    type_name: str  # ProTypeName: 债权资产 / 股权资产 / 物权资产
+    province: str  # the full name (广东省); served as CityName 广东 and PName 19
+    city_code: int  # City: a number of the site's own table (invented here)
+    city: str  # where the debtor is (in ProName only: the list does not give the city)
     trade_code: int
     trade: str
     money_total: str  # MoneyTotal exactly as served
@@ -229,11 +238,19 @@ class Asset:
     as_of: date | None
     published: date
     night: int = 1
+    principal: Decimal | None = None  # a breakdown's parts (meaning "split"), yuan
+    interest: Decimal | None = None
+    form: str = ""  # the MONEY_FORMS entry
+
+    @property
+    def province_short(self) -> str:
+        return self.province.removesuffix("省").removesuffix("市")
 
 
 # MoneyTotal forms, each with its meaning: (template, meaning). {x} = yuan amount, {w} = 万元.
 MONEY_FORMS = (
     "yuan_as_of", "wan", "bare_commas", "range", "below", "above", "shares", "prefixed", "bare",
+    "split", "book_value", "and_interest",
 )
 
 
@@ -488,11 +505,13 @@ class AmcGenerator:
             city = rng.choice(cities)
             published = (self.base_date - timedelta(days=rng.randint(1, 300))) if night == 1 else self.base_date
             if form == "shares":
-                type_code, type_name = 2, "股权资产"
-            elif i % 7 == 3:
-                type_code, type_name = 3, "实物资产"
+                type_name = "股权资产"
+            elif i % 7 == 3 and form != "split":
+                type_name = "物权资产"
             else:
-                type_code, type_name = 1, "债权资产"
+                type_name = "债权资产"
+            type_code = GW_TYPES[type_name]
+            principal = interest = None
             amount = self._amount(rng, 1e6, 3e9)
             value = low = high = None
             as_of = None
@@ -522,21 +541,34 @@ class AmcGenerator:
             elif form == "prefixed":
                 text = f"债权总额：{q(amount / WAN):,}万元"
                 value = q(amount / WAN) * WAN
+            elif form == "split":  # the real 2017 form: 债权本金421.79万元，债权利息21.20万元，基准日2017-09-30
+                as_of = published - timedelta(days=rng.randint(30, 400))
+                principal = q(amount / WAN) * WAN
+                interest = q(amount * Decimal(rng.randint(2, 30)) / 100 / WAN) * WAN
+                text = f"债权本金{principal / WAN:.2f}万元，债权利息{interest / WAN:.2f}万元，基准日{as_of:%Y-%m-%d}"
+                meaning = "split"
+            elif form == "book_value":  # the real 抵债资产账面值：702,000.00元: a book value, not a claim
+                text = f"抵债资产账面值：{amount:,.2f}元"
+                value = amount
+            elif form == "and_interest":  # the real 本金1887万元及相应利息: the principal, interest not stated
+                principal = Decimal(rng.randint(200, 20000)) * WAN
+                text, meaning = f"本金{principal / WAN:.0f}万元及相应利息", "split"
             else:  # bare: a number without a unit (万元? 元?) — never to be guessed
                 text, meaning = str(rng.randint(100, 9999)), "unparseable"
             owner = self._company(rng, city)
             if type_name == "股权资产":
                 name = f"{owner}股权"
-            elif type_name == "实物资产":
+            elif type_name == "物权资产":
                 name = f"{city}市{rng.choice(_ROADS)}{rng.randint(1, 999)}号房产"
             else:
                 name = f"{owner}债权"
-            trade = rng.randrange(len(_TRADE_NAMES))
+            trade_code, trade = GW_TRADES[rng.randrange(len(GW_TRADES))]
             out.append(Asset(
                 asset_id=31000 + i * 3 + rng.randint(0, 2), name=name, type_code=type_code, type_name=type_name,
-                province=province, city_code=f"{rng.randint(11, 65)}{rng.randint(1, 20):02d}", city=city + "市",
-                trade_code=trade + 1, trade=_TRADE_NAMES[trade], money_total=text, meaning=meaning, value=value,
+                province=province, city_code=rng.randint(33, 420), city=city + "市",
+                trade_code=trade_code, trade=trade, money_total=text, meaning=meaning, value=value,
                 low=low, high=high, as_of=as_of, published=published, night=night,
+                principal=principal, interest=interest, form=form,
             ))
         return sorted(out, key=lambda a: (a.published, a.asset_id), reverse=True)
 

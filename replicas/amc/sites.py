@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from replicas.alibaba.site import Response
 from replicas.amc.attachments import render as attachment_file
-from replicas.amc.generator import COAMC_TYPES, COMPANY, AmcGenerator, Asset, Notice
+from replicas.amc.generator import COAMC_TYPES, COMPANY, GW_PROVINCE_IDS, AmcGenerator, Asset, Notice
 from replicas.amc.notices import body_html, summary_amount
 
 JSON_UTF8 = "application/json;charset=UTF-8"
@@ -220,12 +220,12 @@ class GreatWallSite(AmcSite):
 
     def _assets(self, query: dict[str, str]) -> Response:
         size = self._int(query.get("pSize"), 100, 1, 100)
-        page = self._int(query.get("pIndex"), 1, 1, 10_000)
+        page = self._int(query.get("pIndex"), 0, 0, 10_000)  # from 0, as the real site (its dump: pIndex 0 → r_n 1)
         assets = self.gen.assets(self.night)
-        rows = assets[(page - 1) * size : page * size]
+        rows = assets[page * size : (page + 1) * size]
         payload = {
             "pager": [{"pCount": math.ceil(len(assets) / size)}],
-            "ds": [asset_row(a, (page - 1) * size + k + 1) for k, a in enumerate(rows)],
+            "ds": [asset_row(a, page * size + k + 1) for k, a in enumerate(rows)],
         }
         return self._json(payload, "asset_list", "text/plain; charset=utf-8")
 
@@ -241,10 +241,13 @@ class GreatWallSite(AmcSite):
 
 
 def asset_row(asset: Asset, row_number: int) -> dict:
-    """One ``GetTjieInfo`` row, keys in the site's (alphabetical) order."""
+    """One ``GetTjieInfo`` row, keys in the site's (alphabetical) order, in the real dump's shape: ``CityName`` the
+    province's short name, ``PName`` the site's number for it, ``City`` a number (invented: the site's table is
+    unknown), ``Trade`` / ``TradeName`` and ``ProType`` / ``ProTypeName`` real pairs."""
     return {
-        "ADate": f"{asset.published:%Y-%m-%d}", "City": asset.city_code, "CityName": asset.city,
-        "ID": asset.asset_id, "MoneyTotal": asset.money_total, "PName": asset.province, "ProName": asset.name,
+        "ADate": f"{asset.published:%Y-%m-%d}", "City": asset.city_code, "CityName": asset.province_short,
+        "ID": asset.asset_id, "MoneyTotal": asset.money_total, "PName": GW_PROVINCE_IDS[asset.province_short],
+        "ProName": asset.name,
         "ProType": asset.type_code, "ProTypeName": asset.type_name, "Trade": asset.trade_code,
         "TradeName": asset.trade, "r_n": row_number,
     }  # fmt: skip

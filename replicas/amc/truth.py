@@ -87,16 +87,22 @@ def expected_notice(notice: Notice, at: datetime) -> Expected:
 
 
 def expected_asset(asset: Asset) -> Expected:
-    """Great Wall's asset row: ``total_claim`` only for one CNY amount of a 债权 asset; the rest stays raw."""
+    """Great Wall's asset row: for a 债权 asset one CNY amount is its ``total_claim`` (a 抵债资产账面值 is not), a
+    breakdown its ``principal`` / ``interest``; the as-of date ``claim_as_of``; the rest stays raw. The place is the
+    province only (CityName): the list names no city."""
+    debt = asset.type_name == "债权资产"
+    claim = debt and asset.meaning == "amount" and asset.form != "book_value"
     f: dict = {
         "title": asset.name,
         "seller_type": "amc",
         "disposal_unit": "中国长城资产管理股份有限公司",
         "province": asset.province,
-        "city": asset.city,
+        "city": None,
         "start_at": datetime.combine(asset.published, time(0), tzinfo=TZ),
-        "total_claim": asset.value if asset.meaning == "amount" and asset.type_name == "债权资产" else None,
-        "claim_as_of": asset.as_of if asset.meaning == "amount" and asset.type_name == "债权资产" else None,
+        "total_claim": asset.value if claim else None,
+        "principal": asset.principal if debt and asset.meaning == "split" else None,
+        "interest": asset.interest if debt and asset.meaning == "split" else None,
+        "claim_as_of": asset.as_of if claim or (debt and asset.meaning == "split") else None,
     }
     if asset.type_name == "债权资产":
         f["asset_type"] = "debt"

@@ -117,7 +117,7 @@ def test_great_wall_renders_only_notice_pages_and_yields_asset_rows_as_lots(site
     lots = [x for x in assets if isinstance(x, dict)]
     assert len(lots) == 100 and all(x["source_lot_id"].startswith("asset-") for x in lots)
     assert [r.url for r in assets if isinstance(r, Request)] == [
-        "https://www.gwamcc.com/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=2"]
+        "https://www.gwamcc.com/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=1"]  # pages from 0, as on the site
 
 
 def test_a_rendered_notice_is_merged_over_its_list_record(sites):

@@ -37,7 +37,7 @@ COAMC_API = COAMC + "/coamc/api/getNoticePage"
 CASES = [
     ("gwamc_notice", "list_notices_page1", GW + "/Ajax/GetArticleList.ashx?pIndex=1&pSize=5&liName=64", None, "http",
      "notice list JSON (ds: ID, Title, ActionDate), a full page of 5 so a next page is asked for"),
-    ("gwamc_notice", "assets_replica_page", GW + "/Ajax/GetTjieInfo.ashx?pSize=12&pIndex=1", None, "http",
+    ("gwamc_notice", "assets_replica_page", GW + "/Ajax/GetTjieInfo.ashx?pSize=12&pIndex=0", None, "http",
      "asset list JSON (pager.pCount, ds rows with MoneyTotal in several forms)"),
     ("gwamc_notice", "rendered_large_two_level_header", GW + "/HiringDetail.aspx?ID=26201", None, "browser",
      "rendered notice: 69户 package, table shows 10, two-level header 债权金额（万元） over spaced 本 金/利 息/合 计, "

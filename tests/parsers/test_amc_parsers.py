@@ -3,6 +3,7 @@ generator's truth (whole pages are in tests/golden)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -327,18 +328,21 @@ def test_every_replica_asset_row_is_read_as_the_generator_made_it():
     site = amc_sites(generator)[0]
     site.set_night(2)
     lots = {}
-    for page in (1, 2):
+    for page in (0, 1):
         path = f"/Ajax/GetTjieInfo.ashx?pSize=100&pIndex={page}"
         for record in gwamc_notice.parse_list(site.handle("www.gwamcc.com", path).body,
                                               "https://www.gwamcc.com" + path, AT).records:
             lots[record["source_lot_id"]] = (record, to_lot(record))
     assets = generator.assets(2)
-    assert len(lots) == len(assets) and {a.meaning for a in assets} == {"amount", "range", "shares", "unparseable"}
+    assert len(lots) == len(assets) and {a.meaning for a in assets} == {"amount", "range", "shares", "unparseable",
+                                                                         "split"}
     for asset in assets:
         want = expected_asset(asset)
         record, lot = lots[want.source_lot_id]
         assert {k: getattr(lot, k) for k in want.fields} == want.fields, asset.money_total
         assert record["raw"]["MoneyTotal"]["kind"] == asset.meaning
+        if asset.form == "book_value":
+            assert Decimal(record["raw"]["book_value"]) == asset.value
         if asset.meaning == "range":
             money = record["raw"]["MoneyTotal"]
             assert (Decimal(str(money.get("low"))) if "low" in money else None, Decimal(str(money.get("high")))
@@ -381,3 +385,60 @@ def test_citic_list_skips_a_section_link_to_a_notice_and_keeps_its_titled_link()
     with pytest.raises(ParseError):
         parse_page("citic_amc_notice", b'<a href="/ywjs/ywdt/zcczxx/2026/1.shtml"><img src="x.png"></a>', url,
                    datetime(2026, 9, 3))
+
+
+# Rows of Great Wall's real asset list, as a public dump of it holds them (tests/golden/real/gwamc_notice/ORIGIN.md):
+# PName is the site's province number, CityName the province's short name.
+REAL_GW_ROWS = [
+    {"ADate": "2018-08-03", "City": 48, "CityName": "天津", "ID": 15535, "MoneyTotal": "7,816,582.53元（截止2018年5月21日）",
+     "PName": 2, "ProName": "中国长城资产管理股份有限公司天津市分公司对天津市卓信鸿宇科技发展有限公司债权资产的营销公告",
+     "ProType": 2, "ProTypeName": "债权资产", "Trade": 16, "TradeName": "科学研究、技术服务和地质勘查业", "r_n": 1},
+    {"ADate": "2018-08-03", "City": 384, "CityName": "四川", "ID": 15536, "MoneyTotal": "抵债资产账面值：702,000.00元",
+     "PName": 23, "ProName": "中国长城资产管理股份有限公司四川省分公司关于对四川宜宾昌明机械有限公司法院裁定抵债资产的网络营销公告",
+     "ProType": 2, "ProTypeName": "债权资产", "Trade": 3, "TradeName": "制造业\r\n", "r_n": 2},
+    {"ADate": "2017-12-21", "City": 96, "CityName": "辽宁", "ID": 14489,
+     "MoneyTotal": "债权本金421.79万元，债权利息21.20万元，基准日2017-09-30", "PName": 6,
+     "ProName": "中国长城资产管理股份有限公司大连市分公司对大连广源果业有限公司债权的营销公告", "ProType": 2,
+     "ProTypeName": "债权资产", "Trade": 23, "TradeName": "无", "r_n": 1001},
+    {"ADate": "2018-06-25", "City": 117, "CityName": "吉林", "ID": 15329, "MoneyTotal": "4858374.33", "PName": 7,
+     "ProName": "中国长城资产管理股份有限公司吉林省分公司对延边粤港实业有限公司债权资产网络营销公告", "ProType": 2,
+     "ProTypeName": "债权资产", "Trade": 5, "TradeName": "其他", "r_n": 202},
+    {"ADate": "2007-08-09", "City": "", "CityName": "", "ID": 674, "MoneyTotal": "500万元以下", "PName": "",
+     "ProName": "", "ProType": -1, "ProTypeName": "", "Trade": "", "TradeName": "", "r_n": 14263},
+]
+
+
+def test_real_great_wall_rows_read_province_from_city_name_and_money_parts():
+    """The old reading took PName (a number) for the province and CityName (the province) for the city, dropped
+    breakdowns and took a book value for the claim, and lost the whole page to a row without a title."""
+    body = json.dumps({"pager": [{"pCount": 154}], "ds": REAL_GW_ROWS}, ensure_ascii=False).encode()
+    url = "https://www.gwamcc.com/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=0"
+    page = gwamc_notice.parse_list(body, url, AT)
+    assert page.extra == {"skipped": [{"ID": 674, "why": "no ProName"}]}
+    tianjin, sichuan, liaoning, jilin = (to_lot(r) for r in page.records)
+    assert (tianjin.province, tianjin.province_code, tianjin.city) == ("天津市", "120000", None)
+    assert (tianjin.raw["PName"], tianjin.raw["City"]) == (2, 48)
+    assert (tianjin.total_claim, tianjin.claim_as_of) == (Decimal("7816582.53"), date(2018, 5, 21))
+    assert (sichuan.province, sichuan.total_claim, sichuan.raw["book_value"]) == ("四川省", None, "702000.00")
+    assert sichuan.raw["TradeName"] == "制造业\r\n"
+    assert (liaoning.principal, liaoning.interest, liaoning.total_claim, liaoning.claim_as_of) == (
+        Decimal("4217900.00"), Decimal("212000.00"), None, date(2017, 9, 30))
+    # 吉林 is the province (PName 7), not 吉林市; a bare number is no amount
+    assert (jilin.province, jilin.city, jilin.city_code, jilin.total_claim) == ("吉林省", None, None, None)
+    # pages count from 0 (the dump fetched pIndex 0 … 153 of pCount 154): page 0 leads to 1, page 153 is the last
+    assert page.next_url is None  # a short page
+    full = json.dumps({"pager": [{"pCount": 154}], "ds": REAL_GW_ROWS[:1] * 100}, ensure_ascii=False).encode()
+    assert "pIndex=1" in gwamc_notice.parse_list(full, url, AT).next_url
+    assert gwamc_notice.parse_list(full, url.replace("pIndex=0", "pIndex=153"), AT).next_url is None
+
+
+def test_real_great_wall_row_with_a_city_name_in_city_reads_it_within_its_province():
+    """Five real rows give ``City`` as a name, not the site's number: 锡林浩特 in 内蒙古 (ID 11711, 2012-05-22)."""
+    row = {"ADate": "2012-05-22", "City": "锡林浩特", "CityName": "内蒙古", "ID": 11711, "MoneyTotal": "500-1000万元",
+           "PName": 5, "ProName": "中国长城资产管理公司呼和浩特办事处对东乌旗清真肉联厂、东乌旗热力公司、东乌旗乳制品厂"
+           "债权资产委托代理处置选聘公告", "ProType": 2, "ProTypeName": "债权资产", "Trade": 5, "TradeName": "其他",
+           "r_n": 3391}
+    lot = to_lot(gwamc_notice.asset_record(row, "https://www.gwamcc.com/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=33", AT))
+    assert (lot.province, lot.city, lot.district, lot.district_code) == ("内蒙古自治区", "锡林郭勒盟", "锡林浩特市",
+                                                                         "152502")
+    assert lot.total_claim is None and lot.raw["MoneyTotal"]["kind"] == "range"

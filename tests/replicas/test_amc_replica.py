@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from replicas.amc import AmcGenerator
-from replicas.amc.generator import MONEY_FORMS, NIGHT2_KINDS
+from replicas.amc.generator import GW_PROVINCE_IDS, GW_TRADES, GW_TYPES, MONEY_FORMS, NIGHT2_KINDS
 from replicas.amc.sites import CINDA_API, CINDA_DETAIL, COAMC_API, CiticSite, amc_sites, coamc_url
 from replicas.server import ReplicaServer
 
@@ -81,17 +81,25 @@ def test_great_wall_lists_and_the_js_only_notice_page(sites, gen):
 
 def test_great_wall_asset_list_pages_and_money_total_forms(sites, gen):
     gw = sites["gwamc"]
-    page1 = json.loads(get(gw, "www.gwamcc.com", "/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=1&t=1&_=2").body)
-    page2 = json.loads(get(gw, "www.gwamcc.com", "/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=2").body)
+    page1 = json.loads(get(gw, "www.gwamcc.com", "/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=0&t=1&_=2").body)
+    page2 = json.loads(get(gw, "www.gwamcc.com", "/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=1").body)
     assert page1["pager"] == [{"pCount": 2}] and len(page1["ds"]) == 100 and len(page2["ds"]) == 30
     assert list(page1["ds"][0]) == ["ADate", "City", "CityName", "ID", "MoneyTotal", "PName", "ProName", "ProType",
                                     "ProTypeName", "Trade", "TradeName", "r_n"]
-    assert [row["r_n"] for row in page2["ds"]][:2] == [101, 102]
+    assert [row["r_n"] for row in page2["ds"]][:2] == [101, 102]  # pIndex counts from 0, as on the real site
+    # the real shape (a dump of the live list): PName the site's province number, CityName its short name, City a
+    # number, TradeName / ProTypeName among the real values
+    for row in page1["ds"] + page2["ds"]:
+        assert GW_PROVINCE_IDS[row["CityName"]] == row["PName"] and isinstance(row["City"], int), row
+        assert (row["Trade"], row["TradeName"]) in GW_TRADES and GW_TYPES[row["ProTypeName"]] == row["ProType"], row
+    assert "制造业\r\n" in {row["TradeName"] for row in page1["ds"] + page2["ds"]}
     texts = [row["MoneyTotal"] for row in page1["ds"] + page2["ds"]]
     patterns = {
         "yuan_as_of": r"[\d,]+\.\d\d元（截止\d{4}年\d+月\d+日）", "wan": r"\d+\.\d+万元", "bare_commas": r"\d{1,3}(,\d{3})+\.\d\d",
         "range": r"\d+-\d+万元", "below": r"\d+万元以下", "above": r"\d亿以上", "shares": r"\d+万股（.*）",
         "prefixed": r"债权总额：[\d,.]+万元", "bare": r"\d+",
+        "split": r"债权本金\d+\.\d\d万元，债权利息\d+\.\d\d万元，基准日\d{4}-\d\d-\d\d",
+        "book_value": r"抵债资产账面值：[\d,]+\.\d\d元", "and_interest": r"本金\d+万元及相应利息",
     }
     assert set(patterns) == set(MONEY_FORMS)
     for form, pattern in patterns.items():
