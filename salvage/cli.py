@@ -327,6 +327,13 @@ def runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How many 
     out.print(table)
 
 
+def _query_statements() -> frozenset:
+    import duckdb
+
+    kinds = duckdb.StatementType
+    return frozenset({kinds.SELECT, kinds.EXPLAIN, kinds.PRAGMA})
+
+
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run, e.g. \"SELECT * FROM lots LIMIT 5\".")],
@@ -352,6 +359,13 @@ def sql(
                     "autoload_known_extensions = false", "lock_configuration = true"):
         con.execute(f"SET {setting}")
     try:
+        # Only queries: a statement of another kind (ATTACH even of ':memory:', DETACH, USE, CREATE, DROP, ...)
+        # is refused before anything runs, so a query followed by a write does not half-run either.
+        kinds = [statement.type for statement in con.extract_statements(query)]
+        other = [kind.name for kind in kinds if kind not in _query_statements()]
+        if other:
+            raise fail(f"refused: salvage sql runs queries only (SELECT, EXPLAIN, PRAGMA), not {', '.join(other)}",
+                       code=3)
         cursor = con.execute(query)
     except duckdb.Error as exc:
         if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in str(exc):

@@ -78,3 +78,18 @@ def test_extensions_and_settings_are_refused(warehouse, query):
 def test_a_plain_mistake_is_an_error_not_a_refusal(warehouse):
     result = sql(warehouse, "SELECT nope FROM lots")
     assert result.exit_code == 1 and "nope" in result.output and "refused" not in result.output
+
+
+@pytest.mark.parametrize("query", ["ATTACH ':memory:' AS scratch", "DETACH scratch", "USE memory",
+                                   "SELECT count(*) FROM lots; DROP VIEW lots", "CALL pragma_version()"])
+def test_only_queries_run_and_a_query_followed_by_another_statement_runs_nothing(warehouse, query):
+    assert_refused(sql(warehouse, query))
+    assert "queries only" in sql(warehouse, query).output
+    assert sql(warehouse, "SELECT count(*) FROM lots").exit_code == 0
+
+
+@pytest.mark.parametrize("query", ["PRAGMA show_tables", "EXPLAIN SELECT * FROM lots",
+                                   "WITH x AS (SELECT 1 AS a) SELECT a FROM x", "DESCRIBE lots"])
+def test_every_kind_of_query_still_runs(warehouse, query):
+    result = sql(warehouse, query)
+    assert result.exit_code == 0, result.output
