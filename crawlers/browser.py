@@ -26,7 +26,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings
-from scrapy_playwright.page import PageMethod
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = (
