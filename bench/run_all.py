@@ -607,7 +607,9 @@ def history_rows(runs: int, quick: bool, history: int) -> list[Row]:
 
 def growth(sizes: list[int]) -> list[str]:
     """Each growth bench at each size in a subprocess of its own: wall seconds and peak RSS (the OS's accounting
-    of that child), then the exponent between the smallest and the largest size."""
+    of that child), then the exponent between the smallest and the largest size. The seconds are the whole
+    bench process's (its data generation and start-up included): at small sizes those fixed costs flatten the
+    exponent, so compare sizes of a million lots and more."""
     benches = {
         "merge (ingest 2 nights)": ["bench/bench_warehouse.py", "--repeats", "1"],
         "views (every view)": ["bench/bench_views.py", "--repeats", "1"],
