@@ -26,7 +26,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings
-from scrapy_playwright.page import PageMethod
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = (
@@ -70,6 +69,10 @@ def replica_browser_args(replica: str) -> list[str]:
 def browser_meta(wait_for: str, **extra: Any) -> dict[str, Any]:
     """``meta`` of a request rendered in the browser: the response is the page's HTML once ``wait_for`` (a CSS
     selector) is in the DOM, i.e. once the page's script has inserted the content."""
+    # imported here, not at the top: every crawl loads every spider module, and only a browser request needs
+    # scrapy-playwright and Playwright
+    from scrapy_playwright.page import PageMethod
+
     return {
         "playwright": True,
         "playwright_context": "pages",

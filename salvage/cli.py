@@ -36,6 +36,44 @@ app.add_typer(alerts_app, name="alerts")
 assets_app = typer.Typer(help="Assets (every listing of one asset): undo a wrong link.", no_args_is_help=True)
 app.add_typer(assets_app, name="assets")
 
+class JsonLines:
+    """Machine output: JSON lines written straight to stdout in batches (no rich console: it would re-scan every
+    line for markup and wrap it, about two thirds of the time of ``salvage parse``). Humans get stderr."""
+
+    def __init__(self, batch: int = 512) -> None:
+        self.lines: list[str] = []
+        self.batch = batch
+
+    def __enter__(self) -> JsonLines:
+        return self
+
+    def write(self, line: str) -> None:
+        self.lines.append(line)
+        if len(self.lines) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            sys.stdout.write("\n".join(self.lines) + "\n")
+            self.lines.clear()
+        sys.stdout.flush()
+
+    def __exit__(self, *exc: object) -> None:
+        self.flush()
+
+
+def _json_default(value: object) -> object:
+    """orjson's fallback for what DuckDB returns and orjson does not know: decimals as numbers (as `lot_json`
+    writes amounts), anything else (intervals, blobs) as its text."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
 DbOption = Annotated[Optional[Path], typer.Option("--db", help="Warehouse file [env SALVAGE_DB; ./salvage.duckdb].")]
 RunsOption = Annotated[Optional[Path], typer.Option("--runs", help="Run-file folder [env SALVAGE_RUNS; ./runs].")]
 
@@ -338,7 +376,9 @@ def _query_statements() -> frozenset:
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run, e.g. \"SELECT * FROM lots LIMIT 5\".")],
     db: DbOption = None,
-    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table (same as --format csv).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, or json (one JSON object per row, for "
+                                     "scripts: amounts as numbers, times ISO 8601).")] = "table",
 ) -> None:
     """Run a read-only query against the warehouse (the views lots, lot_history, crawl_runs...).
 
@@ -373,8 +413,19 @@ def sql(
                        f"extensions, no settings): {exc}", code=3) from exc
         raise fail(str(exc)) from exc
     names = [d[0] for d in cursor.description]
+    if fmt not in ("table", "csv", "json"):
+        raise fail(f"unknown --format {fmt!r}: table, csv or json")
+    if fmt == "json":
+        import orjson
+
+        with JsonLines() as lines:
+            while rows := cursor.fetchmany(2048):
+                for row in rows:
+                    lines.write(orjson.dumps(dict(zip(names, row)), default=_json_default,
+                                             option=orjson.OPT_NON_STR_KEYS).decode())
+        return
     rows = cursor.fetchall()
-    if csv:
+    if csv or fmt == "csv":
         import csv as csv_module
 
         from warehouse.export import neutralise_cell  # CSV goes to spreadsheets: no formula cells
@@ -413,15 +464,16 @@ def parse(
     when = (fetched_at or datetime.now(SHANGHAI))
     when = when if when.tzinfo else when.replace(tzinfo=SHANGHAI)
     status = 0
-    for path in files:
-        try:
-            records = parse_page(source, path.read_bytes(), url or path.resolve().as_uri(), when)
-            for record in records:
-                lot = to_lot(record)
-                out.print(lot_json(lot), markup=False, highlight=False)
-        except (OSError, ValueError, KeyError) as exc:
-            console.print(f"[bold red]{path}:[/] {exc}", markup=True, highlight=False)
-            status = 1
+    with JsonLines() as lines:
+        for path in files:
+            try:
+                records = parse_page(source, path.read_bytes(), url or path.resolve().as_uri(), when)
+                for record in records:
+                    lines.write(lot_json(to_lot(record)))
+            except (OSError, ValueError, KeyError) as exc:
+                lines.flush()  # the lots before the error first, then the error (stderr)
+                console.print(f"[bold red]{path}:[/] {exc}", markup=True, highlight=False)
+                status = 1
     raise typer.Exit(status)
 
 
@@ -434,10 +486,10 @@ def normalize_amount(
     error, and for a claim written as its parts, kind split, its principal and interest)."""
     from normalizers.amounts import parse_amount
 
-    for line in sys.stdin:
-        text = line.rstrip("\n")
-        amount = parse_amount(text, unit=None if unit == "none" else unit)
-        out.print(json.dumps(amount.to_json(), ensure_ascii=False), markup=False, highlight=False)
+    with JsonLines(batch=1 if sys.stdin.isatty() else 512) as lines:  # typed by hand: answer each line at once
+        for line in sys.stdin:
+            amount = parse_amount(line.rstrip("\n"), unit=None if unit == "none" else unit)
+            lines.write(json.dumps(amount.to_json(), ensure_ascii=False))
 
 
 @app.command("golden-report")

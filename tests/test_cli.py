@@ -127,3 +127,37 @@ def test_golden_report_counts_fields_and_amounts(tmp_path):
     assert [cell.strip() for cell in title_row.split("│")[1:5]] == ["title", "2", "1", "1"]
     assert "│ all " in result.output and "75.00%" in result.output  # 3 of 4 read
     assert "3 strings, 2 read exactly as checked, 1 silently wrong" in result.output
+
+
+def test_machine_output_goes_straight_to_stdout_not_through_the_rich_console(monkeypatch):
+    from salvage import cli
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("JSON lines printed through the rich console")
+
+    monkeypatch.setattr(cli.out, "print", refuse)
+    case = json.loads((GOLDEN / "list_search_page" / "case.json").read_text())
+    page = str(GOLDEN / "list_search_page" / "input.html")
+    result = runner.invoke(app, ["parse", "alibaba_sf", page, page, "--url", case["url"]])
+    assert result.exit_code == 0, result.output
+    assert len([json.loads(line) for line in result.stdout.splitlines()]) == 10
+    amounts = runner.invoke(app, ["normalize", "amount"], input="1,234.56万元\n" * 1500)
+    assert amounts.exit_code == 0 and [json.loads(x)["value"] for x in amounts.stdout.splitlines()] == [12345600] * 1500
+
+
+def test_sql_format_json_prints_one_object_per_row(tmp_path: Path):
+    from warehouse.db import connect
+
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    query = ("SELECT i AS n, (i * 1.5)::DECIMAL(18,2) AS price, '债权' AS kind, TIMESTAMPTZ '2026-11-20 02:00:00+08' "
+             "AS at, DATE '2026-11-20' AS day, NULL AS nothing, [1, 2] AS list FROM range(3000) t(i)")
+    result = runner.invoke(app, ["sql", query, "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 3000 and rows[0] == {"n": 0, "price": 0, "kind": "债权", "at": rows[0]["at"],
+                                             "day": "2026-11-20", "nothing": None, "list": [1, 2]}
+    assert rows[1]["price"] == 1.5 and rows[2]["price"] == 3
+    assert rows[0]["at"].startswith("2026-11-20T") and rows[0]["at"][-6:] in ("+08:00", "+00:00")
+    bad = runner.invoke(app, ["sql", "SELECT 1", "--db", str(db), "--format", "xml"])
+    assert bad.exit_code == 1 and "table, csv or json" in bad.output

@@ -21,6 +21,7 @@ Everything is pure: bytes (or already decoded text), the URL and the fetch time 
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import json
 import re
@@ -603,6 +604,7 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
+@functools.lru_cache(maxsize=8)  # page_kind (is_claim_desc) and parse_desc read the same fragment: decode it once
 def fragment_text(body: Body) -> str:
     """The readable text of a JSON / JSONP / ``var x='…'`` response: every string in the JSON joined, or the raw
     text with ``\\uXXXX`` escapes decoded, HTML entities resolved."""
@@ -649,6 +651,27 @@ _DESC_MARKERS = ("债权本金", "本金金额", "本息合计", "债权余额",
 _EMPTY_VALUES = {"", "-", "--", "/", "无"}
 
 
+_DESC_LABEL_RE = re.compile(r">\s*(" + "|".join(re.escape(l) for ls in DESC_LABELS.values() for l in ls) + ")")
+_DESC_VALUE_RE = re.compile(r"\s*[:：]\s*(?:<[^>]*>\s*)+([^<]+?)\s*<")
+
+
+def desc_values(html: str) -> dict[str, str | None]:
+    """`desc_value` of every label of ``DESC_LABELS`` in one scan of the fragment (label → value or None): the
+    labels are found by one alternation, the value read at each occurrence, the first occurrence that has one
+    wins — what a search per label gives, at a twelfth of the passes."""
+    values: dict[str, str | None] = {}
+    for match in _DESC_LABEL_RE.finditer(html):
+        label = match.group(1)
+        if label in values:
+            continue
+        value = _DESC_VALUE_RE.match(html, match.end())
+        if value is None:  # no value after this occurrence: a later one may have it
+            continue
+        text = squash(value.group(1))
+        values[label] = None if text in _EMPTY_VALUES or text.endswith((":", "：")) else text
+    return values
+
+
 def desc_value(html: str, label: str) -> str | None:
     """The first text after ``>label：`` and the tags that follow it (``>债权本金：</span></td><td><span
     class="v">1,234.56万元<`` → ``"1,234.56万元"``), as the page wrote it; None when the value cell is empty
@@ -680,11 +703,11 @@ def parse_desc(source: str, body: Body, url: str, fetched_at: datetime) -> dict[
     抵押信息."""
     text = decode(body)
     raise_if_interstitial(source, text, url)
-    html = fragment_text(text)
+    found = desc_values(fragment_text(text))
     fields: dict[str, Any] = {}
     for field, labels in DESC_LABELS.items():
         for label in labels:
-            value = desc_value(html, label)
+            value = found.get(label)
             if value:
                 fields[field] = _collateral(value) if field == "collateral" else value
                 break

@@ -96,20 +96,19 @@ def test_the_other_amc_spiders_never_load_the_browser():
 # ------------------------------------------------------------------ Great Wall
 
 
-def test_great_wall_renders_only_notice_pages_and_yields_asset_rows_as_lots(sites):
+def test_great_wall_asks_for_each_notices_own_xhr_and_yields_asset_rows_as_lots(sites):
     spider = spider_for(GwamcNoticeSpider)
     starts = start_requests(spider)
     assert [r.url for r in starts] == GwamcNoticeSpider.start_urls
     assert all(not r.meta.get("playwright") and r.headers["X-Requested-With"] == b"XMLHttpRequest" for r in starts)
     notices = list(spider.parse_list(answer(sites["gwamc"], starts[0])))
-    details = [r for r in notices if isinstance(r, Request) and r.callback == spider.parse_detail]
+    details = [r for r in notices if isinstance(r, Request) and r.callback == spider.parse_article]
     following = [r for r in notices if isinstance(r, Request) and r.callback == spider.parse_list]
-    assert len(details) == 20 and all(r.meta["playwright"] for r in details)
-    assert all(r.url.startswith("https://www.gwamcc.com/HiringDetail.aspx?ID=") for r in details)
-    method = details[0].meta["playwright_page_methods"][0]
-    assert (method.method, method.args, method.kwargs["state"]) == ("wait_for_selector", ("#divContent > *",),
-                                                                    "attached")
-    assert not details[0].meta.get("playwright_include_page")  # scrapy-playwright closes the page itself
+    assert len(details) == 20 and not any(r.meta.get("playwright") for r in details)
+    assert all(r.url.startswith("https://www.gwamcc.com/Ajax/GetArticleInfo.ashx?ID=") for r in details)
+    assert all(r.headers["X-Requested-With"] == b"XMLHttpRequest" and r.errback == spider.article_refused
+               for r in details)
+    assert details[0].headers["Referer"].decode() == details[0].cb_kwargs["page_url"]
     assert [r.url for r in following] == [
         "https://www.gwamcc.com/Ajax/GetArticleList.ashx?pIndex=2&pSize=20&liName=64"]
     assert not following[0].meta.get("playwright")
@@ -118,6 +117,70 @@ def test_great_wall_renders_only_notice_pages_and_yields_asset_rows_as_lots(site
     assert len(lots) == 100 and all(x["source_lot_id"].startswith("asset-") for x in lots)
     assert [r.url for r in assets if isinstance(r, Request)] == [
         "https://www.gwamcc.com/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=1"]  # pages from 0, as on the site
+
+
+def _assert_browser_request(request, spider):
+    assert request.callback == spider.parse_detail and request.meta["playwright"]
+    assert request.url.startswith("https://www.gwamcc.com/HiringDetail.aspx?ID=")
+    method = request.meta["playwright_page_methods"][0]
+    assert (method.method, method.args, method.kwargs["state"]) == ("wait_for_selector", ("#divContent > *",),
+                                                                    "attached")
+    assert not request.meta.get("playwright_include_page")  # scrapy-playwright closes the page itself
+
+
+def test_with_browser_1_every_great_wall_notice_page_is_rendered(sites):
+    spider = spider_for(GwamcNoticeSpider)
+    spider.browser = "1"
+    (start, _) = start_requests(spider)
+    details = [r for r in spider.parse_list(answer(sites["gwamc"], start)) if isinstance(r, Request)
+               and r.callback != spider.parse_list]
+    assert len(details) == 20
+    for request in details:
+        _assert_browser_request(request, spider)
+
+
+def test_the_xhr_answer_gives_the_record_the_rendered_page_gives(sites):
+    from bench.bench_amc import rendered
+    from crawlers.parsers import gwamc_notice
+
+    spider = spider_for(GwamcNoticeSpider)
+    (start, _) = start_requests(spider)
+    requests = [r for r in spider.parse_list(answer(sites["gwamc"], start)) if isinstance(r, Request)
+                and r.callback == spider.parse_article]
+    generator = sites["gwamc"].gen
+    at = spider.fetched_at(answer(sites["gwamc"], requests[0]))
+    for request in requests[:8]:
+        (record,) = spider.parse_article(answer(sites["gwamc"], request), **request.cb_kwargs)
+        page_url = request.cb_kwargs["page_url"]
+        notice = generator.notice("gwamc", page_url.rsplit("=", 1)[1], 1)
+        browser = gwamc_notice.parse_detail(rendered(notice), page_url, at)
+        expected = merge(request.cb_kwargs["record"], browser)
+        assert {**record, "fetched_at": None} == {**expected, "fetched_at": None}  # (the clock ticks between)
+        assert record.get("total_claim") or record.get("principal") or record.get("raw")
+
+
+@pytest.mark.parametrize("status, body", [(403, b"<h1>403 Forbidden</h1>"), (200, b"<html>slider</html>"),
+                                          (200, b'{"ds":[]}')])
+def test_a_refused_xhr_falls_back_to_rendering_the_page(sites, status, body):
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    spider = spider_for(GwamcNoticeSpider)
+    (start, _) = start_requests(spider)
+    request = next(r for r in spider.parse_list(answer(sites["gwamc"], start)) if isinstance(r, Request)
+                   and r.callback == spider.parse_article)
+    response = TextResponse(request.url, status=status, body=body, request=request)
+    if status == 200:
+        out = list(spider.parse_article(response, **request.cb_kwargs))
+    else:
+        failure = Failure(HttpError(response))
+        failure.request = request
+        out = list(spider.article_refused(failure))
+    (fallback,) = out
+    _assert_browser_request(fallback, spider)
+    assert fallback.url == request.cb_kwargs["page_url"] and fallback.cb_kwargs == {
+        "record": request.cb_kwargs["record"]}
+    assert spider.crawler.stats.get_value("salvage/gwamc_xhr_refused") == 1
 
 
 def test_a_rendered_notice_is_merged_over_its_list_record(sites):

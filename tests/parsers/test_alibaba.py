@@ -296,6 +296,23 @@ def test_desc_empty_value_does_not_swallow_the_next_label() -> None:
     assert alibaba.desc_value(">有无担保人：</td><td><span>有</span>", "担保人") is None
 
 
+def test_desc_values_reads_every_label_as_desc_value_does() -> None:
+    from pathlib import Path
+
+    labels = [label for group in alibaba.DESC_LABELS.values() for label in group]
+    empty_then_value = ('<tr><td>担保人：</td><td><span class="v"></span></td><td>债务人名称：</td>'
+                        '<td><span class="v">某公司</span></td></tr>')
+    no_value_then_value = '>债权本金：1,000<p>x</p>>债权本金：<b>2,000万元</b><>基准日：</td><td>2026年1月1日<'
+    pages = [empty_then_value, no_value_then_value, ">有无担保人：</td><td><span>有</span>"]
+    golden = Path(__file__).parent.parent / "golden"
+    pages += [alibaba.fragment_text(p.read_bytes()) for p in sorted(golden.glob("alibaba_*/*desc*/input.*"))]
+    for html in pages:
+        found = alibaba.desc_values(html)
+        assert {label: found.get(label) for label in labels} == {label: alibaba.desc_value(html, label)
+                                                                 for label in labels}
+    assert alibaba.desc_values(no_value_then_value)["债权本金"] == "2,000万元"
+
+
 def test_parse_page_rejects_unknown_pages_and_sources() -> None:
     with pytest.raises(ParseError, match="unrecognised page"):
         parse_page("alibaba_sf", b"<html><body>hello</body></html>", URL, AT)
