@@ -35,7 +35,10 @@ times several times an idle machine's, and noisy), DuckDB 2.0.1, memory_limit 8G
     linkage   2.51 s    3.80 s    9.70 s    0.59   913 MB
     alerts    0.80 s    6.36 s   11.31 s    1.14   1,023 MB
 
-Every stage fits in 8 GiB at 1M lots. The 10M-lot runs were not made (the shared machine's time ran out).
+Every stage fits in 8 GiB at 1M lots. Again at 1M and 3M with the history index (load 4-10): merge 3.93 s and
+22.40 s (b 1.58 ABOVE LINEAR; peak 752 / 1,672 MB; an A/B at 3M gave 14.1 / 25.0 s with the index and 23.8 / 26.7 s
+without: not the index, cause not yet found); views 4.15 s and 11.61 s (b 0.94; peak 373 / 797 MB; per view b from
+0.53, price_drops, to 1.74, status_changes). The 10M-lot runs were not made (the shared machine's time ran out).
 One lot's history at 10M history rows (median of 200 lots, first pass / same lots again), through lot_history:
 24.6 / 16.0 ms without an index; 15.1 / 13.7 ms with the warehouse's ART index on source_lot_id (every column),
 2.6 / 1.2 ms for the price columns only; the anchor (plain table, ART index, every column): 9.1 / 2.0 ms.
