@@ -23,10 +23,6 @@ CREATE TABLE IF NOT EXISTS fct_lot_versions (
     valid_to TIMESTAMPTZ,
     run_id VARCHAR NOT NULL
 );
--- One lot's history (lot_history WHERE source_lot_id = …: the web page's lot view, an analyst's question) is an
--- index lookup, not a scan of every version: ~1 ms at a million rows where the scan took 16 ms
--- (bench/run_all.py, history row). Ids are unique enough across sources for the key alone.
-CREATE INDEX IF NOT EXISTS fct_lot_versions_lot ON fct_lot_versions (source_lot_id);
 
 CREATE TABLE IF NOT EXISTS fct_crawl_runs (
     run_id VARCHAR PRIMARY KEY,
@@ -59,4 +55,5 @@ CREATE TABLE IF NOT EXISTS fct_rejects (
 -- order). An ART index on the lot id makes it an index lookup (bench/bench_growth.py, 10M versions, a loaded machine:
 -- 24.6 -> 15.1 ms for every column, 2.6 ms for the price columns). On the lot id alone: DuckDB uses an ART index for
 -- an equality on a single-column index, not for one on (source, source_lot_id). It costs the 1M-lot merge ~0.2 s.
+-- (bench/run_all.py, history row: ~1 ms at a million rows where the scan took 16 ms.)
 CREATE INDEX IF NOT EXISTS fct_lot_versions_lot ON fct_lot_versions (source_lot_id);
