@@ -181,7 +181,14 @@ def _widen_loans(con: duckdb.DuckDBPyConnection) -> None:
     if str(found[0]) != str(wanted):
         for view in ("npl_loans", "npl_packages"):  # views over the column are recreated by the SQL files
             con.execute(f"DROP VIEW IF EXISTS {view}")
+        _drop_indexes(con)
         con.execute(f"ALTER TABLE fct_lot_versions ALTER loans TYPE {LOT_TYPES['loans']}")
+
+
+def _drop_indexes(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB alters no table an index depends on: a migration drops the history's indexes first, and
+    ``015_indexes.sql`` makes them again in the same transaction."""
+    con.execute("DROP INDEX IF EXISTS fct_lot_versions_lot")
 
 
 def add_missing_lot_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -191,6 +198,8 @@ def add_missing_lot_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
         "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = 'fct_lot_versions'"
     ).fetchall()}
     added = [c for c in LOT_COLUMN_NAMES if c not in have]
+    if added:
+        _drop_indexes(con)
     for column in added:
         con.execute(f"ALTER TABLE fct_lot_versions ADD COLUMN {column} {LOT_TYPES[column]}")
     return added
