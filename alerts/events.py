@@ -203,7 +203,9 @@ def _candidates_sql() -> str:
     return f"""
     CREATE OR REPLACE TEMP TABLE alert_candidates AS
     WITH night AS (
-        SELECT source, min(started_at) AS since FROM fct_crawl_runs WHERE list_contains($runs, run_id)
+        -- a resumed crawl's observations start before the crawl did (crawlers/archive.py, Resume)
+        SELECT source, least(min(started_at), min(TRY_CAST(stats->>'salvage/resumed_earliest' AS TIMESTAMPTZ)))
+               AS since FROM fct_crawl_runs WHERE list_contains($runs, run_id)
         GROUP BY source),
     baseline AS (  -- when each source's first successful crawl ended: its lots until then are inventory, not news
         SELECT source, arg_min(coalesce(finished_at, started_at), started_at) AS first_end

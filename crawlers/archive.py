@@ -246,6 +246,9 @@ class WarcArchiveMiddleware:
         status, headers, body, fetched = found
         request.meta[FETCHED_AT] = fetched
         self.crawler.stats.inc_value("salvage/resumed")
+        earliest = self.crawler.stats.get_value("salvage/resumed_earliest")
+        if earliest is None or fetched.isoformat() < earliest:  # this run observed lots from then on (alert events)
+            self.crawler.stats.set_value("salvage/resumed_earliest", fetched.isoformat())
         return _response(request, status, headers, body, "resumed")
 
     def process_response(self, request: Request, response: Response) -> Response:
