@@ -99,7 +99,8 @@ def lots_sql(n: int, night: int) -> str:
       []::VARCHAR[] AS guarantors, [] AS collateral, [] AS loans,
       0 AS bid_count, i % 997 AS view_count, i % 7 AS applicant_count, i % 13 AS reminder_count,
       {_list(PROVINCES)}[1 + ({h} >> 48) % {len(PROVINCES)}] AS province,
-      {_list(CITIES)}[1 + i % {len(CITIES)}] AS city, NULL AS district, NULL AS address, NULL AS lng, NULL AS lat,
+      {_list(CITIES)}[1 + i % {len(CITIES)}] AS city, NULL AS district, NULL AS province_code, NULL AS city_code,
+      NULL AS district_code, NULL AS address, NULL AS lng, NULL AS lat,
       {{'reserve_price': 'x'}} AS raw
     FROM range({total}) t(i)
     """

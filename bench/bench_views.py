@@ -95,6 +95,7 @@ def lots_sql(n: int, night: int) -> str:
       [] AS loans,
       CASE WHEN {sold} THEN 5 ELSE 0 END AS bid_count, i % 997 AS view_count, i % 7 AS applicant_count,
       i % 13 AS reminder_count, {PROVINCES}[1 + (i // 3) % 10] AS province, '某市' AS city, '某区' AS district,
+      NULL AS province_code, NULL AS city_code, NULL AS district_code,
       '解放路' || i || '号' AS address, 111.0 AS lng, 35.0 AS lat,
       {{'reserve_price': {base}::VARCHAR}} AS raw
     FROM range({total}) t(i)

@@ -54,6 +54,7 @@ def lots_sql(n: int, night: int, changed_pct: float, new_pct: float) -> str:
       NULL AS debtor, []::VARCHAR[] AS guarantors, [] AS collateral, [] AS loans,
       CASE WHEN {change} THEN 3 ELSE 0 END AS bid_count, i % 997 AS view_count, i % 7 AS applicant_count,
       i % 13 AS reminder_count, '山西省' AS province, '运城市' AS city, '盐湖区' AS district,
+      '140000' AS province_code, '140800' AS city_code, '140802' AS district_code,
       '解放路' || i || '号' AS address, 111.0 AS lng, 35.0 AS lat,
       {{'reserve_price': ((1000 + i % 5000) * 1000)::VARCHAR || ' '}} AS raw
     FROM range({total}) t(i)
