@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.faults import FaultRow, Scenario
-from bench.faultkit import Diff, compare, fresh_reader_ok, leftovers, run, run_env, salvage_cmd, state, world
+from bench.faultkit import Diff, compare, fresh_reader_ok, run, run_env, salvage_cmd, state, world
 
 CLEAR = ("disk full", "No space left on device")
 
