@@ -7,12 +7,13 @@ A case is a folder ``tests/golden/<source>/<case>/`` holding
   in ``tests/golden/real/<source>/ORIGIN.md`` (repository, path, commit, date of the data, what was changed);
 - ``case.json``: ``{"url": …, "fetched_at": "2026-11-20T02:00:00+08:00", "note": "what this case shows"}``;
 - ``expected.json``: the reviewed output: ``{"records": [raw record, …]}`` (what
-  ``crawlers.parsers.parse_page`` returns) and, once ``normalizers.lot.to_lot`` exists, ``"lots"`` (each record
+  ``crawlers.parsers.parse_page`` returns) and ``"lots"`` (each record
   with a lot identity turned into ``Lot.model_dump(mode="json")`` without its empty fields (None, [], {}), so
   that a new `Lot` field left at its default changes no golden file; a notice/description fragment has no lot);
   or ``{"error": "InterstitialPage"}`` when the page must raise that exception.
 
-A missing ``expected.json`` (or a missing ``"lots"`` part once the normalizer exists) is written from the
+The output is computed by ``crawlers.golden.run_case``, which ``salvage golden-report`` shares. A missing
+``expected.json`` (or a missing ``"lots"`` part) is written from the
 current output and the test fails until a person has read it against the input and committed it. Set
 ``GOLDEN_UPDATE=1`` to rewrite every expected file after an intended change (then review the git diff).
 A registered source with fewer than `MIN_CASES` cases fails the suite.
@@ -22,24 +23,17 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from crawlers.parsers import PARSERS, parse_page
+from crawlers.golden import run_case
+from crawlers.parsers import PARSERS
 
 GOLDEN = Path(__file__).parent / "golden"
 MIN_CASES = 8
 UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
-
-try:  # the normalizer is written in parallel; compare raw records only until it exists
-    from normalizers.lot import to_lot
-except ImportError:  # pragma: no cover - depends on the state of the tree
-    to_lot = None
-
 
 REAL = GOLDEN / "real"
 
@@ -59,48 +53,6 @@ REAL_CASES = [c for c in CASES if c.parent.parent == REAL]
 
 def case_id(case: Path) -> str:
     return str(case.relative_to(GOLDEN))
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-# A loan's fields that golden files have always written out, None included; a field added to `Loan` later (the
-# attachment provenance) is left out while at its default, like a new `Lot` field.
-LOAN_FIELDS_WRITTEN = ("seq", "debtor", "guarantors", "collateral", "principal", "interest", "fees", "total",
-                       "currency", "claim_as_of", "raw")
-
-
-def _compact(lot: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in lot.items() if v not in (None, [], {})}
-    if "loans" in out:
-        out["loans"] = [{k: v for k, v in loan.items() if k in LOAN_FIELDS_WRITTEN or v not in (None, [], {})}
-                        for loan in out["loans"]]
-    return out
-
-
-def run_case(case: Path) -> dict[str, Any]:
-    """The output of one case in the shape of ``expected.json``."""
-    meta = json.loads((case / "case.json").read_text(encoding="utf-8"))
-    (input_path,) = case.glob("input.*")
-    source = case.parent.name
-    fetched_at = datetime.fromisoformat(meta["fetched_at"])
-    try:
-        records = parse_page(source, input_path.read_bytes(), meta["url"], fetched_at)
-    except Exception as exc:  # the expected error is part of the golden output
-        return {"error": type(exc).__name__, "message": str(exc)}
-    output: dict[str, Any] = {"records": _jsonable(records)}
-    if to_lot is not None:
-        output["lots"] = [_compact(to_lot(r).model_dump(mode="json")) for r in records if "source_lot_id" in r]
-    return output
 
 
 def diff(expected: Any, actual: Any, path: str = "") -> list[str]:
