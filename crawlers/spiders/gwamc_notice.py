@@ -99,7 +99,7 @@ class GwamcNoticeSpider(BrowserSpider, AmcNoticeSpider):
             self.crawler.stats.inc_value("salvage/gwamc_xhr_refused")
             yield self.browser_request(page_url, record)
             return
-        yield merge(record, detail)
+        yield from self.with_attachments(merge(record, detail))
 
     def article_refused(self, failure: Failure) -> Any:
         """An HTTP error or a network failure of the XHR (after Scrapy's retries): render the page instead."""
