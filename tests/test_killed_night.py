@@ -19,6 +19,8 @@ import duckdb
 import psutil
 import pytest
 
+from replicas.alibaba.site import Response
+from replicas.amc.sites import GreatWallSite
 from replicas.server import ReplicaServer
 
 pytestmark = pytest.mark.slow
@@ -46,7 +48,22 @@ def run_ids(runs: Path, source: str, pattern: str) -> set[str]:
     return {p.name.split(".")[0] for p in (runs / source).glob(pattern)}
 
 
-def test_a_killed_night_leaves_no_process_and_the_next_night_loads_or_discards_what_it_left(tmp_path: Path):
+@pytest.fixture()
+def great_wall_needs_a_browser(monkeypatch):
+    """Great Wall's site answering only its page script's own XHR (with its ``t=``): the crawl falls back to
+    Chromium, so the killed night has a browser to leave behind."""
+    answer = GreatWallSite._article_info
+
+    def browsers_only(self, query):
+        if "t" not in query:
+            return Response(403, b"<h1>403 Forbidden</h1>", "text/html", "refused")
+        return answer(self, query)
+
+    monkeypatch.setattr(GreatWallSite, "_article_info", browsers_only)
+
+
+def test_a_killed_night_leaves_no_process_and_the_next_night_loads_or_discards_what_it_left(
+        tmp_path: Path, great_wall_needs_a_browser):
     db, runs = tmp_path / "w.duckdb", tmp_path / "runs"
     env = night_env(tmp_path)
     survivors: list[psutil.Process] = []
