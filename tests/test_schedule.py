@@ -34,7 +34,7 @@ def set_stored_next_run(config, job_id: str, when: datetime) -> None:
     store.shutdown()
 
 
-def write_config(tmp_path: Path, grace: int = 43200) -> Path:
+def write_config(tmp_path: Path, grace: int = 43200, cron: str = "15 2 * * *") -> Path:
     path = tmp_path / "schedules.toml"
     path.write_text(f"""
 [scheduler]
@@ -45,7 +45,7 @@ misfire_grace_time = {grace}
 id = "nightly-alibaba_sf"
 kind = "nightly"
 sources = ["alibaba_sf"]
-cron = "15 2 * * *"
+cron = "{cron}"
 
 [[job]]
 id = "refresh-ending-soon"
@@ -102,7 +102,10 @@ def test_a_night_missed_while_the_machine_was_down_runs_once_when_it_comes_back(
 
 
 def test_a_night_missed_by_more_than_the_grace_time_is_skipped(tmp_path, monkeypatch):
-    config = load_config(write_config(tmp_path, grace=3600))
+    # the night's time half a day from now: no regular run of it falls within the grace time whatever the clock says
+    # (at 02:15 it did, between 02:15 and 03:15 China time)
+    far = (datetime.now(SHANGHAI) + timedelta(hours=12)).hour
+    config = load_config(write_config(tmp_path, grace=3600, cron=f"15 {far} * * *"))
     first = build_scheduler(config, scheduler_cls=BackgroundScheduler)
     first.start(paused=True)
     first.shutdown()

@@ -144,6 +144,7 @@ def test_the_xhr_answer_gives_the_record_the_rendered_page_gives(sites):
     from crawlers.parsers import gwamc_notice
 
     spider = spider_for(GwamcNoticeSpider)
+    spider.attachments = "0"  # the notice itself, not the request of its first attachment (tested elsewhere)
     (start, _) = start_requests(spider)
     requests = [r for r in spider.parse_list(answer(sites["gwamc"], start)) if isinstance(r, Request)
                 and r.callback == spider.parse_article]
