@@ -17,8 +17,6 @@ process died right after writing it.
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
@@ -29,6 +27,7 @@ import duckdb
 
 from alerts.mail import MailKey, render
 from alerts.searches import Search
+from contracts import journal
 
 # what a mail shows of the lot: its version the event is about (v) and the one before (p)
 _DETAILS = ", ".join([*(f"v.{c}" for c in ("title", "url", "asset_type", "round", "status", "province", "city", "end_at",
@@ -140,24 +139,11 @@ class Journal:
         self.path = Path(path)
 
     def record(self, mail_id: str, status: str, detail: str) -> None:
-        line = json.dumps({"mail_id": mail_id, "status": status, "detail": detail[:500],
-                           "at": datetime.now(UTC).isoformat()}, ensure_ascii=False)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+        journal.append_line(self.path, {"mail_id": mail_id, "status": status, "detail": detail[:500],
+                                        "at": datetime.now(UTC).isoformat()})
 
     def entries(self) -> list[dict[str, Any]]:
-        if not self.path.exists():
-            return []
-        out = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            try:
-                out.append(json.loads(line))
-            except ValueError:  # a line torn by a crash mid-write: that attempt has no receipt
-                continue
-        return out
+        return journal.read_lines(self.path)  # an attempt whose line a crash tore has no receipt
 
     def clear(self) -> None:
         """Forget the receipts (only once they are folded into a warehouse that is durable)."""

@@ -175,7 +175,7 @@ class RunWriter:
         if self._parquet is not None:
             self._flush()
             self._parquet.close()
-            _fsync(self._part(self.lots_path))
+            fsync_path(self._part(self.lots_path))
             os.replace(self._part(self.lots_path), self.lots_path)
         for handle, path in ((self._jsonl, self.lots_path), (self._rejects, self.paths.rejects)):
             if handle is None:
@@ -192,7 +192,8 @@ class RunWriter:
         return self.meta
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file (or a folder's entries, after a rename) to the disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -38,8 +38,10 @@ from zoneinfo import ZoneInfo
 
 from filelock import FileLock, Timeout
 
+from contracts import journal
 from contracts.runfiles import RunMeta, RunPaths, RunWriter
-from crawlers.runner import CrawlResult, crawl_alive, kill_crawl, lock_path as run_lock_path, run_crawl
+from crawlers.runner import CrawlResult, crawl_alive, kill_crawl, run_crawl
+from crawlers.runner import lock_path as run_lock_path
 from schedules.digest import deliver_digest
 from warehouse.ingest import RunResult
 from warehouse.monitoring import MetricsHook, RunHealth, build_digest
@@ -110,24 +112,12 @@ class _Journal:
         self._lock = threading.Lock()
 
     def add(self, paths: RunPaths) -> None:
-        line = json.dumps({"run_id": paths.run_id, "directory": str(paths.directory.resolve())}) + "\n"
-        with self._lock, open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
+        with self._lock:
+            journal.append_line(self.path, {"run_id": paths.run_id, "directory": str(paths.directory.resolve())})
 
     def entries(self) -> list[dict[str, str]]:
-        if not self.path.exists():
-            return []
-        entries = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:  # the last line of a night killed while writing it: its crawl never started
-                continue
-            if isinstance(entry, dict) and entry.get("run_id") and entry.get("directory"):
-                entries.append(entry)
-        return entries
+        # a line torn by a night killed while writing it is skipped: its crawl never started
+        return [e for e in journal.read_lines(self.path) if e.get("run_id") and e.get("directory")]
 
     def rewrite(self, entries: list[dict[str, str]]) -> None:
         if not entries:

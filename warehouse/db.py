@@ -39,6 +39,7 @@ import duckdb
 from filelock import FileLock
 
 from contracts.columns import LOT_COLUMN_NAMES, LOT_TYPES, comment_for, lot_columns_ddl
+from contracts.runfiles import fsync_path
 
 SQL_DIR = Path(__file__).with_name("sql")
 logger = logging.getLogger(__name__)
@@ -258,7 +259,7 @@ def publishing(db: str | Path, *, lock_timeout: float = 3600) -> Iterator[duckdb
             yield con
             con.execute("CHECKPOINT")
             con.close()
-            _fsync(work)
+            fsync_path(work)
         except BaseException as exc:
             try:
                 con.close()
@@ -273,7 +274,7 @@ def publishing(db: str | Path, *, lock_timeout: float = 3600) -> Iterator[duckdb
             # (between the two renames a reader sees the previous night without them, never an error)
             os.replace(wal, _replayed(db))
         os.replace(work, db)
-        _fsync(db.parent)
+        fsync_path(db.parent)
         _replayed(db).unlink(missing_ok=True)
 
 
@@ -347,11 +348,3 @@ def _wal_matches(db: Path, wal: Path) -> bool:
     finally:
         for path in (scratch, scratch.with_name(scratch.name + ".wal")):
             path.unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
