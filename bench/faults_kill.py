@@ -155,7 +155,7 @@ PUBLISH_CHILD = textwrap.dedent("""
     wdb.shutil = types.SimpleNamespace(copyfile=step("copy", shutil.copyfile))
     wdb.os = types.SimpleNamespace(**{k: getattr(os, k) for k in dir(os) if not k.startswith("__")})
     wdb.os.replace = step("replace", os.replace)
-    wdb._fsync = step("fsync", wdb._fsync)
+    wdb.fsync_path = step("fsync", wdb.fsync_path)
     wdb.connect = step("open", wdb.connect)
     with wdb.publishing(db) as con:
         ingest(con, resolve_runs([runs]), hooks=[link_assets, MetricsHook(), EventsHook()])
