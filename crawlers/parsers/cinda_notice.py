@@ -37,6 +37,31 @@ _LABEL = {
 _RELATED = re.compile("相关资产信息")
 
 
+def _only_string(node: amc.Tag) -> str | None:
+    """The text of an element whose only content is one string (through single children), else None."""
+    while True:
+        child = node.child
+        if child is None or child.next is not None:
+            return None
+        if child.is_text_node:
+            return child.text_content
+        if child.is_comment_node:
+            return child.comment_content
+        node = child
+
+
+def _drop_related(container: amc.Tag, heading: amc.Tag) -> None:
+    """Remove a 相关资产信息 heading's block (its parent); a heading straight inside the notice takes what follows
+    it instead (the notice itself stays)."""
+    parent = heading.parent
+    if parent is not None and parent != container:
+        parent.decompose()
+        return
+    while heading.next is not None:
+        heading.next.decompose()
+    heading.decompose()
+
+
 def page_kind(text: str) -> str | None:
     if text.lstrip()[:1] in ("{", "["):
         return "list"
@@ -82,15 +107,16 @@ def list_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRecor
 
 def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     tree = amc.soup(decode(body))
-    container = tree.find("div", class_="zcggxq")
+    container = tree.css_first("div.zcggxq")
     if container is None:
         raise ParseError(SOURCE, "div.zcggxq", url)
-    for related in tree.find_all(class_="xgzc"):  # 相关资产信息: other bulletins, not this one's
+    while (related := tree.css_first(".xgzc")) is not None:  # 相关资产信息: other bulletins, not this one's
         related.decompose()
-    for heading in container.find_all(["h3", "h4"], string=_RELATED):
-        (heading.parent or heading).decompose()
+    while (heading := next((h for h in container.css("h3, h4") if _RELATED.search(_only_string(h) or "")),
+                           None)) is not None:
+        _drop_related(container, heading)
     lot_id = (parse_qs(urlsplit(url).query).get("bulletintno") or [None])[0]
-    title = amc.node_text(container.find(class_="ggbt") or container.find(["h1", "h2"]))
+    title = amc.node_text(container.css_first(".ggbt") or container.css_first("h1, h2"))
     text_lines = amc.lines(container)
     head = "\n".join(text_lines[:8])
     found = {name: m.group(1) for name, pattern in _LABEL.items() if (m := pattern.search(head))}

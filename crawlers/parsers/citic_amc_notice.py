@@ -74,13 +74,13 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
 
 def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     tree = amc.soup(decode(body))
-    content = tree.find("div", class_="blzcwz_text")
+    content = tree.css_first("div.blzcwz_text")
     if content is None:
         raise ParseError(SOURCE, "div.blzcwz_text", url)
     match = _DETAIL_PATH.search(urlsplit(url).path)
-    heading = tree.select_one("div.blzcwz h1") or tree.find("h1")
-    title = amc.node_text(heading) or TITLE_SUFFIX.sub("", amc.node_text(tree.title))
-    date_node = tree.select_one(".blzcwz_info .date") or tree.select_one(".blzcwz_info")
+    heading = tree.css_first("div.blzcwz h1") or tree.css_first("h1")
+    title = amc.node_text(heading) or TITLE_SUFFIX.sub("", amc.node_text(tree.css_first("title")))
+    date_node = tree.css_first(".blzcwz_info .date") or tree.css_first(".blzcwz_info")
     date = _DATE.search(amc.node_text(date_node)) if date_node is not None else None
     return amc.detail_record(SOURCE, content, lot_id=match.group(2) if match else None, url=url.split("?")[0],
                              fetched_at=fetched_at, title=title, published=date.group() if date else None)

@@ -90,12 +90,12 @@ def list_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRecor
 
 def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     tree = amc.soup(decode(body))
-    container = tree.find("div", class_="notice-detail")
+    container = tree.css_first("div.notice-detail")
     if container is None:
         raise ParseError(SOURCE, ".notice-detail", url)
     match = _DETAIL_PATH.search(urlsplit(url).path)
     text_lines = amc.lines(container)
-    heading = container.find(["h1", "h2", "h3"])
+    heading = container.css_first("h1, h2, h3")
     title = amc.node_text(heading) or next((x for x in text_lines[:4] if "公告" in x or "招商" in x), "")
     first_line = text_lines[0] if text_lines else ""
     published = _PUBLISHED.search("\n".join(text_lines[:6]))

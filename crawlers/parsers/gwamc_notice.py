@@ -175,15 +175,15 @@ def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawReco
 def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     """A rendered notice page (after its script inserted the body)."""
     tree = amc.soup(decode(body))
-    content = tree.find(id="divContent")
+    content = tree.css_first("#divContent")
     if content is None:
         raise ParseError(SOURCE, "divContent", url, "not a notice page")
-    if not content.get_text(strip=True) and not content.find("table"):
+    if not content.text().strip() and content.css_first("table") is None:
         raise ParseError(SOURCE, "divContent", url, "the body is loaded by script: render the page in a browser "
                                                     "(this is the bare shell)")
     lot_id = _query(url).get("id")
-    title = amc.node_text(tree.find(id="lblTitle"))
-    info = amc.node_text(tree.find(id="lblDate"))
+    title = amc.node_text(tree.css_first("#lblTitle"))
+    info = amc.node_text(tree.css_first("#lblDate"))
     published = amc.date_part(info.split("来源")[0]) if info else None
     source_unit = info.split("来源：", 1)[1].strip() if "来源：" in info else None
     return amc.detail_record(SOURCE, content, lot_id=lot_id, url=DETAIL_URL.format(id=lot_id),

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from bs4 import BeautifulSoup
 
 from crawlers.parsers import amc, cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice, parse_page
 from crawlers.parsers.base import ParseError
@@ -23,7 +22,7 @@ URL = "https://www.famc.citic/ywjs/ywdt/zcczxx/2026/96002.shtml"
 
 
 def table(html: str):
-    return BeautifulSoup(f"<div>{html}</div>", "lxml").find("table")
+    return amc.soup(f"<div>{html}</div>").css_first("table")
 
 
 def claim(html: str, unit: str | None = None, as_of: str | None = None) -> amc.ClaimTable:
@@ -33,7 +32,7 @@ def claim(html: str, unit: str | None = None, as_of: str | None = None) -> amc.C
 
 
 def notice(html: str, title: str = "关于某公司等3户债权资产包的处置公告") -> dict:
-    container = BeautifulSoup(f"<div class='c'>{html}</div>", "lxml").find("div", class_="c")
+    container = amc.soup(f"<div class='c'>{html}</div>").css_first("div.c")
     return amc.notice_fields(container, url=URL, fetched_at=AT, title=title, published="2026-11-01")
 
 
@@ -213,9 +212,9 @@ def test_status_follows_the_stated_dates_at_the_fetch_time_and_is_never_guessed(
 
 def test_households_attachments_and_branch():
     assert amc.households("关于某公司等82户债权资产包的公告") == 82
-    links = amc.attachments(BeautifulSoup(
+    links = amc.attachments(amc.soup(
         "<div><a href='/f/清单.XLSX'>债权清单</a><a href='/attach/download?id=1'>附件：须知</a>"
-        "<a href='/x/2.shtml'>上一篇</a><a href='/f/清单.XLSX'>again</a></div>", "lxml").div, URL)
+        "<a href='/x/2.shtml'>上一篇</a><a href='/f/清单.XLSX'>again</a></div>").css_first("div"), URL)
     assert links == [{"name": "债权清单", "url": "https://www.famc.citic/f/清单.XLSX"},
                      {"name": "附件：须知", "url": "https://www.famc.citic/attach/download?id=1"}]
     assert amc.branch_of("中国长城资产管理股份有限公司广东省分公司关于…") == "中国长城资产管理股份有限公司广东省分公司"
