@@ -381,7 +381,29 @@ def _and_extras(raw: str, m: re.Match[str], unit: str | None, mult: Decimal | No
     return replace(amount, raw=raw)
 
 
+# A bare number as table cells write it (``1,234,567.89``, ``300``): ASCII digits, thousands grouped by threes or
+# not at all. Its reading by the general path below is fixed (no label, unit, as-of or note can be in it), so it is
+# read directly: the general path runs some thirty regular expressions over it, and a claim table has hundreds of
+# such cells (tests/normalizers: the two paths agree).
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
+
+
+def _plain_number(text: str, unit: str | None) -> Amount | None:
+    """The `Amount` of a bare number, None when ``text`` is anything else."""
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    if unit is None:
+        return Amount(text, "unparseable", error="no unit")
+    return Amount(text, "amount", value=_quantize(Decimal(text.replace(",", "")) * UNIT_FACTORS[unit]))
+
+
 def _parse_text(text: str, unit: str | None) -> Amount:
+    if (plain := _plain_number(text, unit)) is not None:
+        return plain
+    return _parse_words(text, unit)
+
+
+def _parse_words(text: str, unit: str | None) -> Amount:
     raw = text
     as_of, text = split_as_of(html.unescape(text))  # also NFKC: full-width digits, ￥ → ¥, （） → ()
     text = re.sub(r"\s+", "", text).strip(",;。、")

@@ -332,3 +332,36 @@ def test_claims_written_as_their_parts(text, value, principal, interest):
 def test_refused_claim_texts_say_why(text, error):
     amount = parse_amount(text)
     assert amount.kind == "unparseable" and error in amount.error
+
+
+# ------------------------------------------------------------------ the bare-number fast path
+
+
+def _general(text: str, unit: str | None) -> Amount:
+    """What the general reading (labels, units, notes, as-of) makes of ``text``, as `parse_amount` returns it."""
+    from normalizers import amounts
+
+    try:
+        return amounts._parse_words(text, unit)
+    except (amounts._Unparseable, amounts.DateParseError) as exc:
+        return Amount(text, "unparseable", error=str(exc))
+
+
+@given(st.from_regex(r"\A[0-9]{1,3}(,[0-9]{3}){0,4}(\.[0-9]{0,4})?\Z|\A[0-9]{1,16}(\.[0-9]{1,3})?\Z|"
+                     r"\A[0-9,. ]{1,12}\Z"), st.sampled_from(["yuan", "wan", "fen", None]))
+def test_a_bare_number_reads_as_the_general_path_reads_it(text, unit):
+    from normalizers.amounts import _plain_number
+
+    fast = _plain_number(text, unit)
+    if fast is not None:  # (text the fast path does not take goes the general way: nothing to compare)
+        assert repr(fast) == repr(_general(text, unit))  # (repr: Decimal("1.0") == Decimal("1.00") too)
+
+
+@pytest.mark.parametrize("text", ["1,234,567.89", "300", "0.5", "12,345", "00012", "1234567890123456.78"])
+def test_the_fast_path_takes_bare_numbers_and_nothing_else(text):
+    from normalizers.amounts import _plain_number
+
+    for unit in ("yuan", None):
+        assert repr(_plain_number(text, unit)) == repr(_general(text, unit))
+    for other in (f"{text}元", f"{text}万元", f"本金{text}", f"{text}-{text}", f" {text}", f"{text},", f"({text})"):
+        assert _plain_number(other, "yuan") is None
