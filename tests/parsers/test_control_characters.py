@@ -14,8 +14,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crawlers.parsers import parse_page
+from crawlers.parsers.base import _STRIPPED_CHARS as _STRIPPED_CHARS_FOR_TEST
 from crawlers.parsers.base import clean_text
 from normalizers.lot import to_lot
 
@@ -84,3 +87,11 @@ def test_clean_text_strips_controls_and_zero_width_keeps_layout_and_escaped_back
     assert clean_text('{"t": "C:\\\\u001b"}') == '{"t": "C:\\\\u001b"}'  # an escaped backslash, then text
     assert clean_text("<p>&#27;[31m红&#x200B;字&#8203;&#160;</p>") == "<p>红字&#160;</p>"
     assert clean_text("普通标题") == "普通标题"
+
+
+@given(st.text(alphabet=st.sampled_from([*_STRIPPED_CHARS_FOR_TEST, "\t", "\n", "\r", " ", "a", "<", "\xa0", "\xff",
+                                         "\u0100", "中", "\u3000", "\u200a", "\u200e", "\ufefe", "😀"]), max_size=40))
+def test_the_fast_check_finds_exactly_the_stripped_characters(text):
+    from crawlers.parsers.base import has_stripped
+
+    assert has_stripped(text) == any(char in text for char in _STRIPPED_CHARS_FOR_TEST)
