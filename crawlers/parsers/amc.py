@@ -63,12 +63,17 @@ COMPANIES = ("长城", "信达", "东方", "中信金融", "华融")
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _MOJIBAKE = re.compile(r"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+")
+_MOJIBAKE_LEADS = bytes(range(0xC2, 0xF5))
 
 
 def repair_mojibake(text: str) -> str:
     """Undo UTF-8-read-as-latin1 (``ä¸\\xadå\\x9b½`` → ``中国``) run by run; runs that do not decode to CJK text
     (a real ``é``, a lone no-break space) stay as they are."""
-    if not _MOJIBAKE.search(text):
+    # A run starts with a character in Â-ô: without one among the text's Latin-1 characters (an encoding that drops
+    # the others, and a byte deletion: a few microseconds) there is no run, and the regex scan (about 40 ns a
+    # character of Chinese text, twice the cost of parsing the page) is skipped.
+    narrow = text.encode("latin-1", "ignore")
+    if len(narrow.translate(None, _MOJIBAKE_LEADS)) == len(narrow) or not _MOJIBAKE.search(text):
         return text
 
     def fix(match: re.Match[str]) -> str:
