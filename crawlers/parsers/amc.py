@@ -199,6 +199,8 @@ def table_grid(table: Tag) -> list[list[Cell]]:
     counter = 0
 
     def span(value: Any) -> int:
+        if value is None:  # (most cells: no exception raised and caught for them)
+            return 1
         try:
             return min(max(int(str(value).strip() or 1), 1), 500)
         except ValueError:
