@@ -651,23 +651,21 @@ _DESC_MARKERS = ("债权本金", "本金金额", "本息合计", "债权余额",
 _EMPTY_VALUES = {"", "-", "--", "/", "无"}
 
 
-_DESC_LABEL_RE = re.compile(r">\s*(" + "|".join(re.escape(l) for ls in DESC_LABELS.values() for l in ls) + ")")
-_DESC_VALUE_RE = re.compile(r"\s*[:：]\s*(?:<[^>]*>\s*)+([^<]+?)\s*<")
+# A label and, looked ahead at (the match ends with the label, so a label inside what follows is found too), its value;
+# an occurrence without a value does not match, and a later one of the same label may.
+_DESC_LABEL_RE = re.compile(r">\s*(" + "|".join(re.escape(l) for ls in DESC_LABELS.values() for l in ls) + ")"
+                            r"(?=\s*[:：]\s*(?:<[^>]*>\s*)+([^<]+?)\s*<)")
 
 
 def desc_values(html: str) -> dict[str, str | None]:
     """`desc_value` of every label of ``DESC_LABELS`` in one scan of the fragment (label → value or None): the
-    labels are found by one alternation, the value read at each occurrence, the first occurrence that has one
-    wins — what a search per label gives, at a twelfth of the passes."""
+    labels are found by one alternation with the value read at each occurrence, the first occurrence that has one
+    wins — what a search per label gives, in one pass."""
     values: dict[str, str | None] = {}
-    for match in _DESC_LABEL_RE.finditer(html):
-        label = match.group(1)
+    for label, value in _DESC_LABEL_RE.findall(html):
         if label in values:
             continue
-        value = _DESC_VALUE_RE.match(html, match.end())
-        if value is None:  # no value after this occurrence: a later one may have it
-            continue
-        text = squash(value.group(1))
+        text = squash(value)
         values[label] = None if text in _EMPTY_VALUES or text.endswith((":", "：")) else text
     return values
 

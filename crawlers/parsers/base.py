@@ -131,7 +131,9 @@ _STRIPPED_CHARS = tuple(chr(c) for c in (*range(0x20), *range(0x7F, 0xA0), 0x200
                         if c not in _KEPT)
 _STRIPPED_LATIN1 = bytes(ord(c) for c in _STRIPPED_CHARS if ord(c) < 0x100)
 _STRIPPED_WIDE = tuple(c for c in _STRIPPED_CHARS if ord(c) >= 0x100)
-_JSON_MARKER = re.compile(r"\\u(?:00[01789]|20[06]|[fF])")
+# (the escapes `_JSON_ESCAPED` rewrites, by their first digits: \uFEFF in full, since Chinese JSON is full of \uFF0C
+# and \uFF1A, full-width punctuation, and a looser marker sent every such page through the substitution)
+_JSON_MARKER = re.compile(r"\\u(?:00[01789]|20[06]|[fF][eE][fF][fF])")
 
 
 def has_stripped(text: str) -> bool:

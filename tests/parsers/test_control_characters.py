@@ -95,3 +95,13 @@ def test_the_fast_check_finds_exactly_the_stripped_characters(text):
     from crawlers.parsers.base import has_stripped
 
     assert has_stripped(text) == any(char in text for char in _STRIPPED_CHARS_FOR_TEST)
+
+
+@given(st.lists(st.sampled_from(["\\u001b", "\\u001B", "\\uFEFF", "\\ufeff", "\\uFeFf", "\\uff1a", "\\uFF0C", "\\u200b",
+                                 "\\u2060", "\\u0085", "\\u007f", "\\u0041", "\\\\", "\\", "u", "a", "中"]), max_size=12))
+def test_the_json_escape_marker_sees_every_escape_that_is_stripped(parts):
+    from crawlers.parsers.base import _JSON_ESCAPED, _JSON_MARKER, _json_escape
+
+    text = "".join(parts)
+    if _JSON_ESCAPED.sub(_json_escape, text) != text:
+        assert _JSON_MARKER.search(text)
