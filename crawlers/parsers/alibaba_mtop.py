@@ -182,7 +182,10 @@ def _given(value: Any) -> bool:
 
 
 def _first(*values: Any) -> Any:
-    return next((v for v in values if _given(v)), None)
+    for value in values:  # (a loop, not next() over a generator: ten calls a row, the row's largest cost)
+        if value is not None and value != "":
+            return value
+    return None
 
 
 def list_record(row: Any, url: str, fetched_at: datetime, scene: str = "") -> RawRecord:
