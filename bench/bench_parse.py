@@ -28,7 +28,7 @@ from normalizers.lot import to_lot
 from replicas.server import ReplicaServer
 
 FETCHED = datetime(2026, 11, 20, 2, tzinfo=ZoneInfo("Asia/Shanghai"))
-LIST_JSON = re.compile(rb'<script[^>]*id="sf-item-list-data"[^>]*>(.*?)</script>', re.DOTALL)
+LIST_JSON_TEXT = re.compile(r'<script[^>]*id="sf-item-list-data"[^>]*>(.*?)</script>', re.DOTALL)
 LABEL = re.compile(r">([^<>：]{2,8})：<[^>]*>([^<]*)<")
 
 
@@ -39,11 +39,20 @@ def fetch(base: str, url: str) -> bytes:
         return response.read()
 
 
+NEXT_LINK = re.compile(r"""<a[^>]*class="[^"]*next[^"]*"[^>]*>""")
+TOTALS = re.compile(r"""<em class="(count|page-total)">([^<]*)</em>""")
+
+
 def baseline_list(body: bytes) -> list[dict]:
-    data = json.loads(LIST_JSON.search(body).group(1).decode("gbk"))["data"]
+    """The page decoded (the next link and the totals are outside the JSON: ours decodes it all, so does this),
+    the list JSON by one regex and json.loads, the next link and the two totals by one regex each."""
+    page = body.decode("gbk", "replace")
+    data = json.loads(LIST_JSON_TEXT.search(page).group(1))["data"]
     keys = ("id", "title", "status", "initialPrice", "currentPrice", "consultPrice", "start", "end", "bidCount",
             "viewerCount", "applyCount", "itemUrl", "sellOff")
-    return [{k: item.get(k) for k in keys} for item in data]
+    rows = [{k: item.get(k) for k in keys} for item in data]
+    next_link = NEXT_LINK.search(page)
+    return [rows, next_link.group(0) if next_link else None, TOTALS.findall(page)]
 
 
 def baseline_detail(body: bytes) -> dict:
@@ -54,6 +63,9 @@ def baseline_detail(body: bytes) -> dict:
         return node.text(strip=True) if node is not None else None
 
     countdown = tree.css_first("#sf-countdown")
+    # the status as the page shows it: the outcome banner (in the nodes one can be in) beside #J_Status
+    banners = [n.text() for n in tree.css("div.pm-bid h1, div.pm-bid h2, div.pm-bid p, div.pm-bid div, .bid-fail, "
+                                           ".pm-status-notice")]
     attrs = countdown.attributes if countdown is not None else {}
     rows = {r.text(strip=True)[:6]: r.text(strip=True) for r in tree.css("#J_HoverShow td")}
     coordinate = tree.css_first("#J_Coordinate")
@@ -61,7 +73,8 @@ def baseline_detail(body: bytes) -> dict:
         "title": text("div.pm-main h1"), "price": text("#sf-price .J_Price em"), "start": attrs.get("data-start"),
         "end": attrs.get("data-end"), "table": rows, "unit": text("span.item-announcement a"),
         "address": text("#itemAddress"), "coordinate": coordinate.attributes.get("value") if coordinate else None,
-        "status": text("#J_Status"), "applicants": text("em.J_Applyer"), "views": text("#J_Looker"),
+        "status": text("#J_Status"), "banners": banners, "bids": text("span.J_Record"),
+        "applicants": text("em.J_Applyer"), "views": text("#J_Looker"),
         "reminders": text("span.pm-reminder em"), "item_id": text("#J_ItemId"),
     }
 

@@ -652,8 +652,12 @@ def fragment_text(body: Body) -> str:
     text = decode(body).strip()
     match = _JSONP_RE.match(text)
     candidate = match.group(1) if match and not text.startswith(("{", "[")) else text
-    try:
-        joined = "\n".join(_strings(json.loads(candidate, strict=False)))
+    try:  # orjson first (a fifth of json's time); what it refuses (control characters in strings, NaN) json reads
+        try:
+            value = orjson.loads(candidate)
+        except orjson.JSONDecodeError:
+            value = json.loads(candidate, strict=False)
+        joined = "\n".join(_strings(value))
     except ValueError:
         joined = _UNICODE_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), text)
     return htmllib.unescape(joined)
