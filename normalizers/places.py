@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,7 @@ def _district_code(prefix: str, rest: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # place texts repeat (30 provinces in Great Wall's asset list; 山西 运城 盐湖): a Place is frozen
 def _from_text(text: str) -> Place:
     # cpca.transform builds a pandas DataFrame per call, 75% of a lot's normalization time; the per-string
     # function it wraps gives the same row as a dict (cpca-new is pinned: the name is internal).
