@@ -110,8 +110,8 @@ def test_the_json_escape_marker_sees_every_escape_that_is_stripped(parts):
 @given(st.lists(st.sampled_from(["&#", "&#x", "&#X", "0", "1", "2", "3", "7", "9", "f", "F", "b", "e", "2060", "200b",
                                  "feff", "FEFF", "65279", "8203", "8288", "127", "165", ";", "a", "中", " "]), max_size=10))
 def test_the_reference_marker_sees_every_reference_that_is_stripped(parts):
-    from crawlers.parsers.base import _HTML_REFERENCE, _has_reference, _html_reference
+    from crawlers.parsers.base import _HTML_REFERENCE, _has_reference, _html_reference, _narrow
 
-    for text in ("".join(parts), "&#165;" * 70 + "".join(parts)):  # (few references, and many)
-        if _HTML_REFERENCE.sub(_html_reference, text) != text:
-            assert _has_reference(text)
+    text = "".join(parts)
+    if _HTML_REFERENCE.sub(_html_reference, text) != text:
+        assert _has_reference(_narrow(text))
