@@ -139,7 +139,7 @@ _REFERENCE_MARKER = re.compile(rb"&#(?:[xX]0*(?:(?:1?[0-9a-fA-F]|7[fF])(?![0-9a-
                                rb"[fF][eE][fF][fF])|0*(?:(?:[0-9]|[12][0-9]|3[01]|127|820[345]|8288)(?![0-9])|65279))")
 # The escapes `_JSON_ESCAPED` rewrites, by their first digits: \uFEFF in full, since Chinese JSON is full of \uFF0C
 # and \uFF1A, full-width punctuation, and a looser marker sent every such page through the substitution.
-_JSON_MARKER = re.compile(r"\\u(?:00[01789]|20[06]|[fF][eE][fF][fF])")
+_JSON_MARKER = re.compile(rb"\\u(?:00[01789]|20[06]|[fF][eE][fF][fF])")  # (ASCII: read in the one-byte image)
 
 
 def _narrow(text: str) -> bytes:
@@ -165,9 +165,10 @@ def _has_reference(narrow: bytes) -> bool:
 def clean_text(text: str) -> str:
     """``text`` without control and zero-width characters, raw, JSON-escaped or as HTML references, and without
     terminal escape sequences (tab, newline and carriage return stay)."""
-    if "\\" in text and _JSON_MARKER.search(text):
-        text = _JSON_ESCAPED.sub(_json_escape, text)
     narrow = _narrow(text)
+    if b"\\" in narrow and _JSON_MARKER.search(narrow):
+        text = _JSON_ESCAPED.sub(_json_escape, text)
+        narrow = _narrow(text)
     if _has_reference(narrow):
         cleaned = _HTML_REFERENCE.sub(_html_reference, text)
         if cleaned != text:
@@ -179,10 +180,19 @@ def clean_text(text: str) -> str:
 
 def page_text(decode: Callable[[Any], str]) -> Callable[[Any], str]:
     """A source's ``decode(body) -> str`` with `clean_text` applied to what it returns: the one place where a
-    page's bytes (or rendered text) become the text every field is read from."""
+    page's bytes (or rendered text) become the text every field is read from.
+
+    The text it returned last, given back, is returned as it is: `parse_page` decodes a page to tell its kind and
+    hands the text to the parser, which decodes what it is given, and a description's JSON is decoded by the parser
+    and again by its fragment reader (the cleaning, a tenth of a small page's parse, ran twice or three times)."""
+    last = [""]
 
     @functools.wraps(decode)
     def wrapper(body: Any) -> str:
-        return clean_text(decode(body))
+        if body is last[0]:  # (the very object: not an equal text, which may be another page's raw text)
+            return body
+        text = clean_text(decode(body))
+        last[0] = text
+        return text
 
     return wrapper
