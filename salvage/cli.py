@@ -441,12 +441,41 @@ def sql(
 
 
 @app.command()
-def sources() -> None:
-    """List the source slugs this installation can crawl."""
-    from crawlers.runner import sources as known
+def sources(
+    db: Annotated[Optional[Path], typer.Option("--db", help="Warehouse whose crawl_runs give each source's last "
+                                                            "run (default: $SALVAGE_DB or salvage.duckdb).")] = None,
+    names: Annotated[bool, typer.Option("--names", help="Print only the slugs, one per line (for scripts).")] = False,
+) -> None:
+    """List the sources this installation can crawl: slug, real site, whether it needs Chromium, the least a
+    healthy night yields, and, from the warehouse's crawl_runs, the status of each source's last run."""
+    from crawlers.runner import describe_sources
+    from salvage.demo import DEMO_SOURCES
 
-    for name in known():
-        out.print(name)
+    infos = describe_sources()
+    if names:
+        for info in infos:
+            print(info.name)
+        return
+    last: dict[str, tuple] = {}
+    path = config.db_path(db)
+    if path.exists():
+        from warehouse.db import connect
+
+        con = connect(path, read_only=True)
+        try:
+            last = {row[0]: row[1:] for row in con.execute(
+                "SELECT source, status, strftime(started_at, '%Y-%m-%d %H:%M'), items, error FROM crawl_runs "
+                "QUALIFY row_number() OVER (PARTITION BY source ORDER BY started_at DESC) = 1").fetchall()}
+        finally:
+            con.close()
+    table = Table("source", "site", "browser", "min items", "in demo", "last run", "status", "items",
+                  title=f"{len(infos)} sources" + (f" — last runs from {path}" if last else ""))
+    for info in infos:
+        status, started, items, error = last.get(info.name, ("never run", "", None, None))
+        shown = f"[red]{status}[/]: {(error or '')[:60]}" if status == "failed" else status
+        table.add_row(info.name, info.site, "yes" if info.browser else "", str(info.min_items),
+                      "yes" if info.name in DEMO_SOURCES else "", started, shown, "" if items is None else str(items))
+    out.print(table)
 
 
 @app.command()
