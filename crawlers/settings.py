@@ -57,6 +57,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.archive.WarcArchiveMiddleware": 900,
     # last before the download handler, so robots.txt, cookies and retries all see the real site's URLs
     "crawlers.middlewares.ReplicaRoutingMiddleware": 950,
+    # a browser request (meta["playwright"]) is lent a page of the pool, reused from request to request
+    "crawlers.browser.PagePoolMiddleware": 990,
 }
 
 ITEM_PIPELINES = {
