@@ -84,6 +84,13 @@ class PgCluster:
             self._created = True
         return self
 
+    def new_database(self) -> str:
+        """A new empty database of this cluster; returns its URL."""
+        self._count = getattr(self, "_count", 0) + 1
+        name = f"{self.database}_{self._count}"
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, name)
+        return f"postgresql://{self.user}@127.0.0.1:{self.port}/{name}"
+
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
 

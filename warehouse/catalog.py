@@ -22,8 +22,9 @@ names; readers never see them and the next publish writes the whole night again.
 One publisher at a time: a publish holds a PostgreSQL session advisory lock (`LOCK_KEY`) from start to its row.
 A second publisher waits up to ``wait`` seconds and then fails with `CatalogBusy`, naming the holder (host, pid,
 since when). The lock dies with the holder's connection, so a killed publisher never blocks the next. A
-publisher whose file is older than the latest published night (its newest run was ingested before the night's)
-is refused with `CatalogStale`: two machines loading separately cannot replace a newer night by an older one.
+publisher whose file is older than the latest published night (its newest crawl started before the night's
+newest) is refused with `CatalogStale`: two machines loading separately cannot replace a newer night by an older
+one.
 
 Types: Iceberg has no unsigned integers and no JSON type, so ``UBIGINT`` columns travel as ``DECIMAL(20,0)`` and
 ``JSON`` as text; the night row keeps every column's DuckDB type and readers cast back, so a table read from the
@@ -41,6 +42,7 @@ import os
 import re
 import socket
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -69,7 +71,7 @@ CREATE TABLE IF NOT EXISTS {NIGHTS_TABLE} (
     published_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     publisher TEXT NOT NULL,
     source_db TEXT NOT NULL,
-    last_ingested_at TIMESTAMPTZ,
+    newest_run_at TIMESTAMPTZ,
     runs INTEGER NOT NULL,
     tables JSONB NOT NULL,
     views JSONB NOT NULL
@@ -152,7 +154,7 @@ class Night:
     published_at: datetime
     publisher: str
     source_db: str
-    last_ingested_at: datetime | None
+    newest_run_at: datetime | None
     runs: int
     tables: dict[str, dict] = field(default_factory=dict)
     views: list[list[str]] = field(default_factory=list)
@@ -179,15 +181,15 @@ def _pg_connect(url: CatalogURL, *, autocommit: bool = True, purpose: str = "rea
 
 
 def _night_from_row(row: tuple) -> Night:
-    night_id, published_at, publisher, source_db, last_ingested_at, runs, tables, views = row
-    return Night(night_id, published_at, publisher, source_db, last_ingested_at, runs, tables, views)
+    night_id, published_at, publisher, source_db, newest_run_at, runs, tables, views = row
+    return Night(night_id, published_at, publisher, source_db, newest_run_at, runs, tables, views)
 
 
 def _latest(pg) -> Night | None:  # type: ignore[no-untyped-def]
     import psycopg
 
     try:
-        row = pg.execute(f"SELECT night_id, published_at, publisher, source_db, last_ingested_at, runs, tables, "
+        row = pg.execute(f"SELECT night_id, published_at, publisher, source_db, newest_run_at, runs, tables, "
                          f"views FROM {NIGHTS_TABLE} ORDER BY night_id DESC LIMIT 1").fetchone()
     except psycopg.errors.UndefinedTable:
         if not pg.autocommit:
@@ -316,12 +318,12 @@ def publish(db_path: str | Path, catalog_url: str, *, wait: float = 0.0,
             con.execute("SET TimeZone = 'UTC'")  # Iceberg's timestamptz is UTC
             mark = _file_mark(con)
             current = _latest(lock)
-            if current is not None and current.last_ingested_at is not None and mark[0] is not None \
-                    and mark[0] < current.last_ingested_at:
+            if current is not None and current.newest_run_at is not None and mark[0] is not None \
+                    and mark[0] < current.newest_run_at:
                 raise CatalogStale(
-                    f"{db_path} is older than the night the catalog serves: its last run was ingested at "
+                    f"{db_path} is older than the night the catalog serves: its newest crawl started at "
                     f"{mark[0]:%Y-%m-%d %H:%M:%S %Z}, night {current.night_id} (from {current.publisher}, "
-                    f"{current.source_db}) has runs up to {current.last_ingested_at:%Y-%m-%d %H:%M:%S %Z}. "
+                    f"{current.source_db}) has crawls up to {current.newest_run_at:%Y-%m-%d %H:%M:%S %Z}. "
                     f"Nothing was written; publish from the machine that loads the newest nights.")
             tables = published_tables(con)
             views = published_views(con, tables)
@@ -336,9 +338,9 @@ def publish(db_path: str | Path, catalog_url: str, *, wait: float = 0.0,
             con.close()
         with lock.transaction():
             row = lock.execute(
-                f"INSERT INTO {NIGHTS_TABLE} (publisher, source_db, last_ingested_at, runs, tables, views) "
+                f"INSERT INTO {NIGHTS_TABLE} (publisher, source_db, newest_run_at, runs, tables, views) "
                 f"VALUES (%s, %s, %s, %s, %s, %s) RETURNING night_id, published_at, publisher, source_db, "
-                f"last_ingested_at, runs, tables, views",
+                f"newest_run_at, runs, tables, views",
                 [f"{socket.gethostname()} pid {os.getpid()}", str(db_path.resolve()), mark[0], mark[1],
                  json.dumps(recorded), json.dumps(views)]).fetchone()
         return PublishResult(_night_from_row(row), time.perf_counter() - started, rows)
@@ -362,9 +364,9 @@ def publish(db_path: str | Path, catalog_url: str, *, wait: float = 0.0,
 
 
 def _file_mark(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, int]:
-    """The newest ingest time of the file's runs, and how many runs it has."""
+    """When the file's newest crawl run started, and how many runs it has."""
     try:
-        return con.execute("SELECT max(ingested_at), count(*) FROM fct_crawl_runs").fetchone()  # type: ignore
+        return con.execute("SELECT max(started_at), count(*) FROM fct_crawl_runs").fetchone()  # type: ignore
     except duckdb.CatalogException:
         return None, 0
 
@@ -387,7 +389,9 @@ def _publish_table(catalog, con: duckdb.DuckDBPyConnection, table: str,  # type:
         with iceberg.update_schema() as update:
             update.union_by_name(schema)
         iceberg = catalog.load_table(identifier)
-    iceberg.overwrite(reader)
+    with warnings.catch_warnings():  # the first publish of a table overwrites nothing, and pyiceberg says so
+        warnings.filterwarnings("ignore", message="Delete operation did not match any records")
+        iceberg.overwrite(reader)
     snapshot = iceberg.current_snapshot()
     count = int(snapshot.summary["total-records"]) if snapshot and snapshot.summary else 0
     return ({"snapshot_id": snapshot.snapshot_id if snapshot else None, "metadata": iceberg.metadata_location,
@@ -423,7 +427,7 @@ def connect_catalog(catalog_url: str, *, night: int | None = None,
         if night is None:
             chosen = _latest(pg)
         else:
-            row = pg.execute(f"SELECT night_id, published_at, publisher, source_db, last_ingested_at, runs, tables, "
+            row = pg.execute(f"SELECT night_id, published_at, publisher, source_db, newest_run_at, runs, tables, "
                              f"views FROM {NIGHTS_TABLE} WHERE night_id = %s", [night]).fetchone()
             chosen = _night_from_row(row) if row else None
     if chosen is None:
