@@ -316,6 +316,7 @@ def publish(db_path: str | Path, catalog_url: str, *, wait: float = 0.0,
         con = connect_readonly(db_path)
         try:
             con.execute("SET TimeZone = 'UTC'")  # Iceberg's timestamptz is UTC
+            con.execute("SET enable_progress_bar = false")  # the caller shows progress (on_table)
             mark = _file_mark(con)
             current = _latest(lock)
             if current is not None and current.newest_run_at is not None and mark[0] is not None \
@@ -440,6 +441,7 @@ def night_connection(chosen: Night, *, lock_down: bool = False) -> duckdb.DuckDB
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET TimeZone = 'Asia/Shanghai'")
+        con.execute("SET enable_progress_bar = false")
         folders: set[str] = set()
         for table, info in chosen.tables.items():
             files = _data_files(info)
