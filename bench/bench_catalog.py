@@ -48,6 +48,7 @@ def read_loop(db: str, catalog: str, whole: list[int], stop, results) -> None:  
             t0 = time.perf_counter()
             try:
                 con = opener()
+                con.execute("SET enable_progress_bar = false")
                 try:
                     count, _total = con.execute(QUERY).fetchone()
                 finally:
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
                 for night, meta in enumerate(nights, 1):
                     t0 = time.perf_counter()
                     with publishing(db) as con:
+                        con.execute("SET enable_progress_bar = false")  # keeps the figures' lines readable
                         [result] = ingest(con, [meta])
                     t1 = time.perf_counter()
                     published = publish(db, url, wait=600)

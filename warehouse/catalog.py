@@ -405,9 +405,14 @@ def _data_files(info: dict) -> list[str]:
 
     if info.get("snapshot_id") is None:
         return []
-    table = StaticTable.from_metadata(info["metadata"])
+    try:
+        table = StaticTable.from_metadata(info["metadata"])
+        tasks = list(table.scan(snapshot_id=info["snapshot_id"]).plan_files())
+    except OSError as exc:
+        raise CatalogError(f"cannot read the catalog's files ({exc}): the shared folder must be mounted on this "
+                           f"machine at the path the publisher wrote to ({info['metadata']})") from exc
     files = []
-    for task in table.scan(snapshot_id=info["snapshot_id"]).plan_files():
+    for task in tasks:
         if task.delete_files:
             raise CatalogError(f"{info['metadata']}: row deletes are not supported by this reader")
         path = task.file.file_path
