@@ -6,7 +6,7 @@ views read into Iceberg tables whose catalog is a PostgreSQL database and whose 
 analyst's machine mounts. `connect_catalog` gives an analyst a DuckDB connection over the latest whole night with
 the same views (``lots``, ``lot_history``, ``crawl_runs``...) as the file.
 
-Why Iceberg through pyiceberg and a SQL catalog on PostgreSQL (docs/scaling.md has the measurements): DuckDB 2.0
+Why Iceberg through pyiceberg and a SQL catalog on PostgreSQL (docs/catalog.md has the evidence): DuckDB 2.0
 cannot download extensions here and the extension packages the registry has (ducklake, iceberg, postgres) are
 built for DuckDB 1.4.4 / 1.5.5, which refuse to load into 2.0 or cannot read the warehouse files 2.0 writes.
 pyiceberg is the Iceberg project's own Python library and needs no DuckDB extension: it writes Parquet through
@@ -31,13 +31,15 @@ Types: Iceberg has no unsigned integers and no JSON type, so ``UBIGINT`` columns
 catalog equals the file's.
 
 Each publish rewrites every table in full (one overwrite snapshot per table; old data files stay for readers of
-older nights): simple and always consistent, at the cost of writing the whole warehouse per night. Old snapshots
-are not expired yet (see docs/scaling.md).
+older nights): simple and always consistent, at the cost of writing the whole warehouse per night. A publish
+then keeps the newest `KEEP_NIGHTS` nights and removes older ones with the snapshots and data files only they used
+(`expire`). docs/catalog.md has the measurements and what is left.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import socket
@@ -51,10 +53,12 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import duckdb
 
+logger = logging.getLogger(__name__)
 NAMESPACE = "salvage"
 LOCK_KEY = 0x53616C7661676501  # pg advisory lock id of "one publisher at a time" (b"Salvage\x01")
 NIGHTS_TABLE = "salvage_nights"
 BATCH_ROWS = 250_000
+KEEP_NIGHTS = 7  # nights a publish keeps readable; older ones (their snapshots and data files) are removed
 
 # Warehouse tables never published: alert tables hold buyers' mail addresses and searches, staging tables are
 # scratch space of a load.
@@ -161,10 +165,21 @@ class Night:
 
 
 @dataclass
+class Expired:
+    """What an expiry removed: nights (their rows), table snapshots and data files."""
+
+    nights: list[int] = field(default_factory=list)
+    snapshots: int = 0
+    files: int = 0
+    error: str | None = None  # an expiry that failed after the night was published (the next publish retries)
+
+
+@dataclass
 class PublishResult:
     night: Night
     seconds: float
     rows: dict[str, int]
+    expired: Expired = field(default_factory=Expired)
 
 
 def _pg_connect(url: CatalogURL, *, autocommit: bool = True, purpose: str = "read"):  # type: ignore[no-untyped-def]
@@ -295,11 +310,13 @@ def _acquire(pg, url: CatalogURL, wait: float) -> None:  # type: ignore[no-untyp
 
 
 def publish(db_path: str | Path, catalog_url: str, *, wait: float = 0.0,
-            on_table: Callable[[str, int], None] | None = None) -> PublishResult:
+            on_table: Callable[[str, int], None] | None = None,
+            keep_nights: int | None = KEEP_NIGHTS) -> PublishResult:
     """Publish the warehouse file's tables and views to the catalog as one new night (see the module docstring).
 
     ``wait``: seconds to wait for another publisher before `CatalogBusy`. ``on_table(name, rows)`` is called after
-    each table's commit (progress). Raises `CatalogUnavailable` when PostgreSQL cannot be reached or goes away (the
+    each table's commit (progress). ``keep_nights``: afterwards, under the same lock, `expire` all but the newest
+    so many nights (None: keep everything). Raises `CatalogUnavailable` when PostgreSQL cannot be reached or goes away (the
     night published last stays whole), `CatalogStale` when the file is older than the night already published."""
     import psycopg
 
@@ -344,7 +361,14 @@ def publish(db_path: str | Path, catalog_url: str, *, wait: float = 0.0,
                 f"newest_run_at, runs, tables, views",
                 [f"{socket.gethostname()} pid {os.getpid()}", str(db_path.resolve()), mark[0], mark[1],
                  json.dumps(recorded), json.dumps(views)]).fetchone()
-        return PublishResult(_night_from_row(row), time.perf_counter() - started, rows)
+        expired = Expired()
+        if keep_nights is not None:
+            try:
+                expired = _expire(lock, catalog, keep_nights)
+            except Exception as exc:  # noqa: BLE001 - the night is published; what is left goes next time
+                logger.warning("expiring old nights of %s failed: %s", url.safe, exc)
+                expired = Expired(error=f"{type(exc).__name__}: {exc}")
+        return PublishResult(_night_from_row(row), time.perf_counter() - started, rows, expired)
     except psycopg.OperationalError as exc:
         raise CatalogUnavailable(
             f"lost the catalog at {url.safe} during the publish: {str(exc).strip()}. Analysts keep the night "
@@ -362,6 +386,55 @@ def publish(db_path: str | Path, catalog_url: str, *, wait: float = 0.0,
             lock.close()  # ends the session: the advisory lock goes with it
         except Exception:  # noqa: BLE001 - a connection that died is closed already
             pass
+
+
+def expire(catalog_url: str, *, keep: int = KEEP_NIGHTS, wait: float = 0.0) -> Expired:
+    """Remove all but the newest ``keep`` nights: their ``salvage_nights`` rows, the table snapshots no kept night
+    names (a half-done publish's too; each table's current snapshot stays), and the data files only those
+    snapshots used. Holds the publish lock. A reader that opened one of the removed nights loses its files: keep
+    at least as many nights as a reader may stay on one (a connection reads the night it opened on)."""
+    url = CatalogURL(catalog_url)
+    lock = _pg_connect(url, autocommit=True, purpose="expire")
+    try:
+        _acquire(lock, url, wait)
+        return _expire(lock, _iceberg_catalog(url, need_warehouse=False), keep)
+    finally:
+        lock.close()
+
+
+def _expire(lock, catalog, keep: int) -> Expired:  # type: ignore[no-untyped-def]
+    if keep < 1:
+        raise ValueError("keep at least the newest night")
+    rows = lock.execute(f"SELECT night_id, tables FROM {NIGHTS_TABLE} ORDER BY night_id DESC").fetchall()
+    kept, gone = rows[:keep], rows[keep:]
+    if not gone:
+        return Expired()
+    result = Expired(nights=sorted(night_id for night_id, _tables in gone))
+    with lock.transaction():  # first no reader can choose them, then their files go
+        lock.execute(f"DELETE FROM {NIGHTS_TABLE} WHERE night_id <= %s", [gone[0][0]])
+    names = {name for _night_id, tables in kept for name in tables}
+    for name in sorted(names):
+        table = catalog.load_table((NAMESPACE, name))
+        keep_ids = {tables[name]["snapshot_id"] for _night_id, tables in kept if name in tables}
+        current = table.current_snapshot()
+        if current is not None:
+            keep_ids.add(current.snapshot_id)
+        drop_ids = [snap.snapshot_id for snap in table.snapshots() if snap.snapshot_id not in keep_ids]
+        if not drop_ids:
+            continue
+        kept_files = {task.file.file_path for sid in keep_ids if sid is not None
+                      for task in table.scan(snapshot_id=sid).plan_files()}
+        dropped_files = {task.file.file_path for sid in drop_ids
+                         for task in table.scan(snapshot_id=sid).plan_files()} - kept_files
+        table.maintenance.expire_snapshots().by_ids(drop_ids).commit()
+        for path in sorted(dropped_files):
+            try:
+                table.io.delete(path)
+            except FileNotFoundError:
+                pass
+        result.snapshots += len(drop_ids)
+        result.files += len(dropped_files)
+    return result
 
 
 def _file_mark(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, int]:

@@ -15,7 +15,7 @@ import pytest
 
 from tests.pgcluster import PgCluster, pg_bin
 from tests.warehouse.conftest import make_lot, write_run
-from warehouse.catalog import (CatalogBusy, CatalogStale, CatalogUnavailable, NoNight, connect_catalog,
+from warehouse.catalog import (CatalogBusy, CatalogError, CatalogStale, CatalogUnavailable, NoNight, connect_catalog,
                                latest_night, publish, published_tables)
 from warehouse.db import connect_readonly, publishing
 from warehouse.ingest import ingest
@@ -108,6 +108,12 @@ def test_published_night_reads_back_equal_to_the_file(tmp_path: Path, catalog: s
         file_con.close()
         cat_con.close()
     assert result.rows["dim_lots"] == 32 and latest_night(catalog).night_id == result.night.night_id
+
+    # an analyst's machine without the shared folder is told what is missing
+    shared = tmp_path / "shared"
+    shared.rename(tmp_path / "unmounted")
+    with pytest.raises(CatalogError, match="must be mounted"):
+        connect_catalog(catalog)
 
 
 def test_unreachable_catalog_keeps_the_last_night_and_the_next_publish_completes_it(
@@ -261,3 +267,34 @@ def test_cli_ingest_publishes_and_sql_reads_the_catalog(tmp_path: Path, catalog:
     assert again.returncode == 0 and "night 2 published" in again.stderr, again.stderr
     assert salvage("sql", "SELECT count(*) AS n FROM lots", "--format", "json",
                    SALVAGE_CATALOG=catalog).stdout.strip() == '{"n":7}'
+
+
+def test_a_publish_keeps_the_newest_nights_and_removes_older_ones_with_their_files(tmp_path: Path,
+                                                                                   catalog: str) -> None:
+    db, runs = tmp_path / "w.duckdb", tmp_path / "runs"
+    shared = tmp_path / "shared"
+
+    def data_files() -> set[Path]:
+        return set(shared.rglob("*.parquet"))
+
+    published, files_after = [], []
+    for night in (1, 2, 3, 4):
+        load_night(db, runs, night)
+        published.append(publish(db, catalog, keep_nights=2))
+        files_after.append(data_files())
+    assert [p.expired.nights for p in published] == [[], [], [published[0].night.night_id],
+                                                     [published[1].night.night_id]]
+    assert all(p.expired.error is None for p in published)
+    # the files only night 1 and 2 read are gone; the files of nights 3 and 4 are all there
+    assert published[3].expired.files > 0
+    assert files_after[3] < files_after[1] | files_after[3]
+    for old in published[:2]:
+        with pytest.raises(NoNight):
+            connect_catalog(catalog, night=old.night.night_id)
+    names = analyst_objects(db)
+    for kept in published[2:]:
+        with connect_catalog(catalog, night=kept.night.night_id) as con:
+            assert con.execute("SELECT count(*) FROM lots").fetchone()[0] == 32
+            everything(con, names)  # every table and view still reads (no file of a kept night is missing)
+    with connect_catalog(catalog) as con, connect_readonly(db) as now:
+        assert everything(con, names) == everything(now, names)
