@@ -103,7 +103,12 @@ def publish_catalog(db_file: Path, catalog: Optional[str]) -> int:
         console.print(f"[bold red]catalog:[/] {exc}", highlight=False)
         return 1
     console.print(f"catalog: night {result.night.night_id} published ({sum(result.rows.values()):,} rows in "
-                  f"{len(result.rows)} tables, {result.seconds:.1f} s)", highlight=False)
+                  f"{len(result.rows)} tables, {result.seconds:.1f} s)"
+                  + (f"; removed night(s) {', '.join(map(str, result.expired.nights))} and "
+                     f"{result.expired.files} data files" if result.expired.nights else ""), highlight=False)
+    if result.expired.error:
+        console.print(f"[yellow]catalog:[/] removing old nights failed ({result.expired.error}); the next publish "
+                      "tries again", highlight=False)
     return 0
 
 
