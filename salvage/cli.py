@@ -76,6 +76,40 @@ def _json_default(value: object) -> object:
 
 DbOption = Annotated[Optional[Path], typer.Option("--db", help="Warehouse file [env SALVAGE_DB; ./salvage.duckdb].")]
 RunsOption = Annotated[Optional[Path], typer.Option("--runs", help="Run-file folder [env SALVAGE_RUNS; ./runs].")]
+CatalogOption = Annotated[Optional[str], typer.Option(
+    "--catalog", help="Shared catalog, postgresql://user@host:port/db?warehouse=/shared/path [env SALVAGE_CATALOG; "
+    "none]: after the file, the night is published there for analysts on other machines (whole nights only).")]
+
+
+def publish_catalog(db_file: Path, catalog: Optional[str]) -> int:
+    """Publish the warehouse file to the shared catalog when one is set; 0, or the exit code of a failure (said
+    plainly: the file has the night either way, and the next publish sends it whole)."""
+    url = config.catalog_url(catalog)
+    if not url:
+        return 0
+    from rich.progress import Progress
+
+    from warehouse.catalog import CatalogBusy, CatalogError, publish
+
+    try:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("publishing to the catalog", total=None)
+            result = publish(db_file, url, on_table=lambda name, rows: progress.update(
+                task, description=f"published {name} ({rows:,} rows)"))
+    except CatalogBusy as exc:
+        console.print(f"[bold red]catalog:[/] {exc}", highlight=False)
+        return 2
+    except CatalogError as exc:
+        console.print(f"[bold red]catalog:[/] {exc}", highlight=False)
+        return 1
+    console.print(f"catalog: night {result.night.night_id} published ({sum(result.rows.values()):,} rows in "
+                  f"{len(result.rows)} tables, {result.seconds:.1f} s)"
+                  + (f"; removed night(s) {', '.join(map(str, result.expired.nights))} and "
+                     f"{result.expired.files} data files" if result.expired.nights else ""), highlight=False)
+    if result.expired.error:
+        console.print(f"[yellow]catalog:[/] removing old nights failed ({result.expired.error}); the next publish "
+                      "tries again", highlight=False)
+    return 0
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -153,8 +187,12 @@ def ingest(
                                                          "finished run in the runs folder not yet loaded.")] = None,
     db: DbOption = None,
     runs_dir: RunsOption = None,
+    catalog: CatalogOption = None,
 ) -> None:
-    """Load finished runs into the warehouse in one transaction (already-loaded runs are skipped)."""
+    """Load finished runs into the warehouse in one transaction (already-loaded runs are skipped).
+
+    With a catalog, the warehouse is then published to it, also when there was nothing new to load (so a publish
+    that failed is completed by the next ingest). Exit 2 when another publish holds the catalog."""
     from rich.progress import Progress
 
     from contracts.runfiles import RunFileError
@@ -171,6 +209,8 @@ def ingest(
         raise fail(str(exc)) from exc
     if not metas:
         console.print(f"no finished runs under {runs or config.runs_dir(runs_dir)}")
+        if db_file.exists():
+            raise typer.Exit(publish_catalog(db_file, catalog))
         return
     from alerts.events import EventsHook
 
@@ -196,8 +236,10 @@ def ingest(
     refused = [r for r in results if r.status == "refused"]
     for r in refused:
         console.print(f"[bold red]refused:[/] {r.error}")
+    published = publish_catalog(db_file, catalog)
     if refused:
         raise typer.Exit(1)
+    raise typer.Exit(published)
 
 
 @app.command()
@@ -209,14 +251,16 @@ def nightly(
     replica: Annotated[Optional[str], typer.Option(help="Crawl a replica at this base URL [env "
                                                    "SALVAGE_REPLICA].")] = None,
     timeout: Annotated[float, typer.Option(help="Hard limit per source, in seconds.")] = 3600,
+    catalog: CatalogOption = None,
 ) -> None:
     """One unattended night: crawl every source, ingest what finished, report. For cron:
 
     `15 2 * * * cd /srv/salvage && .venv/bin/salvage nightly >> var/nightly.log 2>&1`
 
-    After the ingest it sends the buyers' alert mails (SMTP from the environment, else .eml files).
-    Exit 1 when any source failed (the others are still loaded) or mails stay in the outbox; exit 2 when another
-    night holds the lock."""
+    After the ingest it publishes the night to the shared catalog when one is set (--catalog, SALVAGE_CATALOG),
+    then sends the buyers' alert mails (SMTP from the environment, else .eml files).
+    Exit 1 when any source failed (the others are still loaded), the catalog was unreachable or mails stay in the
+    outbox; exit 2 when another night holds the lock or another publish holds the catalog."""
     from alerts.events import EventsHook
     from crawlers.runner import sources as known
     from schedules.nightly import NightAlreadyRunning, run_night
@@ -243,10 +287,11 @@ def nightly(
     for problem in report.failed:
         console.print(f"[bold red]failed:[/] {problem}")
     console.print(f"health digest: {', '.join(report.digest)}", highlight=False)
+    published = publish_catalog(db_file, catalog) if db_file.exists() else 0
     from alerts.cli import send_pending
 
     mailed = send_pending(db_file)  # the buyers' alerts of the night; what the server refuses waits for tomorrow
-    raise typer.Exit(report.exit_code or (0 if mailed.ok else 1))
+    raise typer.Exit(report.exit_code or published or (0 if mailed.ok else 1))
 
 
 @app.command()
@@ -379,6 +424,9 @@ def sql(
     csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table (same as --format csv).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, or json (one JSON object per row, for "
                                      "scripts: amounts as numbers, times ISO 8601).")] = "table",
+    catalog: Annotated[Optional[str], typer.Option(
+        "--catalog", help="Query the latest whole night of the shared catalog instead of a file (postgresql://... "
+        "[env SALVAGE_CATALOG, when --db is not given]).")] = None,
 ) -> None:
     """Run a read-only query against the warehouse (the views lots, lot_history, crawl_runs...).
 
@@ -388,16 +436,25 @@ def sql(
 
     from warehouse.db import connect
 
+    catalog_url = catalog or (None if db else config.catalog_url())
     try:
-        con = connect(config.db_path(db), read_only=True)
+        if catalog_url:
+            from warehouse.catalog import CatalogError, connect_catalog
+
+            try:  # locked down as below, the night's data folders excepted
+                con = connect_catalog(catalog_url, lock_down=True)
+            except CatalogError as exc:
+                raise fail(str(exc)) from exc
+        else:
+            con = connect(config.db_path(db), read_only=True)
+            # Read-only is not enough: a read-only connection may still ATTACH another file read-write, COPY over
+            # any file, read any file or fetch extensions. DuckDB's own switches close each of those; locking the
+            # configuration keeps the query from switching them back on.
+            for setting in ("enable_external_access = false", "autoinstall_known_extensions = false",
+                            "autoload_known_extensions = false", "lock_configuration = true"):
+                con.execute(f"SET {setting}")
     except (FileNotFoundError, duckdb.Error) as exc:
         raise fail(str(exc)) from exc
-    # Read-only is not enough: a read-only connection may still ATTACH another file read-write, COPY over any file,
-    # read any file or fetch extensions. DuckDB's own switches close each of those; locking the configuration keeps
-    # the query from switching them back on.
-    for setting in ("enable_external_access = false", "autoinstall_known_extensions = false",
-                    "autoload_known_extensions = false", "lock_configuration = true"):
-        con.execute(f"SET {setting}")
     try:
         # Only queries: a statement of another kind (ATTACH even of ':memory:', DETACH, USE, CREATE, DROP, ...)
         # is refused before anything runs, so a query followed by a write does not half-run either.
