@@ -23,6 +23,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_SOURCES = ("alibaba_sf", "alibaba_zc", "jd_auction",
                 "cinda_notice", "citic_amc_notice", "coamc_notice", "gwamc_notice")
 NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=SHANGHAI)
+# --distributed: the per-site budget all workers share (crawlers/politeness.py), loose for our own loopback replicas
+DEMO_BUDGET = {"SALVAGE_POLITENESS_RPS": "20", "SALVAGE_POLITENESS_CONCURRENCY": "8"}
 
 
 def crawl_night(replica: str, runs: Path, night: int, console: Console) -> list[CrawlResult]:
@@ -49,6 +51,7 @@ def crawl_night_distributed(cluster, replica: str, runs: Path, night: int, db: P
         task = progress.add_task(f"night {night}: {cluster.n} workers crawling", total=len(DEMO_SOURCES))
         done = run_night(cluster.queue, DEMO_SOURCES, db, runs, replica=replica,
                          clock=NIGHT_1 + timedelta(days=night - 1), timeout=600, hooks=hooks,
+                         settings=DEMO_BUDGET,
                          on_progress=lambda n, total: progress.update(task, completed=n, total=total))
     return done.crawls, done.ingested
 

@@ -9,8 +9,9 @@
   runs it for the nightly job (guard, time limit, run files), into the runs folder every worker and the coordinator
   share (a shared volume). The job's result names the run's meta file relative to that folder.
 - A worker killed mid-crawl (``kill -9``, the machine gone) takes its crawl with it (the crawl's guard dies with
-  its parent); its lease ends, another worker takes the job again and crawls the source from the start. The
-  earlier attempt's partial files are discarded by the attempt after it. Only the first result of a job counts.
+  its parent); its lease ends, another worker takes the job again and crawls the source again (lot pages the
+  killed attempt had fetched are answered from its archive, as after a killed night). The earlier attempt's
+  unfinished run files are discarded by the attempt after it. Only the first result of a job counts.
 - Redis restarted mid-crawl: the queue is on disk (append-only file, fsync on every write); workers, the
   coordinator and the crawls' politeness middleware wait for it and carry on.
 - The coordinator publishes once every job of the night has a result, in the order the sources were given, so a
@@ -76,7 +77,11 @@ def dispatch(queue: JobQueue, sources: Sequence[str], *, batch: str, replica: st
 # ------------------------------------------------------------------------------------------------- worker
 
 def discard_earlier_attempts(queue: JobQueue, job: Job, runs: Path) -> list[str]:
-    """Remove the partial files of the job's earlier attempts whose crawl is dead and never finished."""
+    """Settle the job's earlier attempts whose crawl is dead and never finished: their unfinished run files go,
+    their archive is closed after its last whole record (the new crawl resumes its lot pages from it, as after a
+    killed night: `crawlers.archive`)."""
+    from crawlers.archive import recover_archive
+
     discarded = []
     for ref in queue.attempts_noted(job.id):
         source, _, run_id = ref.partition("/")
@@ -84,7 +89,10 @@ def discard_earlier_attempts(queue: JobQueue, job: Job, runs: Path) -> list[str]
         if paths.meta.exists() or not paths.directory.exists() or crawl_alive(paths):
             continue
         for part in paths.directory.glob(f"{run_id}.*.part"):
-            part.unlink(missing_ok=True)
+            if part.name.endswith(".warc.gz.part"):
+                recover_archive(part)
+            else:
+                part.unlink(missing_ok=True)
         paths.progress.unlink(missing_ok=True)
         run_lock_path(paths).unlink(missing_ok=True)
         discarded.append(run_id)
