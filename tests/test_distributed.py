@@ -217,9 +217,9 @@ def test_a_night_survives_a_killed_worker_and_a_crashed_redis(tmp_path):
             worker.join(600)
             assert not worker.is_alive()
             night2 = box["night"]
-        # the reference: the same two nights, no faults, one worker
+        # the reference: the same two nights, no faults
         replica.set_night(1)
-        with LocalCluster(ref_runs, 1) as ref:
+        with LocalCluster(ref_runs, 3) as ref:
             for n in (1, 2):
                 replica.set_night(n)
                 run_night(ref.queue, sources, ref_db, ref_runs, replica=replica.base_url,
