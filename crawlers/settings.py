@@ -41,6 +41,9 @@ SALVAGE_INTERSTITIAL_RETRIES = 5
 SALVAGE_WARC_DAYS = float(os.environ.get("SALVAGE_WARC_DAYS") or 30)
 # Distributed crawling (crawlers/politeness.py): with a Redis URL, one per-site budget for every worker together
 SALVAGE_REDIS_URL = os.environ.get("SALVAGE_REDIS_URL", "")
+SALVAGE_POLITENESS_RPS = float(os.environ.get("SALVAGE_POLITENESS_RPS") or 4)  # requests/s per site, all workers
+SALVAGE_POLITENESS_CONCURRENCY = int(os.environ.get("SALVAGE_POLITENESS_CONCURRENCY") or 4)  # in flight per site
+SALVAGE_POLITENESS_SITES = os.environ.get("SALVAGE_POLITENESS_SITES") or "{}"  # {"host": [rps, concurrency]}
 
 # Our own replica on loopback needs no politeness (`salvage crawl --replica` passes the same overrides).
 REPLICA_OVERRIDES = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 32,

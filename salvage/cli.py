@@ -731,6 +731,8 @@ def dispatch(
                                        "coordinator); --no-wait only enqueues.")] = True,
     stop_workers: Annotated[bool, typer.Option(help="Tell the running workers to stop after their current job, "
                                                "and enqueue nothing.")] = False,
+    night: Annotated[Optional[str], typer.Option(help="The night's day, YYYY-MM-DD (default: today, China time); "
+                                                 "its jobs are keyed by it.")] = None,
     namespace: NamespaceOption = "salvage",
 ) -> None:
     """Enqueue one night (a crawl job per source) for the workers, wait for it and load it, as `salvage nightly`
@@ -754,8 +756,11 @@ def dispatch(
         console.print("workers told to stop after their current job")
         return
     sources_ = source or known()
-    clock = datetime.now(SHANGHAI)
-    batch = night_batch(clock)
+    try:
+        day = datetime.strptime(night, "%Y-%m-%d").replace(tzinfo=SHANGHAI) if night else datetime.now(SHANGHAI)
+    except ValueError as exc:
+        raise fail(f"--night {night!r}: expected YYYY-MM-DD") from exc
+    batch = night_batch(day)
     if not wait:
         ids = enqueue(queue, sources_, batch=batch, replica=config.replica_url(replica), clock=None, timeout=timeout)
         console.print(f"{batch}: {len(ids)} jobs enqueued: {', '.join(ids)}", highlight=False)

@@ -56,8 +56,9 @@ def publish_duckdb(db: Path, metas: list[Path], hooks: Sequence[Callable] = ()) 
 
 
 def night_batch(clock: datetime) -> str:
-    """The batch id of the night crawled at ``clock`` (dispatching the same night again adds nothing)."""
-    return "night-" + clock.astimezone(SHANGHAI).strftime("%Y%m%dT%H%M")
+    """The batch id of the night crawled at ``clock``: its day in China time (dispatching the same night again adds
+    nothing)."""
+    return "night-" + clock.astimezone(SHANGHAI).strftime("%Y%m%d")
 
 
 def dispatch(queue: JobQueue, sources: Sequence[str], *, batch: str, replica: str | None = None,

@@ -210,7 +210,7 @@ def test_a_night_survives_a_killed_worker_and_a_crashed_redis(tmp_path):
                 cluster.queue, sources, db, runs, replica=replica.base_url, clock=NIGHT_1 + timedelta(days=1),
                 timeout=300, settings=budget, hooks=[link_assets])))
             worker.start()
-            killed = _kill_when_crawling(cluster, cluster.queue, runs, "night-20261121T0200/cinda_notice/0")
+            killed = _kill_when_crawling(cluster, cluster.queue, runs, "night-20261121/cinda_notice/0")
             cluster.procs.append(cluster.start_worker(3))  # the replacement (systemd Restart=, a Job's retry)
             cluster.redis.restart(kill=True, down=1.0)
             assert warehouse_rows(db) == published  # readers still see the last published night, whole
@@ -226,10 +226,40 @@ def test_a_night_survives_a_killed_worker_and_a_crashed_redis(tmp_path):
                           clock=NIGHT_1 + timedelta(days=n - 1), timeout=300, settings=budget,
                           hooks=[link_assets])
     assert not night2.failed, night2.failed
-    assert night2.attempts["night-20261121T0200/cinda_notice/0"] == 2  # taken again after worker-N was killed
+    assert night2.attempts["night-20261121/cinda_notice/0"] == 2  # taken again after worker-N was killed
     assert killed in {"worker-1", "worker-2"}
     con = duckdb.connect(str(db), read_only=True)
     runs_per_source = con.execute("SELECT source, count(*) FROM crawl_runs GROUP BY ALL").fetchall()
     assert sorted(runs_per_source) == [(s, 2) for s in sorted(sources)]  # nothing counted twice
     con.close()
     assert warehouse_rows(db) == warehouse_rows(ref_db)  # no page lost, none twice
+
+
+@pytest.mark.slow
+def test_the_commands_enqueue_work_off_and_load_a_night(redis_server, tmp_path):
+    from replicas.server import ReplicaServer
+
+    cli = [sys.executable, "-m", "salvage.cli"]
+    common = ["--redis", redis_server.url, "--runs", str(tmp_path / "runs")]
+    env = {**os.environ, "COLUMNS": "160"}
+    env.pop("SALVAGE_REDIS_URL", None)
+    with ReplicaServer(seed=5, n_lots=10) as replica:
+        night = ["--night", "2026-11-20", "-s", "alibaba_zc", "--replica", replica.base_url]
+        enqueued = subprocess.run([*cli, "dispatch", *common, *night, "--no-wait"], env=env, capture_output=True,
+                                  text=True, timeout=120)
+        assert enqueued.returncode == 0, enqueued.stderr
+        assert "night-20261120/alibaba_zc/0" in enqueued.stderr
+        worked = subprocess.run([*cli, "worker", *common, "--drain", "--name", "w-test"], env=env,
+                                capture_output=True, text=True, timeout=600)
+        assert worked.returncode == 0, worked.stderr[-2000:]
+        assert "1 jobs done (0 failed)" in worked.stderr
+        loaded = subprocess.run([*cli, "dispatch", *common, *night, "--db", str(tmp_path / "w.duckdb")], env=env,
+                                capture_output=True, text=True, timeout=300)
+        assert loaded.returncode == 0, loaded.stderr[-2000:]
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    (runs, lots), = con.execute("SELECT count(*), sum(items) FROM crawl_runs WHERE source = 'alibaba_zc'").fetchall()
+    assert runs == 1 and lots > 0
+    assert con.execute("SELECT count(*) FROM lots").fetchone()[0] == lots
+    missing = subprocess.run([*cli, "worker", "--runs", str(tmp_path / "runs")], env=env, capture_output=True,
+                             text=True, timeout=60)
+    assert missing.returncode == 1 and "SALVAGE_REDIS_URL" in missing.stderr
