@@ -187,6 +187,10 @@ class JobQueue:
         raw = self.call(lambda: self.r.hmget(self.key("results"), ids), "results")
         return {i: json.loads(v) for i, v in zip(ids, raw) if v is not None}
 
+    def result(self, job_id: str) -> dict[str, Any] | None:
+        raw = self.call(lambda: self.r.hget(self.key("results"), job_id), "result")
+        return json.loads(raw) if raw else None
+
     def wait(self, batch: str, *, timeout: float, poll: float = 0.5,
              on_progress: Callable[[int, int], None] | None = None) -> dict[str, dict[str, Any]]:
         """Block until every job of ``batch`` has a result; returns them. Raises TimeoutError naming the jobs

@@ -100,10 +100,38 @@ def discard_earlier_attempts(queue: JobQueue, job: Job, runs: Path) -> list[str]
     return discarded
 
 
+def finished_attempt(queue: JobQueue, job: Job, runs: Path) -> dict | None:
+    """The result of an earlier attempt whose crawl finished (its worker died before reporting it), if any."""
+    for ref in reversed(queue.attempts_noted(job.id)):
+        source, _, run_id = ref.partition("/")
+        meta_path = RunPaths(runs / source, run_id).meta
+        if meta_path.exists():
+            meta = RunMeta.load(meta_path)
+            if meta.status != "failed":
+                return {"status": meta.status, "items": meta.items, "error": meta.error,
+                        "meta": f"{source}/{run_id}.meta.json"}
+    return None
+
+
+NOT_COUNTED = ".not-counted"  # appended to the meta file of a run whose job another attempt reported first
+
+
+def set_aside(runs: Path, result: dict) -> None:
+    """Hide a run that was not counted from `salvage ingest` (which loads every ``*.meta.json`` under the runs)."""
+    meta = Path(runs) / (result.get("meta") or "")
+    if result.get("meta") and meta.exists():
+        meta.rename(meta.with_name(meta.name + NOT_COUNTED))
+
+
 def run_job(queue: JobQueue, job: Job, runs: Path) -> dict:
-    """Crawl ``job``'s source into ``runs``; the result to report (status, items, the meta file)."""
+    """Crawl ``job``'s source into ``runs``; the result to report (status, items, the meta file). An earlier
+    attempt that finished its crawl but died before reporting is reported instead of crawling again."""
     spec = job.spec
     runs = Path(runs).resolve()
+    if job.attempt > 1 and (done := finished_attempt(queue, job, runs)) is not None:
+        logger.warning("%s: attempt %d reports the finished run %s of an earlier attempt", job.id, job.attempt,
+                       done["meta"])
+        return done
     for run_id in discard_earlier_attempts(queue, job, runs):
         logger.warning("%s: attempt %d; discarded the unfinished run %s of an earlier attempt", job.id,
                        job.attempt, run_id)
@@ -175,6 +203,8 @@ class Worker:
                 beat.done.set()
                 beat.join()
             kept = self.queue.complete(job, {**result, "worker": self.name})
+            if not kept and (self.queue.result(job.id) or {}).get("meta") != result.get("meta"):
+                set_aside(self.runs, result)
             self.stats.done += kept
             self.stats.duplicates += not kept
             self.stats.failed += kept and result["status"] == "failed"

@@ -86,6 +86,32 @@ def test_the_queue_survives_a_redis_crash_and_calls_wait_for_it(redis_server):
     assert queue.renew(held)  # the lease w1 held before the crash is still its own
 
 
+def test_a_finished_crawl_whose_worker_died_before_reporting_is_reported_not_crawled_again(redis_server, tmp_path,
+                                                                                            monkeypatch):
+    from datetime import datetime
+
+    from contracts.runfiles import RunWriter
+    from schedules import distributed
+    from warehouse.ingest import resolve_runs
+
+    queue = JobQueue(redis_server.url, "t", lease=0.3)
+    queue.enqueue("n1", {"source": "cinda_notice"})
+    first = queue.claim("w1")
+    writer = RunWriter(tmp_path, "cinda_notice", datetime(2026, 11, 20, 2, 0).astimezone())
+    queue.note_attempt(first, f"cinda_notice/{writer.meta.run_id}")
+    writer.close(datetime(2026, 11, 20, 2, 5).astimezone(), "ok", None, {})  # crawled; then w1 was killed
+    time.sleep(0.4)
+    second = queue.claim("w2")
+    monkeypatch.setattr(distributed, "run_crawl", lambda *a, **k: pytest.fail("crawled again"))
+    result = distributed.run_job(queue, second, tmp_path)
+    assert result["meta"] == f"cinda_notice/{writer.meta.run_id}.meta.json" and result["status"] == "ok"
+    # a run that was not counted is hidden from `salvage ingest`, which loads every meta file under the runs
+    late = RunWriter(tmp_path, "cinda_notice", datetime(2026, 11, 20, 2, 1).astimezone())
+    late.close(datetime(2026, 11, 20, 2, 6).astimezone(), "ok", None, {})
+    distributed.set_aside(tmp_path, {"meta": f"cinda_notice/{late.meta.run_id}.meta.json"})
+    assert [p.name for p in resolve_runs([tmp_path])] == [f"{writer.meta.run_id}.meta.json"]
+
+
 # ------------------------------------------------------------------------------------------------ politeness
 
 def test_the_politeness_budget_spaces_and_caps_requests_across_workers(redis_server):
@@ -226,6 +252,9 @@ def test_a_night_survives_a_killed_worker_and_a_crashed_redis(tmp_path):
                           clock=NIGHT_1 + timedelta(days=n - 1), timeout=300, settings=budget,
                           hooks=[link_assets])
     assert not night2.failed, night2.failed
+    for crawl in night2.crawls:  # the shared budget held throughout, Redis crash included
+        assert crawl.meta.stats.get("salvage/politeness/requests", 0) > 0
+        assert not crawl.meta.stats.get("salvage/politeness/unbudgeted"), crawl.meta.source
     assert night2.attempts["night-20261121/cinda_notice/0"] == 2  # taken again after worker-N was killed
     assert killed in {"worker-1", "worker-2"}
     con = duckdb.connect(str(db), read_only=True)
