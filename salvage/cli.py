@@ -753,17 +753,143 @@ def serve(
                 log_level="warning", server_header=False)
 
 
+RedisOption = Annotated[Optional[str], typer.Option("--redis", help="Redis URL shared by the coordinator and the "
+                                                    "workers [env SALVAGE_REDIS_URL].")]
+NamespaceOption = Annotated[str, typer.Option(help="Key prefix in Redis (several deployments on one Redis).")]
+
+
+def _redis_url(url: Optional[str]) -> str:
+    import os
+
+    found = url or os.environ.get("SALVAGE_REDIS_URL")
+    if not found:
+        raise fail("no Redis: give --redis redis://HOST:6379/0 or set SALVAGE_REDIS_URL")
+    return found
+
+
+@app.command()
+def worker(
+    redis_url: RedisOption = None,
+    runs_dir: RunsOption = None,
+    drain: Annotated[bool, typer.Option(help="Stop once nothing is pending or leased (else: wait for jobs until "
+                                        "`salvage dispatch --stop-workers` or SIGTERM).")] = False,
+    lease: Annotated[float, typer.Option(help="Lease per job, in seconds: renewed every third of it while the "
+                                         "crawl runs; a worker silent this long loses the job to another.")] = 60,
+    name: Annotated[Optional[str], typer.Option(help="Worker name in logs and results (default host-pid).")] = None,
+    namespace: NamespaceOption = "salvage",
+) -> None:
+    """Take crawl jobs from Redis and run them (one crawl at a time; run one worker per core, on any machine that
+    shares the runs folder). SIGTERM: finish the current crawl, then stop; a second SIGTERM stops at once (the job
+    goes to another worker when its lease ends)."""
+    import logging
+    import signal
+
+    from crawlers.jobqueue import JobQueue
+    from schedules.distributed import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    queue = JobQueue(_redis_url(redis_url), namespace, lease=lease)
+    w = Worker(queue, config.runs_dir(runs_dir), name=name, drain=drain)
+
+    def on_term(signum: int, frame: object) -> None:
+        if w.stopping.is_set():
+            raise SystemExit(143)
+        w.stopping.set()
+
+    signal.signal(signal.SIGTERM, on_term)
+    console.print(f"worker {w.name}: taking jobs from {queue.url} ({namespace}), runs in {w.runs}", highlight=False)
+    stats = w.run()
+    console.print(f"worker {w.name}: {stats.done} jobs done ({stats.failed} failed), {stats.duplicates} reported "
+                  "late and not counted", highlight=False)
+
+
+@app.command()
+def dispatch(
+    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Sources of the night "
+                                                         "(repeatable); default: every source.")] = None,
+    redis_url: RedisOption = None,
+    db: DbOption = None,
+    runs_dir: RunsOption = None,
+    replica: Annotated[Optional[str], typer.Option(help="Crawl a replica at this base URL [env "
+                                                   "SALVAGE_REPLICA].")] = None,
+    timeout: Annotated[float, typer.Option(help="Hard limit per source, in seconds.")] = 3600,
+    wait: Annotated[bool, typer.Option(help="Wait for every job, then load the night into --db (the "
+                                       "coordinator); --no-wait only enqueues.")] = True,
+    stop_workers: Annotated[bool, typer.Option(help="Tell the running workers to stop after their current job, "
+                                               "and enqueue nothing.")] = False,
+    night: Annotated[Optional[str], typer.Option(help="The night's day, YYYY-MM-DD (default: today, China time); "
+                                                 "its jobs are keyed by it.")] = None,
+    namespace: NamespaceOption = "salvage",
+) -> None:
+    """Enqueue one night (a crawl job per source) for the workers, wait for it and load it, as `salvage nightly`
+    does in one process. Dispatching the same night again adds nothing: run it again to wait for and load a night
+    whose coordinator died. Exit 1 when a source failed, 2 when another night holds the warehouse's lock."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from alerts.events import EventsHook
+    from crawlers.jobqueue import JobQueue
+    from crawlers.runner import sources as known
+    from schedules.distributed import dispatch as enqueue
+    from schedules.distributed import night_batch, run_night
+    from schedules.nightly import NightAlreadyRunning
+    from warehouse.db import WarehouseInUse
+    from warehouse.linkage import link_assets
+    from warehouse.monitoring import MetricsHook
+
+    queue = JobQueue(_redis_url(redis_url), namespace)
+    if stop_workers:
+        queue.request_stop()
+        console.print("workers told to stop after their current job")
+        return
+    sources_ = source or known()
+    try:
+        day = datetime.strptime(night, "%Y-%m-%d").replace(tzinfo=SHANGHAI) if night else datetime.now(SHANGHAI)
+    except ValueError as exc:
+        raise fail(f"--night {night!r}: expected YYYY-MM-DD") from exc
+    batch = night_batch(day)
+    if not wait:
+        ids = enqueue(queue, sources_, batch=batch, replica=config.replica_url(replica), clock=None, timeout=timeout)
+        console.print(f"{batch}: {len(ids)} jobs enqueued: {', '.join(ids)}", highlight=False)
+        return
+    alerts_hook = EventsHook(on_warning=lambda w: console.print(f"[yellow]alerts:[/] {w}", highlight=False))
+    db_file = writable_db(db)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task(f"{batch}: crawls done", total=len(sources_))
+        try:
+            night = run_night(queue, sources_, db_file, config.runs_dir(runs_dir), batch=batch,
+                              replica=config.replica_url(replica), timeout=timeout,
+                              hooks=[MetricsHook(), link_assets, alerts_hook],
+                              on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        except (NightAlreadyRunning, WarehouseInUse) as exc:
+            raise fail(str(exc), code=2) from exc
+        except TimeoutError as exc:
+            raise fail(str(exc)) from exc
+    for r in night.ingested:
+        console.print(f"ingested {r.run_id}: {r.status}, +{r.new_lots} lots, +{r.new_versions} versions"
+                      + (f" — {r.error}" if r.error else ""))
+    for problem in night.failed:
+        console.print(f"[bold red]failed:[/] {problem}")
+    raise typer.Exit(1 if night.failed else 0)
+
+
+
 @app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="Warehouse file to create.")] = Path("demo/salvage.duckdb"),
     lots: Annotated[int, typer.Option(help="Lots per source in the replica.")] = 300,
     seed: Annotated[int, typer.Option(help="Replica seed.")] = 7,
+    distributed: Annotated[bool, typer.Option(help="Crawl through a private Redis and worker processes (the "
+                                              "distributed set-up of docs/scaling.md) instead of in-process.")] = False,
+    workers: Annotated[int, typer.Option(help="Workers with --distributed.")] = 3,
 ) -> None:
     """Start replicas of every source, crawl two simulated nights of each, ingest them, print a summary and write the
-    alert mails."""
+    alert mails. With --distributed the same nights go through Redis and --workers worker processes; the warehouse
+    ends up the same."""
     from salvage.demo import run_demo
 
-    code = run_demo(db, n_lots=lots, seed=seed, console=console, out=out)
+    code = run_demo(db, n_lots=lots, seed=seed, console=console, out=out,
+                    workers=max(1, workers) if distributed else 0)
     raise typer.Exit(code)
 
 
