@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crawlers.runner import run_crawl
-from replicas.caa123 import relistable_lots
+from replicas.caa123 import CaaSite, relistable_lots
 from replicas.server import ReplicaServer
 from warehouse.db import connect
 from warehouse.ingest import ingest
@@ -110,3 +110,27 @@ def test_relistable_lots_are_the_court_lots_the_crawl_stored():
         assert (entry["court"], entry["title"], entry["address"], entry["start_price"], entry["start_at"]) == (
             lot.court, lot.name, lot.position, lot.start_price, at(lot.start_ms))
         assert "法院" in entry["court"] and entry["start_price"] > 0
+
+
+def test_a_refresh_of_given_lots_reads_both_sides(tmp_path):
+    """``-a lots_file=…`` (the scheduler's refresh of lots ending soon): the canonical URLs the warehouse holds, with
+    the category hint the list gave, fetch each lot's own answer or page, and nothing else."""
+    with ReplicaServer(seed=9, n_lots=120, night=1, interstitial_rate=0) as replica:
+        lots = replica.caa_generator.lots_for(1)
+        court = next(lot for lot in lots if lot.side == "sf" and lot.lot_status == 1)
+        firm = next(lot for lot in lots if lot.side == "pm" and lot.lot_status == 1)
+        seeds = tmp_path / "seeds.jsonl"
+        seeds.write_text(
+            f'{{"url": "https://sf.caa123.org.cn/pages/lotdetail.html?lotId={court.lot_id}", '
+            f'"category": "sf:{court.standard_type}"}}\n'
+            f'{{"url": "https://paimai.caa123.org.cn{CaaSite.detail_path(firm)}", '
+            f'"category": "pm:{firm.standard_type}"}}\n', encoding="utf-8")
+        crawl = run_crawl("caa123", tmp_path / "runs", replica=replica.base_url, clock=NIGHT_1, timeout=120,
+                          spider_args={"lots_file": str(seeds)})
+        con = connect(tmp_path / "w.duckdb")
+        con.execute("SET TimeZone = 'Asia/Shanghai'")
+        ingest(con, [crawl.paths.meta])
+        rows = con.execute(f"SELECT source_lot_id, {COLUMNS} FROM lots ORDER BY source_lot_id").fetchall()
+        con.close()
+    assert (crawl.meta.status, crawl.meta.items, crawl.meta.rejects) == ("ok", 2, 0), crawl.meta.error
+    assert {row[0]: tuple(row[1:]) for row in rows} == {lot_id(lot): expected(lot) for lot in (court, firm)}

@@ -182,6 +182,8 @@ def _sf_record(item: Any, url: str, fetched_at: datetime) -> RawRecord:
                          "fetched_at": fetched_at, "title": title}
     status = get("lotStatus")
     if status is not None and status != "":
+        if type(status) is not str and type(status) is not int:
+            raise ParseError(SOURCE, "lotStatus", url, f"not a status code: {status!r:.40}")
         record["status"] = str(status)
     times = get("times")
     if times:
@@ -202,9 +204,12 @@ def _sf_record(item: Any, url: str, fetched_at: datetime) -> RawRecord:
         if str(status) == "3":  # 已成交: the last price is the price it sold at
             record["final_price"] = value
     start, end = get("startTime"), get("endTime")
+    for key, value in (("startTime", start), ("endTime", end)):
+        if value is not None and type(value) is not int:
+            raise ParseError(SOURCE, key, url, f"not epoch milliseconds: {value!r:.40}")
     if start:
         record["start_at"] = start
-    if end and not (type(end) is int and type(start) is int and end <= start):  # end == start: no end stated yet
+    if end and not (start and end <= start):  # end == start: no end stated yet
         record["end_at"] = end
     court = get("court")
     if type(court) is str and court.strip():
@@ -216,7 +221,9 @@ def _sf_record(item: Any, url: str, fetched_at: datetime) -> RawRecord:
     if type(value) is int:
         record["view_count"] = value
     standard = get("standardType")
-    if standard not in (None, ""):
+    if standard is not None and standard != "":
+        if type(standard) is not str and type(standard) is not int:
+            raise ParseError(SOURCE, "standardType", url, f"not a category code: {standard!r:.40}")
         record["category"] = f"sf:{standard}"
     return record
 
