@@ -39,7 +39,6 @@ SOURCE = "caa123"
 SF_HOST, PM_HOST = "sf.caa123.org.cn", "paimai.caa123.org.cn"
 SF_LOT_URL = "https://sf.caa123.org.cn/pages/lotdetail.html?lotId="
 PM_LOT_URL = "https://paimai.caa123.org.cn/pages/financeassets/financelotdetail.html?meetId={}&lotId={}"
-_LOT_PATH = re.compile(r"/(?:caa|sf)-web-ws/ws/0\.1/lot/(\d+)")
 Body = bytes | str
 
 
@@ -63,28 +62,39 @@ _ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 
 
 _NOT_C0 = bytes(c for c in range(256) if c in (0x09, 0x0A, 0x0D) or 0x20 <= c < 0x7F or c >= 0x80)
+_SMALL = 8192
+DIRTY, CLEAN, CLEAN_BUT_ZERO_WIDTH = 0, 1, 2
 
 
-def _clean_bytes(body: bytes) -> bool:
-    """True when `clean_text` would find nothing to remove in ``body`` but maybe zero-width characters (checked in
-    the text). Small bodies are scanned once by `bytes.translate` (what is left is the C0 and DEL bytes), large ones
-    by one memchr per byte value."""
-    if len(body) < 8192:
+def _bytes_state(body: bytes) -> int:
+    """What `clean_text` would find in ``body``: `DIRTY` (something to remove, or maybe), `CLEAN` (nothing), or
+    `CLEAN_BUT_ZERO_WIDTH` (nothing but maybe zero-width characters, looked for in the text: a multi-byte search of
+    the bytes is slower than a search of the decoded text). Small bodies are scanned once by `bytes.translate` (what
+    is left is the C0 and DEL bytes), large ones by one memchr per byte value."""
+    small = len(body) < _SMALL
+    if small:
         if body.translate(None, _NOT_C0):
-            return False
+            return DIRTY
     elif any(byte in body for byte in _C0_BYTES):
-        return False
-    return b"\\" not in body and not _HTML_REFERENCE.search(body) and (
-        b"\xc2" not in body or not _C1_BYTES.search(body))
+        return DIRTY
+    if b"\\" in body or (b"&" in body and _HTML_REFERENCE.search(body)) or (
+            b"\xc2" in body and _C1_BYTES.search(body)):
+        return DIRTY
+    # the zero-width characters start with 0xE2 or 0xEF, as do common Chinese punctuation marks (“” ，：)
+    return CLEAN_BUT_ZERO_WIDTH if b"\xe2" in body or b"\xef" in body else CLEAN
 
 
 def decode(body: Body) -> str:
     """Both hosts answer UTF-8 (the JSON API and the pages). The text is `crawlers.parsers.base.clean_text`'s (no
     control or zero-width character in any spelling); a body that holds none is decoded without running it."""
-    if isinstance(body, bytes) and _clean_bytes(body):
-        text = _utf8(body)
-        if not any(char in text for char in _ZERO_WIDTH):
-            return text
+    if isinstance(body, bytes):
+        state = _bytes_state(body)
+        if state == CLEAN:
+            return _utf8(body)
+        if state == CLEAN_BUT_ZERO_WIDTH:
+            text = _utf8(body)
+            if not any(char in text for char in _ZERO_WIDTH):
+                return text
     return _cleaned(body)
 
 
@@ -139,7 +149,7 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
 
 def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     host, path, _ = _split(url)
-    if host == SF_HOST and _LOT_PATH.fullmatch(path):
+    if host == SF_HOST and "/ws/0.1/lot/" in path:
         return parse_sf_lot(body, url, fetched_at)
     if host == PM_HOST and path.endswith("/financelotdetail.html"):
         return parse_pm_detail(body, url, fetched_at)
@@ -151,7 +161,11 @@ def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
 
 def _payload(body: Body, url: str, field: str) -> dict[str, Any]:
     try:
-        payload = orjson.loads(decode(body))
+        try:  # a small clean body goes to orjson as it is (what `decode` would give, without making the text)
+            payload = orjson.loads(body if type(body) is bytes and len(body) < _SMALL and _bytes_state(body) == CLEAN
+                                   and not body.startswith(b"\xef\xbb\xbf") else decode(body))
+        except orjson.JSONDecodeError:
+            payload = orjson.loads(decode(body))  # invalid UTF-8: `decode` replaces it
     except orjson.JSONDecodeError as exc:
         raise ParseError(SOURCE, field, url, f"the answer is not JSON: {exc}") from None
     if type(payload) is not dict:
@@ -254,9 +268,9 @@ def parse_sf_lot(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     if "id" not in payload and ("code" in payload or "message" in payload):
         raise ParseError(SOURCE, "id", url, f"the API answered an error: {str(payload)[:120]}")
     record = _sf_record(payload, url, fetched_at)
-    match = _LOT_PATH.search(url)
-    if match and record["source_lot_id"] != f"sf-{match.group(1)}":
-        raise ParseError(SOURCE, "id", url, f"the answer is for lot {record['source_lot_id']}, not {match.group(1)}")
+    asked = _split(url)[1].rpartition("/")[2]
+    if asked.isdigit() and record["source_lot_id"] != "sf-" + asked:
+        raise ParseError(SOURCE, "id", url, f"the answer is for lot {record['source_lot_id']}, not {asked}")
     get = payload.get
     for key, field in (("rateLadder", "increment"), ("cashDeposit", "deposit")):
         value = get(key)
