@@ -62,7 +62,7 @@ _ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 
 
 _NOT_C0 = bytes(c for c in range(256) if c in (0x09, 0x0A, 0x0D) or 0x20 <= c < 0x7F or c >= 0x80)
-_SMALL = 8192
+_SMALL = 65536  # translate: about 1 ns a byte; below this it beats 29 memchr calls
 DIRTY, CLEAN, CLEAN_BUT_ZERO_WIDTH = 0, 1, 2
 
 
@@ -302,6 +302,7 @@ def _pm_identity(lot_id: str, meet_id: str, url: str, fetched_at: datetime) -> R
             "fetched_at": fetched_at}
 
 
+_LIST_TIMES = {"开始时间": "start_at", "结束时间": "end_at"}
 _PRICE_FIELDS = {"起拍价": ("reserve_price",), "当前价": ("current_price",), "成交价": ("current_price", "final_price")}
 
 
@@ -312,6 +313,7 @@ def parse_pm_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     if wrap is None:
         raise ParseError(SOURCE, "ul.auction-list-wrap", url, "not a lot list page")
     standard = _param(_split(url)[2], "standardType")
+    category = f"pm:{standard}"
     records = []
     for item in wrap.css("li.lot-item"):
         attrs = item.attributes
@@ -321,24 +323,25 @@ def parse_pm_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
         if not title:
             raise ParseError(SOURCE, "lot-name", url, f"lot {record['source_lot_id']} has no title")
         record["title"] = title
-        label, price = item.css_first("p.lot-price span.label"), item.css_first("p.lot-price em.price")
+        label, price = item.css_first("span.label"), item.css_first("em.price")
         if label is not None and price is not None:
+            text = price.text(strip=True)
             for field in _PRICE_FIELDS.get(label.text(strip=True), ()):
-                record[field] = price.text(strip=True)
+                record[field] = text
         badge = item.css_first("span.lot-status")
-        if badge is not None and badge.text(strip=True):
-            record["status"] = badge.text(strip=True)
+        if badge is not None and (text := badge.text(strip=True)):
+            record["status"] = text
         when = item.css_first("span.lot-time")
         if when is not None:
             key, _, value = when.text(strip=True).partition("：")
-            if value and key in ("开始时间", "结束时间"):
-                record["start_at" if key == "开始时间" else "end_at"] = value
+            if value and key in _LIST_TIMES:
+                record[_LIST_TIMES[key]] = value
         for css, field in (("span.bid", "bid_count"), ("span.look", "view_count")):
             node = item.css_first(css)
             if node is not None and (count := _digits(node.text())):
                 record[field] = count
         if standard:
-            record["category"] = f"pm:{standard}"
+            record["category"] = category
         records.append(record)
     count = tree.css_first("span.count")
     pager = tree.css_first("div.page-wrap")
