@@ -49,32 +49,32 @@ def main() -> None:
     def sf_lot(lot) -> str:
         return f"/caa-web-ws/ws/0.1/lot/{lot.lot_id}"
 
-    save(site, 1, "sf_list_first_page", SF, LIST.format(0, ""), "the judicial list, first page of 12, every filter "
+    save(site, 1, "api_list_first_page", SF, LIST.format(0, ""), "the judicial list, first page of 12, every filter "
          "open: lotStatus strings, times, floats with .0, an upcoming lot whose endTime equals its startTime")
     total_pages = -(-sum(lot.side == "sf" for lot in lots) // 12)
-    save(site, 1, "sf_list_last_page", SF, LIST.format(total_pages - 1, ""), "the last judicial page: no next page")
-    save(site, 1, "sf_list_empty", SF, "/caa-web-ws/ws/0.1/lots?start=0&count=12&lotStatus=&standardType=17",
+    save(site, 1, "api_list_last_page", SF, LIST.format(total_pages - 1, ""), "the last judicial page: no next page")
+    save(site, 1, "api_list_empty", SF, "/caa-web-ws/ws/0.1/lots?start=0&count=12&lotStatus=&standardType=17",
          "a category with no lot (standardType 17 知识产权): items [], totalCount 0, totalPages 0")
-    save(site, 1, "sf_lot_upcoming_no_end", SF,
+    save(site, 1, "api_lot_upcoming_no_end", SF,
          sf_lot(next(l for l in lots if l.side == "sf" and l.lot_status == 0 and not l.end_known)),
          "an upcoming court lot whose endTime repeats its startTime (no end stated yet: end_at is not read)")
-    save(site, 1, "sf_lot_sold", SF, sf_lot(first(side="sf", lot_status=3)),
+    save(site, 1, "api_lot_sold", SF, sf_lot(first(side="sf", lot_status=3)),
          "a court lot sold (lotStatus 3): nowPrice is the final price; delayTimes after extensions")
-    save(site, 2, "sf_lot_second_round", SF, sf_lot(next(l for l in gen.lots_for(2) if l.side == "sf" and l.times == 2)),
+    save(site, 2, "api_lot_second_round", SF, sf_lot(next(l for l in gen.lots_for(2) if l.side == "sf" and l.times == 2)),
          "a relisting as the second round (times 2) at 80% of the first's start price")
     sell_off = next((l for n in (1, 2) for l in gen.lots_for(n) if l.side == "sf" and l.times == 3), None)
     if sell_off is not None:
-        save(site, 2, "sf_lot_sell_off", SF, sf_lot(sell_off), "a 变卖 (times 3): a 60-day term")
-    save(site, 1, "sf_lot_withdrawn", SF, sf_lot(first(side="sf", lot_status=5)), "a withdrawn court lot (lotStatus 5 已撤回)")
-    save(site, 1, "sf_lot_deferred", SF, sf_lot(first(side="sf", lot_status=6)), "a deferred court lot (lotStatus 6 已暂缓)")
-    save(site, 1, "sf_lot_missing", SF, "/caa-web-ws/ws/0.1/lot/1", "a lot id the API does not know: an error object")
-    save(site, 1, "pm_list_houses", PM, "/pages/lots/list.html?status=&standardType=6&num=0",
+        save(site, 2, "api_lot_sell_off", SF, sf_lot(sell_off), "a 变卖 (times 3): a 60-day term")
+    save(site, 1, "api_lot_withdrawn", SF, sf_lot(first(side="sf", lot_status=5)), "a withdrawn court lot (lotStatus 5 已撤回)")
+    save(site, 1, "api_lot_deferred", SF, sf_lot(first(side="sf", lot_status=6)), "a deferred court lot (lotStatus 6 已暂缓)")
+    save(site, 1, "api_error_lot_missing", SF, "/caa-web-ws/ws/0.1/lot/1", "a lot id the API does not know: an error object")
+    save(site, 1, "html_list_houses", PM, "/pages/lots/list.html?status=&standardType=6&num=0",
          "the commercial list page of 房产 (standardType 6), first page of 12 with a next link")
-    save(site, 1, "pm_lot_sold", PM, site.detail_path(first(side="pm", lot_status=3)),
+    save(site, 1, "html_lot_sold", PM, site.detail_path(first(side="pm", lot_status=3)),
          "a commissioned lot sold (成交价), its consignor, auctioneer and counts")
-    save(site, 1, "pm_lot_no_appraisal", PM, site.detail_path(
+    save(site, 1, "html_lot_no_appraisal", PM, site.detail_path(
         next(l for l in lots if l.side == "pm" and not l.assess_price)), "a commissioned lot with 评估价 无")
-    save(site, 1, "pm_lot_withdrawn", PM, site.detail_path(first(side="pm", lot_status=4)),
+    save(site, 1, "html_lot_withdrawn", PM, site.detail_path(first(side="pm", lot_status=4)),
          "a commissioned lot withdrawn (badge 已撤拍)")
 
 

@@ -18,12 +18,12 @@ LOT_URL = "https://sf.caa123.org.cn/caa-web-ws/ws/0.1/lot/{}"
 
 
 def lot_answer(**changes) -> bytes:
-    answer = json.loads((GOLDEN / "sf_lot_sold" / "input.json").read_bytes())
+    answer = json.loads((GOLDEN / "api_lot_sold" / "input.json").read_bytes())
     return json.dumps({**answer, **changes}, ensure_ascii=False).encode()
 
 
 def lot_id() -> int:
-    return json.loads((GOLDEN / "sf_lot_sold" / "input.json").read_bytes())["id"]
+    return json.loads((GOLDEN / "api_lot_sold" / "input.json").read_bytes())["id"]
 
 
 @pytest.mark.parametrize("changes, field", [
@@ -64,17 +64,17 @@ def test_a_cut_answer_is_refused_as_not_json():
 
 
 def test_judicial_paging_follows_start_until_the_last_page():
-    case = json.loads((GOLDEN / "sf_list_first_page" / "case.json").read_text())
-    page = caa123.parse_list((GOLDEN / "sf_list_first_page" / "input.json").read_bytes(), case["url"], AT)
+    case = json.loads((GOLDEN / "api_list_first_page" / "case.json").read_text())
+    page = caa123.parse_list((GOLDEN / "api_list_first_page" / "input.json").read_bytes(), case["url"], AT)
     assert "start=1&" in page.next_url and page.next_url.replace("start=1&", "start=0&") == case["url"]
-    last = json.loads((GOLDEN / "sf_list_last_page" / "case.json").read_text())
-    assert caa123.parse_list((GOLDEN / "sf_list_last_page" / "input.json").read_bytes(), last["url"], AT).next_url \
+    last = json.loads((GOLDEN / "api_list_last_page" / "case.json").read_text())
+    assert caa123.parse_list((GOLDEN / "api_list_last_page" / "input.json").read_bytes(), last["url"], AT).next_url \
         is None
 
 
 def test_a_commercial_page_for_another_lot_is_refused():
-    case = json.loads((GOLDEN / "pm_lot_sold" / "case.json").read_text())
-    body = (GOLDEN / "pm_lot_sold" / "input.html").read_bytes()
+    case = json.loads((GOLDEN / "html_lot_sold" / "case.json").read_text())
+    body = (GOLDEN / "html_lot_sold" / "input.html").read_bytes()
     other = case["url"].replace("lotId=", "lotId=9")
     with pytest.raises(ParseError, match="not 9"):
         caa123.parse_detail(body, other, AT)
