@@ -1,6 +1,6 @@
 """Shared catalog benchmark: N generated lots loaded on night 1 and merged on night 2 (5% changed, 2% new) into the
 warehouse file, then published to the shared catalog (Iceberg tables, SQL catalog on a throw-away PostgreSQL,
-tests/pgcluster.py), while readers query both.
+warehouse/pg_server.py), while readers query both.
 
 The file is the baseline (what every night does anyway); the catalog's cost is the publish after it (every table
 rewritten in full). Printed per night: the file's load, the publish, and the catalog path (load + publish) as a
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_warehouse import write_run  # noqa: E402
 
-from tests.pgcluster import PgCluster  # noqa: E402
+from warehouse.pg_server import PgCluster  # noqa: E402
 from warehouse.catalog import NoNight, connect_catalog, publish  # noqa: E402
 from warehouse.db import connect_readonly, publishing  # noqa: E402
 from warehouse.ingest import ingest  # noqa: E402

@@ -882,14 +882,18 @@ def demo(
     distributed: Annotated[bool, typer.Option(help="Crawl through a private Redis and worker processes (the "
                                               "distributed set-up of docs/scaling.md) instead of in-process.")] = False,
     workers: Annotated[int, typer.Option(help="Workers with --distributed.")] = 3,
+    catalog: Annotated[Optional[str], typer.Option("--catalog", help="With --distributed: publish each night to "
+                                                   "this shared catalog (postgresql://…?warehouse=/path) instead of "
+                                                   "a private PostgreSQL started for the demo.")] = None,
 ) -> None:
     """Start replicas of every source, crawl two simulated nights of each, ingest them, print a summary and write the
-    alert mails. With --distributed the same nights go through Redis and --workers worker processes; the warehouse
-    ends up the same."""
+    alert mails. With --distributed the same nights go through Redis and --workers worker processes and are
+    published to a shared catalog (Iceberg tables, catalog on PostgreSQL); the warehouse ends up the same, and the
+    demo checks that the catalog's night equals the file."""
     from salvage.demo import run_demo
 
     code = run_demo(db, n_lots=lots, seed=seed, console=console, out=out,
-                    workers=max(1, workers) if distributed else 0)
+                    workers=max(1, workers) if distributed else 0, catalog=catalog)
     raise typer.Exit(code)
 
 

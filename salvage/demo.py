@@ -56,9 +56,12 @@ def crawl_night_distributed(cluster, replica: str, runs: Path, night: int, db: P
     return done.crawls, done.ingested
 
 
-def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console, workers: int = 0) -> int:
+def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console, workers: int = 0,
+             catalog: str | None = None) -> int:
     """``workers`` > 0: crawl through a private Redis and that many worker processes (`salvage demo
-    --distributed`); the warehouse is the same."""
+    --distributed`); the warehouse is the same, and each night is also published to a shared catalog: ``catalog``
+    (a catalog URL, see warehouse/catalog.py), else a private PostgreSQL started for the demo with its data files
+    in ``<db folder>/catalog``. The demo then checks that the catalog's night equals the file."""
     from replicas.server import ReplicaServer
     from alerts import demo as alerts_demo
     from warehouse.db import publishing
@@ -77,14 +80,24 @@ def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console
     alerts_hook = alerts_demo.prepare(workdir)  # demo/alerts.toml: saved searches the replica's lots match
     failed: list[str] = []
     cluster = contextlib.nullcontext()
+    catalog_server = contextlib.nullcontext()
     if workers:
         from schedules.distributed import LocalCluster
 
         cluster = LocalCluster(runs, workers, log_dir=workdir / "workers")
-    with ReplicaServer(seed=seed, n_lots=n_lots, night=1) as replica, cluster:
+        if catalog is None:
+            from warehouse.pg_server import PgCluster
+
+            shutil.rmtree(workdir / "catalog", ignore_errors=True)
+            catalog_server = PgCluster()
+    with ReplicaServer(seed=seed, n_lots=n_lots, night=1) as replica, cluster, catalog_server as pg:
         console.print(f"replicas of the auction sites and AMC notices at {replica.base_url} (seed {seed})")
         if workers:
             console.print(f"Redis at {cluster.redis.url}, {workers} workers (logs in {cluster.log_dir})")
+            if pg is not None:
+                catalog = f"{pg.url}?warehouse={(workdir / 'catalog').resolve()}"
+            console.print(f"shared catalog: {catalog} (PostgreSQL"
+                          + (" started for the demo, stopped at its end)" if pg is not None else ")"))
         for night in (1, 2):
             replica.set_night(night)
             hooks = [link_assets, MetricsHook(), alerts_hook]
@@ -102,12 +115,43 @@ def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console
                     loaded = ingest(con, [r.paths.meta for r in results], hooks=hooks)
             console.print(f"  ingested night {night}: "
                           + ", ".join(f"{r.source} +{r.new_lots} lots +{r.new_versions} versions" for r in loaded))
+            if workers:
+                failed += publish_and_check(db, catalog, night, console)
     print_summary(db, out)
     for line in alerts_demo.deliver(db, alerts_hook):  # night 2 done: the outbox as .eml files in demo/mail/
         out.print(line, highlight=False)
     for problem in failed:
         console.print(f"[bold red]failed:[/] {problem}")
     return 1 if failed else 0
+
+
+CHECKED_VIEWS = ("lots", "lot_history", "assets")
+
+
+def publish_and_check(db: Path, catalog: str, night: int, console: Console) -> list[str]:
+    """Publish the file's night to the shared catalog, then read the catalog's latest night back: its lots,
+    versions and assets must be the file's, row for row. Returns the problems (none when equal)."""
+    from warehouse.catalog import connect_catalog, publish
+    from warehouse.db import connect
+
+    done = publish(db, catalog, wait=60)
+    file_con, cat_con = connect(db, read_only=True), connect_catalog(catalog)
+    problems = []
+    try:
+        counts = []
+        for view in CHECKED_VIEWS:
+            query = f"SELECT * FROM {view} ORDER BY ALL"
+            mine, theirs = file_con.execute(query).fetchall(), cat_con.execute(query).fetchall()
+            counts.append(f"{len(theirs)} {view}")
+            if mine != theirs:
+                problems.append(f"night {night}: the catalog's {view} differ from the file's "
+                                f"({len(theirs)} rows against {len(mine)})")
+    finally:
+        file_con.close()
+        cat_con.close()
+    console.print(f"  published night {night} to the catalog as its night {done.night.night_id}: " + ", ".join(counts)
+                  + (" — the same as the file" if not problems else " — [bold red]NOT the file's[/]"))
+    return problems
 
 
 def _table(out: Console, title: str, con, sql: str) -> None:  # type: ignore[no-untyped-def]

@@ -159,10 +159,10 @@ def test_the_politeness_middleware_is_off_without_a_redis_url():
 CRAWL_TIMES = {"fetched_at", "first_seen", "last_seen", "valid_from", "valid_to"}
 
 
-def warehouse_rows(db: Path) -> dict[str, list[tuple]]:
+def warehouse_rows(db: Path | None, con=None) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
     """lots, lot_history and assets, every column; times of a crawl (the crawl clock plus the seconds the crawl
-    took) compared by their day, run ids left out (random)."""
-    con = duckdb.connect(str(db), read_only=True)
+    took) compared by their day, run ids left out (random). From the file ``db``, or the connection ``con``."""
+    con = con or duckdb.connect(str(db), read_only=True)
     con.execute("SET TimeZone = 'Asia/Shanghai'")
     rows = {}
     for view in ("lots", "lot_history", "assets"):
@@ -174,17 +174,25 @@ def warehouse_rows(db: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.mark.slow
-def test_the_distributed_demo_loads_exactly_what_the_demo_loads(demo_db, tmp_path):
-    done = subprocess.run([sys.executable, "-m", "salvage.cli", "demo", "--distributed", "--workers", "3",
-                           "--lots", str(DEMO_LOTS), "--db", "out/w.duckdb"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=1200,
-                          env={**os.environ, "COLUMNS": "160"})
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "3 workers" in done.stderr
+def test_the_distributed_demo_loads_and_publishes_exactly_what_the_demo_loads(demo_db, tmp_path):
+    from warehouse.catalog import connect_catalog
+    from warehouse.pg_server import PgCluster
+
+    with PgCluster() as pg:
+        catalog = f"{pg.url}?warehouse={tmp_path / 'shared'}"
+        done = subprocess.run([sys.executable, "-m", "salvage.cli", "demo", "--distributed", "--workers", "3",
+                               "--lots", str(DEMO_LOTS), "--db", "out/w.duckdb", "--catalog", catalog],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=1200,
+                              env={**os.environ, "COLUMNS": "160"})
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "3 workers" in done.stderr
+        assert done.stderr.count("— the same as the file") == 2  # both nights published and read back
+        published = warehouse_rows(None, connect_catalog(catalog))  # what an analyst on another machine reads
     distributed, plain = warehouse_rows(tmp_path / "out" / "w.duckdb"), warehouse_rows(demo_db)
     for view in ("lots", "lot_history", "assets"):
         assert len(distributed[view]) == len(plain[view]) > 0, view
         assert distributed[view] == plain[view], view
+        assert published[view] == plain[view], view
     con = duckdb.connect(str(tmp_path / "out" / "w.duckdb"), read_only=True)
     runs = con.execute("SELECT source, count(*), any_value(stats) FROM crawl_runs GROUP BY source").fetchall()
     assert {n for _, n, _ in runs} == {2}  # one run per source and night

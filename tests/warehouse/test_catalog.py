@@ -1,4 +1,4 @@
-"""The shared catalog (warehouse/catalog.py) on a real PostgreSQL server (tests/pgcluster.py) and Iceberg files in
+"""The shared catalog (warehouse/catalog.py) on a real PostgreSQL server (warehouse/pg_server.py) and Iceberg files in
 a temporary folder: what analysts read equals the file, whole nights only, one publisher at a time."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pgcluster import PgCluster, pg_bin
+from warehouse.pg_server import PgCluster, pg_bin
 from tests.warehouse.conftest import make_lot, write_run
 from warehouse.catalog import (CatalogBusy, CatalogError, CatalogStale, CatalogUnavailable, NoNight, connect_catalog,
                                latest_night, publish, published_tables)

@@ -1,4 +1,4 @@
-"""A throw-away PostgreSQL server for tests and benchmarks: Debian's PostgreSQL (``apt-get install postgresql``,
+"""A throw-away PostgreSQL server for `salvage demo --distributed`, the tests and the benchmarks: Debian's PostgreSQL (``apt-get install postgresql``,
 done by scripts/install), a fresh cluster in a temporary folder, listening on a free loopback port only.
 
 PostgreSQL refuses to run as root, so as root the cluster belongs to the ``postgres`` user (made by the Debian
