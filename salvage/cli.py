@@ -820,10 +820,13 @@ def dispatch(
     night: Annotated[Optional[str], typer.Option(help="The night's day, YYYY-MM-DD (default: today, China time); "
                                                  "its jobs are keyed by it.")] = None,
     namespace: NamespaceOption = "salvage",
+    catalog: CatalogOption = None,
 ) -> None:
     """Enqueue one night (a crawl job per source) for the workers, wait for it and load it, as `salvage nightly`
-    does in one process. Dispatching the same night again adds nothing: run it again to wait for and load a night
-    whose coordinator died. Exit 1 when a source failed, 2 when another night holds the warehouse's lock."""
+    does in one process, then publish it to the shared catalog when one is set (--catalog or SALVAGE_CATALOG).
+    Dispatching the same night again adds nothing: run it again to wait for and load a night whose coordinator
+    died. Exit 1 when a source failed or the publish failed, 2 when another night holds the warehouse's lock or
+    another loader is publishing."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from alerts.events import EventsHook
@@ -870,7 +873,8 @@ def dispatch(
                       + (f" — {r.error}" if r.error else ""))
     for problem in night.failed:
         console.print(f"[bold red]failed:[/] {problem}")
-    raise typer.Exit(1 if night.failed else 0)
+    published = publish_catalog(db_file, catalog)
+    raise typer.Exit(1 if night.failed else published)
 
 
 

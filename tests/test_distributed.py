@@ -290,13 +290,22 @@ def test_the_commands_enqueue_work_off_and_load_a_night(redis_server, tmp_path):
                                 capture_output=True, text=True, timeout=600)
         assert worked.returncode == 0, worked.stderr[-2000:]
         assert "1 jobs done (0 failed)" in worked.stderr
-        loaded = subprocess.run([*cli, "dispatch", *common, *night, "--db", str(tmp_path / "w.duckdb")], env=env,
-                                capture_output=True, text=True, timeout=300)
-        assert loaded.returncode == 0, loaded.stderr[-2000:]
+        from warehouse.catalog import connect_catalog
+        from warehouse.pg_server import PgCluster
+
+        with PgCluster() as pg:  # the coordinator loads the night, then publishes it to the shared catalog
+            catalog = f"{pg.url}?warehouse={tmp_path / 'shared'}"
+            loaded = subprocess.run([*cli, "dispatch", *common, *night, "--db", str(tmp_path / "w.duckdb"),
+                                     "--catalog", catalog], env=env, capture_output=True, text=True, timeout=300)
+            assert loaded.returncode == 0, loaded.stderr[-2000:]
+            assert "catalog: night 1 published" in loaded.stderr
+            shared = connect_catalog(catalog)
+            published_lots = shared.execute("SELECT count(*) FROM lots WHERE source = 'alibaba_zc'").fetchone()[0]
+            shared.close()
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     (runs, lots), = con.execute("SELECT count(*), sum(items) FROM crawl_runs WHERE source = 'alibaba_zc'").fetchall()
     assert runs == 1 and lots > 0
-    assert con.execute("SELECT count(*) FROM lots").fetchone()[0] == lots
+    assert con.execute("SELECT count(*) FROM lots").fetchone()[0] == lots == published_lots
     missing = subprocess.run([*cli, "worker", "--runs", str(tmp_path / "runs")], env=env, capture_output=True,
                              text=True, timeout=60)
     assert missing.returncode == 1 and "SALVAGE_REDIS_URL" in missing.stderr

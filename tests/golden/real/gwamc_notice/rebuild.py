@@ -19,8 +19,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-PAGES = {"2018-08-page0": 0, "2018-04-page6": 6, "2017-12-page10": 10, "2014-page24": 24, "2007-08-page142": 142}
+PAGES = {"2018-08-page0": 0, "2018-04-page6": 6, "2017-12-page10": 10, "2014-page24": 24, "2007-08-page142": 142,
+         "2018-03-page7": 7, "2018-03-page8": 8, "2017-08-page13": 13, "2016-08-page19": 19, "2016-01-page20": 20,
+         "2012-03-page39": 39, "2006-12-page153": 153}
 INTEGERS = ("City", "ID", "PName", "ProType", "Trade", "r_n")
+# Natural persons named as debtors in a title (``ProName``): their name is masked, the surname kept and each other
+# character replaced by 某 (the same length); the rest of the title is as served. ID → (offset, length) of the name.
+MASKS = {101: (5, 3), 11243: (16, 2), 12946: (21, 2), 12977: (20, 3), 12978: (20, 3), 12983: (20, 3),
+         12984: (20, 3), 13449: (6, 2), 14142: (22, 2), 14256: (27, 3)}
 PAGE_COUNT = 154
 
 
@@ -32,7 +38,12 @@ def rebuild(csv_path: str) -> None:
         ds = []
         for row in rows[page * 100:(page + 1) * 100]:
             row = {k: v for k, v in row.items() if k != ""}
-            ds.append({k: (int(v) if k in INTEGERS and v.lstrip("-").isdigit() else v) for k, v in row.items()})
+            row = {k: (int(v) if k in INTEGERS and v.lstrip("-").isdigit() else v) for k, v in row.items()}
+            if row["ID"] in MASKS:
+                at, length = MASKS[row["ID"]]
+                title = row["ProName"]
+                row["ProName"] = title[:at + 1] + "某" * (length - 1) + title[at + length:]
+            ds.append(row)
         folder = HERE / name
         folder.mkdir(exist_ok=True)
         body = json.dumps({"pager": [{"pCount": PAGE_COUNT}], "ds": ds}, ensure_ascii=False, separators=(",", ":"))
