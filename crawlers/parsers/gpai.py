@@ -1,0 +1,221 @@
+"""公拍网 gpai.net (Shanghai's public auction platform): court auctions 司法拍卖 and sales 变卖, server-rendered UTF-8.
+
+What is known of the real site (shared/sources.md §4; the real 2018 court list page kept in tests/golden/real/gpai):
+
+- list ``http://www.gpai.net/sf/search.do?action=court&cityNum=35&restate=1..4&Page=N`` (restate 1 即将开始,
+  2 正在拍卖, 3 已成交, 4 其他) and a court's own list ``court.do?id=1101&at=376&restate=1``: ``共有拍品（<label>16</label>）``,
+  the page count in ``span.page-infos label`` as ``(N)``, one ``div.list-item`` per lot: a status badge
+  ``span.badge-icon.badge-bg103`` (the class carries the site's status code, 103 上线), the mode
+  ``span.badge-arrow3`` (在线拍), the title link ``div.item-tit a`` to ``http://www.gpai.net/sf\\item2.do?Web_Item_ID=N``
+  (a backslash, as served), then ``起拍价：<b>76360000</b>元``, ``评估价：<b>10908.4</b>万元``,
+  ``开始时间：2018-04-16 10:00:00`` and ``0 次出价``. The type filter ``at=`` is 376 房产, 381 土地, 372 股权, 378 机动车,
+  383 船舶, 377 物资, 382 财产性权益, 379 其他 (the real page's filter links).
+- detail ``item2.do?Web_Item_ID=N``: title ``div.d-m-title b`` (``【一拍】…``), ``div.d-m-time`` (即将开始 / 正在拍卖 /
+  已结束 with 成交 / 流拍 / 撤拍), the price box ``div.d-m-price p`` (起拍价 / 当前价 / 成交价), the ``div.d-m-tb`` tables of
+  ``label：value`` cells (当前拍卖模式, 拍卖次数, 在线拍周期, 延时周期, 加价幅度 ``span#Price_Step``, 起拍价
+  ``span#Price_Start``, 保证金, 评估价, ``td.pr7`` 处置法院, 联系人, 联系电话), ``div.peoples-infos span b`` (报名 / 提醒 /
+  围观) and the bid count ``span#html_Bid_Shu``.
+- an error answers a short page whose script sends the browser elsewhere (``window.location.href='…'``); public
+  crawlers follow it and retry, so does the spider (`redirect_target`).
+
+Personal data on the detail page (联系人, 联系电话) is not read. One parse of the page per call (selectolax), the
+list's per-lot text read once and cut with regular expressions.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text, require
+
+SOURCE = "gpai"
+Body = bytes | str
+LOT_URL = "https://www.gpai.net/sf/item2.do?Web_Item_ID={}"
+_ITEM_ID = re.compile(r"Web_Item_ID=(\d+)", re.I)
+_BADGE_CODE = re.compile(r"badge-bg(\d+)")
+_LIST_AMOUNT = re.compile(r"(起拍价|当前价|成交价|评估价)：\s*([\d.,]+\s*[万亿]?元)")
+_LIST_START = re.compile(r"开始时间：\s*(\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?)")
+_LIST_END = re.compile(r"结束时间：\s*(\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?)")
+_LIST_BIDS = re.compile(r"(\d+)\s*次出价")
+_PAGES = re.compile(r"(\d+)")
+_REDIRECT = re.compile(r"""(?:window\.)?location(?:\.href)?\s*=\s*['"]([^'"]+)['"]""")
+# A title that reads as a place (上海市长宁区中山西路930号…) is the lot's address; a car's (沪D54940奥迪车辆) is not.
+# Goods 存放在… a place are not at an address of their own.
+_ADDRESS_LIKE = re.compile(r"^(?!存放)[\u4e00-\u9fff]{2,7}?[省市区县].*?[路街道弄号村镇巷幢栋室]")
+# The price box and the list write the amount's meaning as its label.
+_PRICE_FIELDS = {"起拍价": "reserve_price", "当前价": "current_price", "成交价": "final_price", "评估价": "appraisal_price"}
+# The detail tables' cells, label → record field (the others — 拍卖方式, 在线拍周期, 延时周期, 数量/单位, 优先购买权人,
+# 联系人, 联系电话 — are not Lot fields; the contact is personal data and is never read).
+_TABLE_FIELDS = {"加价幅度": "increment", "起拍价": "reserve_price", "保证金": "deposit", "评估价": "appraisal_price",
+                 "处置法院": "disposal_unit", "拍卖次数": "round"}
+
+
+@page_text
+def decode(body: Body) -> str:
+    """The page as text: the site serves UTF-8 (``<meta charset="UTF-8"/>``)."""
+    return body if isinstance(body, str) else body.decode("utf-8", "replace")
+
+
+def page_kind(text: str) -> str | None:
+    if "d-m-tb" in text or 'id="Price_Start"' in text:
+        return "detail"
+    if "main-col-list" in text or "list-item" in text:
+        return "list"
+    if len(text) < 4096 and _REDIRECT.search(text):
+        return "redirect"
+    return None
+
+
+def is_interstitial(body: Body) -> str | None:
+    """gpai.net has no known anti-bot page (sources.md §4); its error page is a redirect (`redirect_target`)."""
+    return None
+
+
+def redirect_target(body: Body, url: str) -> str | None:
+    """The URL an error page's script sends the browser to, absolute; None for a page that is not one."""
+    text = decode(body)
+    if page_kind(text) != "redirect":
+        return None
+    return _absolute(_REDIRECT.search(text).group(1), url)
+
+
+def parse_redirect(text: str, url: str, fetched_at: datetime) -> None:
+    target = _REDIRECT.search(text).group(1)
+    raise ParseError(SOURCE, "page", url, f"error page: its script redirects to {target!r} (the spider follows it)")
+
+
+def _absolute(href: str, base: str) -> str:
+    """``href`` made absolute; the list's links are written ``http://www.gpai.net/sf\\item2.do?…`` (a backslash)."""
+    return urljoin(base, href.strip().replace("\\", "/"))
+
+
+def lot_url(lot_id: str | int) -> str:
+    """A lot's canonical page."""
+    return LOT_URL.format(lot_id)
+
+
+def _identity(lot_id: str, fetched_at: datetime) -> RawRecord:
+    return {"source": SOURCE, "source_lot_id": lot_id, "url": lot_url(lot_id), "fetched_at": fetched_at}
+
+
+def _squash(text: str | None) -> str:
+    return " ".join(text.split()) if text else ""
+
+
+def _with_page(url: str, page: int) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() != "page"]
+    return urlunsplit(parts._replace(query=urlencode(query + [("Page", str(page))], safe="")))
+
+
+def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
+    text = decode(body) if isinstance(body, bytes) else body
+    tree = LexborHTMLParser(text)
+    query = {k.lower(): v for k, v in parse_qsl(urlsplit(url).query)}
+    category = query.get("at") or None
+    court_node = tree.css_first("span.searchtitle")  # a court's own list names the court above its lots
+    court = _squash(court_node.text()) if court_node is not None else ""
+    records: list[RawRecord] = []
+    for item in tree.css("div.list-item"):
+        link = item.css_first("div.item-tit a")
+        if link is None:
+            raise ParseError(SOURCE, "div.item-tit a", url, f"lot {len(records) + 1} has no title link")
+        href = link.attributes.get("href") or ""
+        found = _ITEM_ID.search(href)
+        if found is None:
+            raise ParseError(SOURCE, "Web_Item_ID", url, f"lot link {href!r} has no Web_Item_ID")
+        title = require(_squash(link.text()), SOURCE, "title", url)
+        record = _identity(found.group(1), fetched_at)
+        record["title"] = title
+        badge = item.css_first("span.badge-icon")
+        if badge is not None:
+            record["status"] = badge.text(strip=True)
+            code = _BADGE_CODE.search(badge.attributes.get("class") or "")
+            if code:
+                record["raw"] = {"status_code": code.group(1)}
+        infos = item.css_first("div.gpai-infos")
+        info = infos.text() if infos is not None else ""
+        for label, amount in _LIST_AMOUNT.findall(info):
+            record[_PRICE_FIELDS[label]] = amount
+        if "final_price" in record:
+            record.setdefault("current_price", record["final_price"])
+        if start := _LIST_START.search(info):
+            record["start_at"] = start.group(1)
+        if end := _LIST_END.search(info):
+            record["end_at"] = end.group(1)
+        if bids := _LIST_BIDS.search(info):
+            record["bid_count"] = bids.group(1)
+        if category:
+            record["category"] = category
+        if court:
+            record["disposal_unit"] = court
+        bare = title.split("】", 1)[-1] if title.startswith("【") else title  # without its 【一拍】
+        if _ADDRESS_LIKE.match(bare):
+            record["location"] = bare
+        records.append(record)
+    pages_node = tree.css_first("span.page-infos label")
+    total_pages = int(m.group(1)) if pages_node is not None and (m := _PAGES.search(pages_node.text())) else 1
+    page = int(query["page"]) if query.get("page", "").isdigit() else 0  # Page counts from 0 (its links: Page=0…)
+    next_url = _with_page(url, page + 1) if records and page + 1 < total_pages else None
+    count_node = tree.css_first("div.filtbar-l label")
+    total = int(count_node.text(strip=True)) if count_node is not None and count_node.text(strip=True).isdigit() \
+        else None
+    return ListPage(records, next_url=next_url, total_items=total, total_pages=total_pages)
+
+
+def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
+    text = decode(body) if isinstance(body, bytes) else body
+    tree = LexborHTMLParser(text)
+    title_node = tree.css_first("div.d-m-title b")
+    title = require(_squash(title_node.text()) if title_node is not None else "", SOURCE, "div.d-m-title b", url)
+    found = _ITEM_ID.search(url)
+    if found is None:
+        hidden = tree.css_first("input#Web_Item_ID")
+        lot_id = (hidden.attributes.get("value") or "") if hidden is not None else ""
+    else:
+        lot_id = found.group(1)
+    record = _identity(require(lot_id, SOURCE, "Web_Item_ID", url), fetched_at)
+    record["title"] = title
+    mode = ""
+    for cell in tree.css("div.d-m-tb td"):
+        label, sep, value = cell.text().partition("：")
+        if not sep:
+            continue
+        label, value = label.strip(), value.strip()
+        if label.endswith("拍卖模式"):  # 当前拍卖模式：在线拍 / 变卖
+            mode = value
+        elif (name := _TABLE_FIELDS.get(label)) and value:
+            record[name] = value
+    if mode == "变卖":
+        record["round"] = "变卖"
+    if "reserve_price" not in record and (start := tree.css_first("span#Price_Start")) is not None:
+        record["reserve_price"] = start.text(strip=True) + "元"
+    box = tree.css_first("div.d-m-price p")
+    if box is not None:
+        label, _, value = box.text().partition("：")
+        name = _PRICE_FIELDS.get(label.strip())
+        value = _squash(value).split(" 当前领先")[0].replace(" ", "")
+        if name in ("current_price", "final_price") and value:
+            record["current_price"] = value
+            if name == "final_price":
+                record["final_price"] = value
+    clock = tree.css_first("div.d-m-time")
+    if clock is not None:
+        phase = clock.css_first("span.time-txt")
+        state = phase.text(strip=True) if phase is not None else ""
+        if state == "已结束":
+            outcome = clock.css_first("label")
+            state = outcome.text(strip=True) if outcome is not None and outcome.text(strip=True) else state
+        if state:
+            record["status"] = state
+    people = tree.css("div.peoples-infos span b")
+    for name, node in zip(("applicant_count", "reminder_count", "view_count"), people):
+        record[name] = node.text(strip=True)
+    bids = tree.css_first("span#html_Bid_Shu")
+    if bids is not None:
+        record["bid_count"] = bids.text(strip=True) or "0"
+    return record
