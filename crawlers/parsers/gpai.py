@@ -117,8 +117,8 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     tree = LexborHTMLParser(text)
     query = {k.lower(): v for k, v in parse_qsl(urlsplit(url).query)}
     category = query.get("at") or None
-    court_node = tree.css_first("span.searchtitle")  # a court's own list names the court above its lots
-    court = _squash(court_node.text()) if court_node is not None else ""
+    court_node = tree.css_first("span.searchtitle") if urlsplit(url).path.endswith("/court.do") else None
+    court = _squash(court_node.text()) if court_node is not None else ""  # a court's own list names the court
     records: list[RawRecord] = []
     for item in tree.css("div.list-item"):
         link = item.css_first("div.item-tit a")

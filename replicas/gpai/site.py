@@ -197,7 +197,7 @@ class GpaiSite:
         shown = lots[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
         court_name = next((lot.court for lot in index.lots if lot.court_code == court), None) if court else None
         heading = (f"<span class='searchtitle'>{html.escape(court_name)}</span>" if court_name else
-                   f"<span class='searchtitle'>{title}</span>")
+                   f"<span class='searchtitle2'>{title}</span>")
         items = "\n".join(self._item(lot) for lot in shown)
         base = [(k, v) for k, v in query.items() if k != "page"]
         page_key = "Page" if page_base == 0 else "page"
@@ -268,11 +268,17 @@ class GpaiSite:
             price = f'<p><span>当前价：</span>\n<b class="price-red">{plain(lot.current_price)}</b>\n' \
                     f'<span class="price-red">元</span>\n<span class="buyerCode">当前领先：{lot.bid_count % 97 + 1}号' \
                     '</span>\n</p>'
+        # A 变卖's cells (变卖期, 竞价期, 变卖预缴款 before 保证金) are those a public crawler reads by position for it
+        # (idx:46029277255); their values are invented.
         if lot.round_no == 3:
-            first_row = ("<td>当前拍卖模式：变卖</td>\n<td>变卖周期：60 天</td>\n<td>拍卖方式：按总价拍卖</td>")
+            first_row = "<td>当前拍卖模式：变卖</td>\n<td>变卖期：60天</td>\n<td>拍卖方式：按总价拍卖</td>"
+            cycle = "<td>竞价期：60天</td>"
+            deposit = f"<td>变卖预缴款：{grouped(lot.start_price)} 元</td>\n<td>保证金：{grouped(lot.deposit)} 元</td>"
         else:
             times = "第一次拍卖" if lot.round_no == 1 else "第二次拍卖"
             first_row = f"<td>当前拍卖模式：在线拍</td>\n<td>拍卖次数：{times}</td>\n<td>拍卖方式：按总价拍卖</td>"
+            cycle = "<td>在线拍周期：24 小时</td>"
+            deposit = f"<td>保证金：{grouped(lot.deposit)} 元</td>"
         title = html.escape(lot.title)
         return (
             HEAD.format(title=title)
@@ -289,10 +295,10 @@ class GpaiSite:
             + f'<div class="d-m-price" id="ItemPriceLine">\n{price}\n</div>\n</div>\n</div>\n'
             + '<div class="plr20">\n<div class="d-m-tb">\n<table>\n<tbody>\n'
             + f"<tr>\n{first_row}\n</tr>\n"
-            + ("<tr>\n<td>在线拍周期：24 小时</td>\n<td>延时周期：5 分钟</td>\n"
+            + (f"<tr>\n{cycle}\n<td>延时周期：5 分钟</td>\n"
                f'<td>加价幅度：<span id="Price_Step">{lot.step}元</span></td>\n</tr>\n')
             + (f'<tr>\n<td>起拍价：<span id="Price_Start">{plain(lot.start_price)}</span>元</td>\n'
-               f"<td>保证金：{grouped(lot.deposit)} 元</td>\n</tr>\n")
+               f"{deposit}\n</tr>\n")
             + f"<tr>\n<td>评估价：{grouped(lot.appraisal)} 元</td>\n<td>数量/单位：1/项</td>\n</tr>\n"
             + "</tbody>\n</table>\n<div class=\"d-m-table\"></div>\n<table>\n<tbody>\n"
             + f"<tr>\n<td nowrap class='pr7'>处置法院：{html.escape(lot.court)}</td>\n<td>优先购买权人：无</td>\n</tr>\n"
