@@ -283,7 +283,7 @@ class GpaiSite:
         return (
             HEAD.format(title=title)
             + '<div class="block-wrap details-wrap">\n<div class="auto">\n'
-            + f'<div class="b-breadcrumb clearfloat"><a href="javascript:;">全部</a><span>&gt;</span>'
+            + '<div class="b-breadcrumb clearfloat"><a href="javascript:;">全部</a><span>&gt;</span>'
             + f'<a href="court.do?id={lot.court_code}">{html.escape(lot.court)}</a><span>&gt;</span>拍品详情</div>\n'
             + '<div class="details-top clearfix">\n<div class="details-main">\n<div class="d-m-pics">\n'
             + '<div class="peoples-infos">\n'
