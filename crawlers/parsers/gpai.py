@@ -37,7 +37,7 @@ Body = bytes | str
 LOT_URL = "https://www.gpai.net/sf/item2.do?Web_Item_ID={}"
 _ITEM_ID = re.compile(r"Web_Item_ID=(\d+)", re.I)
 _BADGE_CODE = re.compile(r"badge-bg(\d+)")
-_LIST_AMOUNT = re.compile(r"(起拍价|当前价|成交价|评估价)：\s*([\d.,]+\s*[万亿]?元)")
+_LIST_AMOUNT = re.compile(r"\s*([\d.,]+\s*[万亿]?元)")
 _LIST_TIME = re.compile(r"\s*(\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?)")
 _PAGES = re.compile(r"(\d+)")
 _REDIRECT = re.compile(r"""(?:window\.)?location(?:\.href)?\s*=\s*['"]([^'"]+)['"]""")
@@ -46,6 +46,7 @@ _REDIRECT = re.compile(r"""(?:window\.)?location(?:\.href)?\s*=\s*['"]([^'"]+)['
 _ADDRESS_LIKE = re.compile(r"^(?!存放)[\u4e00-\u9fff]{2,7}?[省市区县].*?[路街道弄号村镇巷幢栋室]")
 # The price box and the list write the amount's meaning as its label.
 _PRICE_FIELDS = {"起拍价": "reserve_price", "当前价": "current_price", "成交价": "final_price", "评估价": "appraisal_price"}
+_PRICE_LABELS = tuple((f"{label}：", name) for label, name in _PRICE_FIELDS.items())
 # The detail tables' cells, label → record field (the others — 拍卖方式, 在线拍周期, 延时周期, 数量/单位, 优先购买权人,
 # 联系人, 联系电话 — are not Lot fields; the contact is personal data and is never read).
 _TABLE_FIELDS = {"加价幅度": "increment", "起拍价": "reserve_price", "保证金": "deposit", "评估价": "appraisal_price",
@@ -143,12 +144,13 @@ def _list_record(link, badge, url: str, fetched_at: datetime, category: str | No
 
 
 def _list_infos(record: RawRecord, info: str) -> None:
-    for label, amount in _LIST_AMOUNT.findall(info):
-        record[_PRICE_FIELDS[label]] = amount
+    # str.find, then a match anchored where the label ends: a regular-expression search over the lot's text costs
+    # more than the rest of the lot together (measured: 15 us a lot)
+    for label, name in _PRICE_LABELS:
+        if (at := info.find(label)) >= 0 and (amount := _LIST_AMOUNT.match(info, at + len(label))):
+            record[name] = amount.group(1)
     if "final_price" in record:
         record.setdefault("current_price", record["final_price"])
-    # str.find before an anchored match: a search over the lot's text from every digit costs more than the rest of
-    # the lot together
     for label, name in (("开始时间：", "start_at"), ("结束时间：", "end_at")):
         if (at := info.find(label)) >= 0 and (when := _LIST_TIME.match(info, at + len(label))):
             record[name] = when.group(1)
