@@ -161,6 +161,10 @@ def _list_infos(record: RawRecord, info: str) -> None:
 
 def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     text = decode(body) if isinstance(body, bytes) else body
+    if page_kind(text) != "list":  # an error page must not read as a list without lots
+        if page_kind(text) == "redirect":
+            parse_redirect(text, url, fetched_at)
+        raise ParseError(SOURCE, "ul.main-col-list", url, "not a list page")
     tree = LexborHTMLParser(text)
     parts = urlsplit(url)
     query = {k.lower(): v for k, v in parse_qsl(parts.query)}
@@ -196,6 +200,8 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
 
 def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     text = decode(body) if isinstance(body, bytes) else body
+    if page_kind(text) == "redirect":
+        parse_redirect(text, url, fetched_at)
     tree = LexborHTMLParser(text)
     title = mode = phase = outcome = ""
     fields: dict[str, str] = {}

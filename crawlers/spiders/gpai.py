@@ -8,8 +8,8 @@ Navigation only (parsing is `crawlers.parsers.gpai`):
    comes with its type; ``&Page=N`` from 0 up to the ``span.page-infos`` count. The ``at=`` filter is the one the
    real court list pages (``court.do``) carry; that ``search.do`` takes it too is assumed (unverified);
 2. each lot's page ``item2.do?Web_Item_ID=N``; the list record and the lot page's record are merged, the page winning;
-3. an error page (a script redirect) is followed, as public crawlers do, up to ``MAX_REDIRECTS`` times; then the lot
-   is given up with an error naming its URL.
+3. an error page (a script redirect), for a lot page as public crawlers do and for a list page too, is followed up to
+   ``MAX_REDIRECTS`` times; then the page is given up with an error naming its URL.
 
 ``-a lot_urls=https://www.gpai.net/sf/item2.do?Web_Item_ID=N,…`` refreshes given lots without the lists.
 """
@@ -38,24 +38,35 @@ class GpaiSpider(SalvageSpider):
     start_urls = [LIST_URL.format(restate, kind) for restate in (1, 2, 3, 4) for kind in TYPES]
     min_items = 20
 
-    def parse_list(self, response: Response) -> Iterable[Any]:
+    def parse_list(self, response: Response, redirects: int = 0) -> Iterable[Any]:
+        target = self.parser.redirect_target(response.body, response.url)
+        if target is not None:
+            yield self.follow_redirect(response, target, redirects, callback=self.parse_list, cb_kwargs={})
+            return
         page = self.parser.parse_list(response.body, response.url, self.fetched_at(response))
         for record in page.records:
             yield self.lot_request({**record})
         yield from self.follow_next(page.next_url)
 
-    def lot_request(self, seed: dict[str, Any], redirects: int = 0, url: str | None = None) -> scrapy.Request:
+    def lot_request(self, seed: dict[str, Any]) -> scrapy.Request:
+        """A lot's page: ``seed`` is its list record, or (refresh) its ``url`` and maybe list fields."""
         record = {k: v for k, v in seed.items() if k != "url" or "source_lot_id" in seed}
-        return scrapy.Request(url or seed["url"], callback=self.parse_detail, dont_filter=redirects > 0,
-                              cb_kwargs={"record": record, "redirects": redirects})
+        return scrapy.Request(seed["url"], callback=self.parse_detail, cb_kwargs={"record": record, "redirects": 0})
 
     def parse_detail(self, response: Response, record: dict[str, Any], redirects: int) -> Iterable[Any]:
         target = self.parser.redirect_target(response.body, response.url)
         if target is not None:
-            self.crawler.stats.inc_value("salvage/gpai_redirects")
-            if redirects >= MAX_REDIRECTS:
-                raise ParseError(gpai.SOURCE, "page", response.url,
-                                 f"still an error page after {MAX_REDIRECTS} redirects (last to {target!r})")
-            yield self.lot_request(record, redirects + 1, url=target)
+            yield self.follow_redirect(response, target, redirects, callback=self.parse_detail,
+                                       cb_kwargs={"record": record})
             return
         yield {**record, **self.parser.parse_detail(response.body, response.url, self.fetched_at(response))}
+
+    def follow_redirect(self, response: Response, target: str, redirects: int, *, callback: Any,
+                        cb_kwargs: dict[str, Any]) -> scrapy.Request:
+        """The request an error page's script redirect asks for; after `MAX_REDIRECTS` the page is refused."""
+        self.crawler.stats.inc_value("salvage/gpai_redirects")
+        if redirects >= MAX_REDIRECTS:
+            raise ParseError(gpai.SOURCE, "page", response.url,
+                             f"still an error page after {MAX_REDIRECTS} redirects (last to {target!r})")
+        return scrapy.Request(target, callback=callback, dont_filter=True,
+                              cb_kwargs={**cb_kwargs, "redirects": redirects + 1})

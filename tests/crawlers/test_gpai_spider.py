@@ -12,6 +12,7 @@ import pytest
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawlers.parsers import gpai
 from crawlers.parsers.base import ParseError
 from crawlers.spiders.gpai import MAX_REDIRECTS, GpaiSpider
 
@@ -64,6 +65,15 @@ def test_the_error_redirect_is_followed_then_refused():
     assert retry.cb_kwargs == {"record": record, "redirects": 1}
     with pytest.raises(ParseError, match=rf"after {MAX_REDIRECTS} redirects.*Web_Item_ID="):
         list(spider.parse_detail(page(LOT, "error_redirect"), record=record, redirects=MAX_REDIRECTS))
+
+
+def test_a_list_answered_by_the_error_page_is_retried_not_read_as_empty():
+    spider = make_spider()
+    url = "http://www.gpai.net/sf/search.do?action=court&cityNum=35&restate=1&at=376"
+    (retry,) = spider.parse_list(page(url, "error_redirect"))
+    assert retry.callback == spider.parse_list and retry.cb_kwargs == {"redirects": 1} and retry.dont_filter
+    with pytest.raises(ParseError, match="not a list page"):
+        gpai.parse_list(b"<html><body><p>busy</p></body></html>", url, AT)
 
 
 def test_a_refresh_seed_needs_only_its_url():
