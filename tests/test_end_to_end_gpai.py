@@ -94,3 +94,15 @@ def test_changes_between_nights_open_versions(two_nights):
     assert {"upcoming", "ongoing", "sold", "unsold", "withdrawn"} <= statuses
     rounds = {r[0] for r in con.execute("SELECT DISTINCT round FROM lots WHERE source = 'gpai'").fetchall()}
     assert rounds == {"first", "second", "sell_off"}  # unsold lots come back as 二拍, then 变卖
+
+
+def test_error_pages_on_lists_and_lots_are_followed(tmp_path):
+    """The site answering its error page (a script redirect) to the first requests, lists included: every lot is
+    still crawled, none is lost to an empty-looking list."""
+    with ReplicaServer(seed=5, n_lots=40, night=1, interstitial_rate=0) as replica:
+        replica.set_fault("www.gpai.net", "antibot", count=12)  # gpai's "antibot" answer is its error page
+        crawl = run_crawl("gpai", tmp_path / "runs", replica=replica.base_url, clock=NIGHT_1, timeout=300)
+        served = replica.stats()["faults"].get("antibot", 0)
+        truth = replica.gpai_generator.lots_for(1)
+    assert served == 12
+    assert (crawl.meta.status, crawl.meta.items, crawl.meta.rejects) == ("ok", len(truth), 0), crawl.meta.error
