@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -106,10 +106,14 @@ def _squash(text: str | None) -> str:
     return " ".join(text.split()) if text else ""
 
 
+_PAGE_PARAM = re.compile(r"([?&])page=\d*", re.I)
+
+
 def _with_page(url: str, page: int) -> str:
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() != "page"]
-    return urlunsplit(parts._replace(query=urlencode(query + [("Page", str(page))], safe="")))
+    """``url`` asking for ``Page=page`` (the parameter replaced where it is, else added at the end)."""
+    if _PAGE_PARAM.search(url):
+        return _PAGE_PARAM.sub(lambda m: f"{m.group(1)}Page={page}", url, count=1)
+    return f"{url}{'&' if '?' in url else '?'}Page={page}"
 
 
 # One selector query a page, its nodes taken in document order and told apart by tag: selectolax compiles a
@@ -155,13 +159,13 @@ def _list_infos(record: RawRecord, info: str) -> None:
     for label, name in (("开始时间：", "start_at"), ("结束时间：", "end_at")):
         if (at := info.find(label)) >= 0 and (when := _LIST_TIME.match(info, at + len(label))):
             record[name] = when.group(1)
-    if (at := info.find("次出价")) > 0 and (bids := info[:at].split()) and bids[-1].isdigit():
+    if (at := info.find("次出价")) > 0 and (bids := info[max(at - 24, 0):at].split()) and bids[-1].isdigit():
         record["bid_count"] = bids[-1]
 
 
 def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     text = decode(body) if isinstance(body, bytes) else body
-    if page_kind(text) != "list":  # an error page must not read as a list without lots
+    if "main-col-list" not in text and page_kind(text) != "list":  # an error page must not read as an empty list
         if page_kind(text) == "redirect":
             parse_redirect(text, url, fetched_at)
         raise ParseError(SOURCE, "ul.main-col-list", url, "not a list page")
