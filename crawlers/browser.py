@@ -82,6 +82,84 @@ def browser_meta(wait_for: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+class PagePoolMiddleware:
+    """Reuses the browser's pages (tabs) across requests instead of opening and closing one per request.
+
+    scrapy-playwright opens a page for every request and closes it once its HTML is read, unless the request
+    carries a page in ``meta["playwright_page"]`` (then it navigates that one) and ``playwright_include_page``
+    (then it leaves the page open). This middleware, last before the download handler, lends each browser
+    request a free page of the pool, lets the handler open a new one while fewer than ``PLAYWRIGHT_MAX_PAGES_PER_
+    CONTEXT`` are open, and otherwise waits for one to come back; the page returns to the pool when the response
+    or the error comes back. A page that closed (crashed) leaves the pool. The response's ``playwright_page`` is
+    the lent page: a callback must not close it (the HTML is already in the response). Lending is per download
+    attempt, so a retried request never carries the page of its failed attempt.
+    """
+
+    LENT = "salvage_pool_lent"
+
+    def __init__(self, crawler: Any, size: int) -> None:
+        self.crawler = crawler
+        self.size = size
+        self.opened = 0  # pages the handler opened for the pool and that have not closed
+        self.free: Any = None  # asyncio.Queue of idle pages, made in the crawl's event loop
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "PagePoolMiddleware":
+        return cls(crawler, crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", PAGES_AT_ONCE))
+
+    async def process_request(self, request: Any) -> None:
+        if not request.meta.get("playwright"):
+            return None
+        import asyncio
+
+        if self.free is None:
+            self.free = asyncio.Queue()
+        request.meta.pop("playwright_page", None)  # a retry's copy of the meta holds the page of its last attempt
+        request.meta["playwright_include_page"] = True
+        request.meta[self.LENT] = True
+        while True:
+            if self.free.empty() and self.opened < self.size:
+                self.opened += 1  # the handler opens it; it joins the pool when the response comes back
+                return None
+            page = await self.free.get()
+            if isinstance(page, _ClosedPage):  # a page closed meanwhile: there is room to open a new one
+                continue
+            if page.is_closed():  # an idle page that crashed
+                self.opened -= 1
+                continue
+            request.meta["playwright_page"] = page
+            return None
+
+    def _give_back(self, request: Any) -> None:
+        if not request.meta.pop(self.LENT, False):
+            return
+        page = request.meta.get("playwright_page")
+        if page is None or page.is_closed():  # the handler failed before opening it, or the page crashed
+            self.opened -= 1
+            if self.free is not None:
+                self.free.put_nowait(_ClosedPage())  # wakes a waiter, which then has room to open a new page
+            return
+        self.crawler.stats.inc_value("salvage/browser_pages")
+        self.free.put_nowait(page)
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        if request.meta.get(self.LENT):
+            self._give_back(request)
+        return response
+
+    def process_exception(self, request: Any, exception: BaseException) -> None:
+        if request.meta.get(self.LENT):
+            self._give_back(request)
+        return None
+
+
+class _ClosedPage:
+    """A stand-in put in the pool for a page that closed: whoever takes it opens a new page instead."""
+
+    def is_closed(self) -> bool:
+        return True
+
+
 class BrowserSpider:
     """Mixin: `playwright_settings` in ``custom_settings``, and the replica's host rules added at launch."""
 

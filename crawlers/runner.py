@@ -53,6 +53,37 @@ def sources() -> list[str]:
 
 
 @dataclass
+class SourceInfo:
+    name: str
+    site: str  # the real site's host the spider starts from
+    browser: bool  # renders pages in Chromium (scrapy-playwright) for some of them
+    min_items: int  # fewer items in a night is reported as a broken source
+    summary: str  # first line of the spider's docstring
+
+
+def describe_sources() -> list[SourceInfo]:
+    """What each spider crawls: its real site, whether it needs Chromium, the least a healthy night yields."""
+    from urllib.parse import urlsplit
+
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
+
+    from crawlers.browser import BrowserSpider
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawlers.settings")
+    loader = SpiderLoader.from_settings(get_project_settings())
+    infos = []
+    for name in sorted(loader.list()):
+        spider = loader.load(name)
+        starts = list(getattr(spider, "start_urls", None) or []) + [getattr(spider, "api_url", "")]
+        doc = (spider.__doc__ or "").strip().splitlines()
+        infos.append(SourceInfo(name, urlsplit(starts[0]).hostname or "" if starts else "",
+                                issubclass(spider, BrowserSpider), int(getattr(spider, "min_items", 1)),
+                                doc[0] if doc else ""))
+    return infos
+
+
+@dataclass
 class CrawlResult:
     meta: RunMeta
     paths: RunPaths

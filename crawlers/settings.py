@@ -39,6 +39,11 @@ SALVAGE_REPLICA = config.replica_url()
 SALVAGE_RUNS = str(config.runs_dir())
 SALVAGE_INTERSTITIAL_RETRIES = 5
 SALVAGE_WARC_DAYS = float(os.environ.get("SALVAGE_WARC_DAYS") or 30)
+# Distributed crawling (crawlers/politeness.py): with a Redis URL, one per-site budget for every worker together
+SALVAGE_REDIS_URL = os.environ.get("SALVAGE_REDIS_URL", "")
+SALVAGE_POLITENESS_RPS = float(os.environ.get("SALVAGE_POLITENESS_RPS") or 4)  # requests/s per site, all workers
+SALVAGE_POLITENESS_CONCURRENCY = int(os.environ.get("SALVAGE_POLITENESS_CONCURRENCY") or 4)  # in flight per site
+SALVAGE_POLITENESS_SITES = os.environ.get("SALVAGE_POLITENESS_SITES") or "{}"  # {"host": [rps, concurrency]}
 
 # Our own replica on loopback needs no politeness (`salvage crawl --replica` passes the same overrides).
 REPLICA_OVERRIDES = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
@@ -55,8 +60,12 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.InterstitialMiddleware": 560,
     # sees each response as it came off the wire (compressed, anti-bot pages, 5xx), under its real URL
     "crawlers.archive.WarcArchiveMiddleware": 900,
+    # the per-site budget shared by all workers (off unless SALVAGE_REDIS_URL is set), under the real site's host
+    "crawlers.politeness.RedisPoliteness": 940,
     # last before the download handler, so robots.txt, cookies and retries all see the real site's URLs
     "crawlers.middlewares.ReplicaRoutingMiddleware": 950,
+    # a browser request (meta["playwright"]) is lent a page of the pool, reused from request to request
+    "crawlers.browser.PagePoolMiddleware": 990,
 }
 
 ITEM_PIPELINES = {

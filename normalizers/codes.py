@@ -82,7 +82,21 @@ CHINESE_STATUS = {
     # displayStatus 7, which the code table reads as suspended — the label alone means withdrawn. Unverified.
     "终止": Status.withdrawn, "已终止": Status.withdrawn,
     "已结束": Status.ended, "结束": Status.ended,
+    # 中拍平台 (caa123) commercial list/detail badges: 正在拍卖 for paimai-web status 1, 已撤拍 for 4 (撤拍 in
+    # idx:68779191655); the badge words themselves are the replica's (docs/sources_caa123.md). Unverified.
+    "正在拍卖": Status.ongoing, "已撤拍": Status.withdrawn,
 }  # fmt: skip
+# 中拍平台 judicial API (sf.caa123.org.cn …/ws/0.1/lot/{id}) ``lotStatus``, a string: 0 即将开始, 1 正在进行,
+# 2 已流拍, 3 已成交, 4 已终止, 5 已撤回, 6 已暂缓 (a 2022 crawler's docstring, idx:18383028528). Its commercial API
+# (paimai.caa123.org.cn/paimai-web) uses 0-4 alike with 4 撤拍 (idx:68779191655): withdrawn either way.
+CAA123_STATUS = {
+    "0": Status.upcoming, "1": Status.ongoing, "2": Status.unsold, "3": Status.sold,
+    "4": Status.withdrawn, "5": Status.withdrawn, "6": Status.suspended,
+}  # fmt: skip
+# 中拍平台 ``times`` → the round label. 1 第一次拍卖, 2 第二次拍卖 (CaaPmEnum.time, idx:2134148542); 3 is
+# 第三次拍卖 there but 变卖 in a Scrapy spider of the judicial API (idx:46803537396, ``times == 3`` → 变卖), and a
+# court sale has no third auction (一拍 → 二拍 → 变卖): 变卖 here. 4 第四次拍卖 (CaaPmEnum) → other. Unverified.
+CAA123_TIMES = {"1": "第一次拍卖", "2": "第二次拍卖", "3": "变卖", "4": "第四次拍卖"}
 # The AMC notice sites print no auction status (no public page shows one): the AMC parsers write these three
 # labels from the dates a notice states (amc.status_label), and nothing else. docs/labels.md.
 AMC_SOURCES = ("cinda_notice", "citic_amc_notice", "coamc_notice", "gwamc_notice")
@@ -96,6 +110,7 @@ SOURCE_STATUS = {
     "alibaba_zc": ALIBABA_STATUS,
     "alibaba_mtop": ALIBABA_STATUS | ALIBABA_MTOP_STATUS,
     "gpai": GPAI_STATUS,
+    "caa123": CAA123_STATUS,
 }
 
 
@@ -356,6 +371,17 @@ JD_CATEGORY = {
     "12766": A.equity,  # 股权 (legacy)
     "12767": A.debt,  # 债权 (legacy)
 }
+# 中拍平台 ``standardType``, one namespace per side (the same number means different things on each): judicial
+# ``sf:`` (a Java crawler's query table, idx:23202642847: 6 房产, 5 土地使用权, 16 股权, 14 债券 [sic, 债权 on the
+# site's menu is the likelier reading], 4 集体土地使用权, 3 森林、林木使用权, 17 知识产权, 255 其他财产; secondaryType
+# 6/26/27/28 住宅/商业/工业/其他用房, idx:2134148542) and commercial ``pm:`` (same file: 6 房产, 7 土地, 8 股权债权,
+# 18 无形资产, 255 其他财产; 5 机动车 with the vehicle list, 20 the recyclables list, idx:68779191655).
+CAA123_CATEGORY = {
+    "sf:6": A.real_estate, "sf:5": A.land, "sf:16": A.equity, "sf:14": A.debt, "sf:4": A.land, "sf:3": A.land,
+    "sf:17": A.intangible, "sf:255": A.other,
+    "pm:6": A.real_estate, "pm:7": A.land, "pm:8": A.equity, "pm:18": A.intangible, "pm:255": A.other,
+    "pm:5": A.vehicle, "pm:20": A.inventory,
+}  # fmt: skip
 # gpai.net type filter ``at=`` (the real 2018 court list page's filter links, tests/golden/real/gpai; 376 房产 and
 # 381 土地 also in GPaiPmEnum.java).
 GPAI_CATEGORY = {
@@ -368,7 +394,8 @@ GPAI_CATEGORY = {
     "382": A.intangible,  # 财产性权益
     "379": A.other,  # 其他
 }
-SOURCE_CATEGORY = {s: ALIBABA_CATEGORY for s in ALIBABA_SOURCES} | {"jd_auction": JD_CATEGORY, "gpai": GPAI_CATEGORY}
+SOURCE_CATEGORY = {s: ALIBABA_CATEGORY for s in ALIBABA_SOURCES} | {"jd_auction": JD_CATEGORY,
+                                                                    "caa123": CAA123_CATEGORY, "gpai": GPAI_CATEGORY}
 # Category names as sites print them (sf catNames / collateralCatName, zc and JD menus).
 CATEGORY_NAMES = {
     name: kind

@@ -38,6 +38,7 @@ from replicas.alibaba.mtop import MtopSite
 from replicas.alibaba.site import AlibabaSite, Response
 from replicas.jd import JdGenerator, JdSite
 from replicas.amc import AmcGenerator, amc_sites
+from replicas.caa123 import CaaGenerator, CaaSite
 from replicas.gpai import GpaiGenerator, GpaiSite
 
 ADMIN = "/__replica__/"
@@ -111,6 +112,8 @@ class ReplicaServer:
         self.sites.append(JdSite(self.jd_generator))  # api.m.jd.com, paimai.jd.com, pmsearch.jd.com
         self.amc_generator = AmcGenerator(seed=seed, base_date=base_date)
         self.sites += amc_sites(self.amc_generator)  # gwamcc.com, famc.citic, cinda.com.cn, sales.coamc.com.cn
+        self.caa_generator = CaaGenerator(seed=seed, n_lots=n_lots, base_date=base_date)
+        self.sites.append(CaaSite(self.caa_generator))  # sf.caa123.org.cn, paimai.caa123.org.cn
         self.gpai_generator = GpaiGenerator(seed=seed, n_lots=n_lots, base_date=base_date)
         self.sites.append(GpaiSite(self.gpai_generator))  # www.gpai.net: court auctions (公拍网)
         self._by_host = {h: site for site in self.sites for h in site.hosts}

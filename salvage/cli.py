@@ -76,6 +76,40 @@ def _json_default(value: object) -> object:
 
 DbOption = Annotated[Optional[Path], typer.Option("--db", help="Warehouse file [env SALVAGE_DB; ./salvage.duckdb].")]
 RunsOption = Annotated[Optional[Path], typer.Option("--runs", help="Run-file folder [env SALVAGE_RUNS; ./runs].")]
+CatalogOption = Annotated[Optional[str], typer.Option(
+    "--catalog", help="Shared catalog, postgresql://user@host:port/db?warehouse=/shared/path [env SALVAGE_CATALOG; "
+    "none]: after the file, the night is published there for analysts on other machines (whole nights only).")]
+
+
+def publish_catalog(db_file: Path, catalog: Optional[str]) -> int:
+    """Publish the warehouse file to the shared catalog when one is set; 0, or the exit code of a failure (said
+    plainly: the file has the night either way, and the next publish sends it whole)."""
+    url = config.catalog_url(catalog)
+    if not url:
+        return 0
+    from rich.progress import Progress
+
+    from warehouse.catalog import CatalogBusy, CatalogError, publish
+
+    try:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("publishing to the catalog", total=None)
+            result = publish(db_file, url, on_table=lambda name, rows: progress.update(
+                task, description=f"published {name} ({rows:,} rows)"))
+    except CatalogBusy as exc:
+        console.print(f"[bold red]catalog:[/] {exc}", highlight=False)
+        return 2
+    except CatalogError as exc:
+        console.print(f"[bold red]catalog:[/] {exc}", highlight=False)
+        return 1
+    console.print(f"catalog: night {result.night.night_id} published ({sum(result.rows.values()):,} rows in "
+                  f"{len(result.rows)} tables, {result.seconds:.1f} s)"
+                  + (f"; removed night(s) {', '.join(map(str, result.expired.nights))} and "
+                     f"{result.expired.files} data files" if result.expired.nights else ""), highlight=False)
+    if result.expired.error:
+        console.print(f"[yellow]catalog:[/] removing old nights failed ({result.expired.error}); the next publish "
+                      "tries again", highlight=False)
+    return 0
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -153,8 +187,12 @@ def ingest(
                                                          "finished run in the runs folder not yet loaded.")] = None,
     db: DbOption = None,
     runs_dir: RunsOption = None,
+    catalog: CatalogOption = None,
 ) -> None:
-    """Load finished runs into the warehouse in one transaction (already-loaded runs are skipped)."""
+    """Load finished runs into the warehouse in one transaction (already-loaded runs are skipped).
+
+    With a catalog, the warehouse is then published to it, also when there was nothing new to load (so a publish
+    that failed is completed by the next ingest). Exit 2 when another publish holds the catalog."""
     from rich.progress import Progress
 
     from contracts.runfiles import RunFileError
@@ -171,6 +209,8 @@ def ingest(
         raise fail(str(exc)) from exc
     if not metas:
         console.print(f"no finished runs under {runs or config.runs_dir(runs_dir)}")
+        if db_file.exists():
+            raise typer.Exit(publish_catalog(db_file, catalog))
         return
     from alerts.events import EventsHook
 
@@ -196,8 +236,10 @@ def ingest(
     refused = [r for r in results if r.status == "refused"]
     for r in refused:
         console.print(f"[bold red]refused:[/] {r.error}")
+    published = publish_catalog(db_file, catalog)
     if refused:
         raise typer.Exit(1)
+    raise typer.Exit(published)
 
 
 @app.command()
@@ -209,14 +251,16 @@ def nightly(
     replica: Annotated[Optional[str], typer.Option(help="Crawl a replica at this base URL [env "
                                                    "SALVAGE_REPLICA].")] = None,
     timeout: Annotated[float, typer.Option(help="Hard limit per source, in seconds.")] = 3600,
+    catalog: CatalogOption = None,
 ) -> None:
     """One unattended night: crawl every source, ingest what finished, report. For cron:
 
     `15 2 * * * cd /srv/salvage && .venv/bin/salvage nightly >> var/nightly.log 2>&1`
 
-    After the ingest it sends the buyers' alert mails (SMTP from the environment, else .eml files).
-    Exit 1 when any source failed (the others are still loaded) or mails stay in the outbox; exit 2 when another
-    night holds the lock."""
+    After the ingest it publishes the night to the shared catalog when one is set (--catalog, SALVAGE_CATALOG),
+    then sends the buyers' alert mails (SMTP from the environment, else .eml files).
+    Exit 1 when any source failed (the others are still loaded), the catalog was unreachable or mails stay in the
+    outbox; exit 2 when another night holds the lock or another publish holds the catalog."""
     from alerts.events import EventsHook
     from crawlers.runner import sources as known
     from schedules.nightly import NightAlreadyRunning, run_night
@@ -243,10 +287,11 @@ def nightly(
     for problem in report.failed:
         console.print(f"[bold red]failed:[/] {problem}")
     console.print(f"health digest: {', '.join(report.digest)}", highlight=False)
+    published = publish_catalog(db_file, catalog) if db_file.exists() else 0
     from alerts.cli import send_pending
 
     mailed = send_pending(db_file)  # the buyers' alerts of the night; what the server refuses waits for tomorrow
-    raise typer.Exit(report.exit_code or (0 if mailed.ok else 1))
+    raise typer.Exit(report.exit_code or published or (0 if mailed.ok else 1))
 
 
 @app.command()
@@ -379,6 +424,9 @@ def sql(
     csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table (same as --format csv).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, or json (one JSON object per row, for "
                                      "scripts: amounts as numbers, times ISO 8601).")] = "table",
+    catalog: Annotated[Optional[str], typer.Option(
+        "--catalog", help="Query the latest whole night of the shared catalog instead of a file (postgresql://... "
+        "[env SALVAGE_CATALOG, when --db is not given]).")] = None,
 ) -> None:
     """Run a read-only query against the warehouse (the views lots, lot_history, crawl_runs...).
 
@@ -388,16 +436,25 @@ def sql(
 
     from warehouse.db import connect
 
+    catalog_url = catalog or (None if db else config.catalog_url())
     try:
-        con = connect(config.db_path(db), read_only=True)
+        if catalog_url:
+            from warehouse.catalog import CatalogError, connect_catalog
+
+            try:  # locked down as below, the night's data folders excepted
+                con = connect_catalog(catalog_url, lock_down=True)
+            except CatalogError as exc:
+                raise fail(str(exc)) from exc
+        else:
+            con = connect(config.db_path(db), read_only=True)
+            # Read-only is not enough: a read-only connection may still ATTACH another file read-write, COPY over
+            # any file, read any file or fetch extensions. DuckDB's own switches close each of those; locking the
+            # configuration keeps the query from switching them back on.
+            for setting in ("enable_external_access = false", "autoinstall_known_extensions = false",
+                            "autoload_known_extensions = false", "lock_configuration = true"):
+                con.execute(f"SET {setting}")
     except (FileNotFoundError, duckdb.Error) as exc:
         raise fail(str(exc)) from exc
-    # Read-only is not enough: a read-only connection may still ATTACH another file read-write, COPY over any file,
-    # read any file or fetch extensions. DuckDB's own switches close each of those; locking the configuration keeps
-    # the query from switching them back on.
-    for setting in ("enable_external_access = false", "autoinstall_known_extensions = false",
-                    "autoload_known_extensions = false", "lock_configuration = true"):
-        con.execute(f"SET {setting}")
     try:
         # Only queries: a statement of another kind (ATTACH even of ':memory:', DETACH, USE, CREATE, DROP, ...)
         # is refused before anything runs, so a query followed by a write does not half-run either.
@@ -441,12 +498,41 @@ def sql(
 
 
 @app.command()
-def sources() -> None:
-    """List the source slugs this installation can crawl."""
-    from crawlers.runner import sources as known
+def sources(
+    db: Annotated[Optional[Path], typer.Option("--db", help="Warehouse whose crawl_runs give each source's last "
+                                                            "run (default: $SALVAGE_DB or salvage.duckdb).")] = None,
+    names: Annotated[bool, typer.Option("--names", help="Print only the slugs, one per line (for scripts).")] = False,
+) -> None:
+    """List the sources this installation can crawl: slug, real site, whether it needs Chromium, the least a
+    healthy night yields, and, from the warehouse's crawl_runs, the status of each source's last run."""
+    from crawlers.runner import describe_sources
+    from salvage.demo import DEMO_SOURCES
 
-    for name in known():
-        out.print(name)
+    infos = describe_sources()
+    if names:
+        for info in infos:
+            print(info.name)
+        return
+    last: dict[str, tuple] = {}
+    path = config.db_path(db)
+    if path.exists():
+        from warehouse.db import connect
+
+        con = connect(path, read_only=True)
+        try:
+            last = {row[0]: row[1:] for row in con.execute(
+                "SELECT source, status, strftime(started_at, '%Y-%m-%d %H:%M'), items, error FROM crawl_runs "
+                "QUALIFY row_number() OVER (PARTITION BY source ORDER BY started_at DESC) = 1").fetchall()}
+        finally:
+            con.close()
+    table = Table("source", "site", "browser", "min items", "in demo", "last run", "status", "items",
+                  title=f"{len(infos)} sources" + (f" — last runs from {path}" if last else ""))
+    for info in infos:
+        status, started, items, error = last.get(info.name, ("never run", "", None, None))
+        shown = f"[red]{status}[/]: {(error or '')[:60]}" if status == "failed" else status
+        table.add_row(info.name, info.site, "yes" if info.browser else "", str(info.min_items),
+                      "yes" if info.name in DEMO_SOURCES else "", started, shown, "" if items is None else str(items))
+    out.print(table)
 
 
 @app.command()
@@ -667,17 +753,143 @@ def serve(
                 log_level="warning", server_header=False)
 
 
+RedisOption = Annotated[Optional[str], typer.Option("--redis", help="Redis URL shared by the coordinator and the "
+                                                    "workers [env SALVAGE_REDIS_URL].")]
+NamespaceOption = Annotated[str, typer.Option(help="Key prefix in Redis (several deployments on one Redis).")]
+
+
+def _redis_url(url: Optional[str]) -> str:
+    import os
+
+    found = url or os.environ.get("SALVAGE_REDIS_URL")
+    if not found:
+        raise fail("no Redis: give --redis redis://HOST:6379/0 or set SALVAGE_REDIS_URL")
+    return found
+
+
+@app.command()
+def worker(
+    redis_url: RedisOption = None,
+    runs_dir: RunsOption = None,
+    drain: Annotated[bool, typer.Option(help="Stop once nothing is pending or leased (else: wait for jobs until "
+                                        "`salvage dispatch --stop-workers` or SIGTERM).")] = False,
+    lease: Annotated[float, typer.Option(help="Lease per job, in seconds: renewed every third of it while the "
+                                         "crawl runs; a worker silent this long loses the job to another.")] = 60,
+    name: Annotated[Optional[str], typer.Option(help="Worker name in logs and results (default host-pid).")] = None,
+    namespace: NamespaceOption = "salvage",
+) -> None:
+    """Take crawl jobs from Redis and run them (one crawl at a time; run one worker per core, on any machine that
+    shares the runs folder). SIGTERM: finish the current crawl, then stop; a second SIGTERM stops at once (the job
+    goes to another worker when its lease ends)."""
+    import logging
+    import signal
+
+    from crawlers.jobqueue import JobQueue
+    from schedules.distributed import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    queue = JobQueue(_redis_url(redis_url), namespace, lease=lease)
+    w = Worker(queue, config.runs_dir(runs_dir), name=name, drain=drain)
+
+    def on_term(signum: int, frame: object) -> None:
+        if w.stopping.is_set():
+            raise SystemExit(143)
+        w.stopping.set()
+
+    signal.signal(signal.SIGTERM, on_term)
+    console.print(f"worker {w.name}: taking jobs from {queue.url} ({namespace}), runs in {w.runs}", highlight=False)
+    stats = w.run()
+    console.print(f"worker {w.name}: {stats.done} jobs done ({stats.failed} failed), {stats.duplicates} reported "
+                  "late and not counted", highlight=False)
+
+
+@app.command()
+def dispatch(
+    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Sources of the night "
+                                                         "(repeatable); default: every source.")] = None,
+    redis_url: RedisOption = None,
+    db: DbOption = None,
+    runs_dir: RunsOption = None,
+    replica: Annotated[Optional[str], typer.Option(help="Crawl a replica at this base URL [env "
+                                                   "SALVAGE_REPLICA].")] = None,
+    timeout: Annotated[float, typer.Option(help="Hard limit per source, in seconds.")] = 3600,
+    wait: Annotated[bool, typer.Option(help="Wait for every job, then load the night into --db (the "
+                                       "coordinator); --no-wait only enqueues.")] = True,
+    stop_workers: Annotated[bool, typer.Option(help="Tell the running workers to stop after their current job, "
+                                               "and enqueue nothing.")] = False,
+    night: Annotated[Optional[str], typer.Option(help="The night's day, YYYY-MM-DD (default: today, China time); "
+                                                 "its jobs are keyed by it.")] = None,
+    namespace: NamespaceOption = "salvage",
+) -> None:
+    """Enqueue one night (a crawl job per source) for the workers, wait for it and load it, as `salvage nightly`
+    does in one process. Dispatching the same night again adds nothing: run it again to wait for and load a night
+    whose coordinator died. Exit 1 when a source failed, 2 when another night holds the warehouse's lock."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from alerts.events import EventsHook
+    from crawlers.jobqueue import JobQueue
+    from crawlers.runner import sources as known
+    from schedules.distributed import dispatch as enqueue
+    from schedules.distributed import night_batch, run_night
+    from schedules.nightly import NightAlreadyRunning
+    from warehouse.db import WarehouseInUse
+    from warehouse.linkage import link_assets
+    from warehouse.monitoring import MetricsHook
+
+    queue = JobQueue(_redis_url(redis_url), namespace)
+    if stop_workers:
+        queue.request_stop()
+        console.print("workers told to stop after their current job")
+        return
+    sources_ = source or known()
+    try:
+        day = datetime.strptime(night, "%Y-%m-%d").replace(tzinfo=SHANGHAI) if night else datetime.now(SHANGHAI)
+    except ValueError as exc:
+        raise fail(f"--night {night!r}: expected YYYY-MM-DD") from exc
+    batch = night_batch(day)
+    if not wait:
+        ids = enqueue(queue, sources_, batch=batch, replica=config.replica_url(replica), clock=None, timeout=timeout)
+        console.print(f"{batch}: {len(ids)} jobs enqueued: {', '.join(ids)}", highlight=False)
+        return
+    alerts_hook = EventsHook(on_warning=lambda w: console.print(f"[yellow]alerts:[/] {w}", highlight=False))
+    db_file = writable_db(db)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task(f"{batch}: crawls done", total=len(sources_))
+        try:
+            night = run_night(queue, sources_, db_file, config.runs_dir(runs_dir), batch=batch,
+                              replica=config.replica_url(replica), timeout=timeout,
+                              hooks=[MetricsHook(), link_assets, alerts_hook],
+                              on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        except (NightAlreadyRunning, WarehouseInUse) as exc:
+            raise fail(str(exc), code=2) from exc
+        except TimeoutError as exc:
+            raise fail(str(exc)) from exc
+    for r in night.ingested:
+        console.print(f"ingested {r.run_id}: {r.status}, +{r.new_lots} lots, +{r.new_versions} versions"
+                      + (f" — {r.error}" if r.error else ""))
+    for problem in night.failed:
+        console.print(f"[bold red]failed:[/] {problem}")
+    raise typer.Exit(1 if night.failed else 0)
+
+
+
 @app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="Warehouse file to create.")] = Path("demo/salvage.duckdb"),
     lots: Annotated[int, typer.Option(help="Lots per source in the replica.")] = 300,
     seed: Annotated[int, typer.Option(help="Replica seed.")] = 7,
+    distributed: Annotated[bool, typer.Option(help="Crawl through a private Redis and worker processes (the "
+                                              "distributed set-up of docs/scaling.md) instead of in-process.")] = False,
+    workers: Annotated[int, typer.Option(help="Workers with --distributed.")] = 3,
 ) -> None:
     """Start replicas of every source, crawl two simulated nights of each, ingest them, print a summary and write the
-    alert mails."""
+    alert mails. With --distributed the same nights go through Redis and --workers worker processes; the warehouse
+    ends up the same."""
     from salvage.demo import run_demo
 
-    code = run_demo(db, n_lots=lots, seed=seed, console=console, out=out)
+    code = run_demo(db, n_lots=lots, seed=seed, console=console, out=out,
+                    workers=max(1, workers) if distributed else 0)
     raise typer.Exit(code)
 
 

@@ -6,6 +6,7 @@ prices, statuses and bids between them, adds relistings and withdraws some lots,
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -20,8 +21,10 @@ from crawlers.runner import CrawlResult, run_crawl
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_SOURCES = ("alibaba_sf", "alibaba_zc", "jd_auction",
-                "cinda_notice", "citic_amc_notice", "coamc_notice", "gwamc_notice", "gpai")
+                "cinda_notice", "citic_amc_notice", "coamc_notice", "gwamc_notice", "caa123", "gpai")
 NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=SHANGHAI)
+# --distributed: the per-site budget all workers share (crawlers/politeness.py), loose for our own loopback replicas
+DEMO_BUDGET = {"SALVAGE_POLITENESS_RPS": "20", "SALVAGE_POLITENESS_CONCURRENCY": "8"}
 
 
 def crawl_night(replica: str, runs: Path, night: int, console: Console) -> list[CrawlResult]:
@@ -38,7 +41,24 @@ def crawl_night(replica: str, runs: Path, night: int, console: Console) -> list[
             return list(pool.map(one, DEMO_SOURCES))
 
 
-def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console) -> int:
+def crawl_night_distributed(cluster, replica: str, runs: Path, night: int, db: Path, hooks: list,  # type: ignore[no-untyped-def]
+                            console: Console) -> tuple[list[CrawlResult], list]:
+    """The same night through Redis and the cluster's workers (`schedules.distributed`), loaded as below."""
+    from schedules.distributed import run_night
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task(f"night {night}: {cluster.n} workers crawling", total=len(DEMO_SOURCES))
+        done = run_night(cluster.queue, DEMO_SOURCES, db, runs, replica=replica,
+                         clock=NIGHT_1 + timedelta(days=night - 1), timeout=600, hooks=hooks,
+                         settings=DEMO_BUDGET,
+                         on_progress=lambda n, total: progress.update(task, completed=n, total=total))
+    return done.crawls, done.ingested
+
+
+def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console, workers: int = 0) -> int:
+    """``workers`` > 0: crawl through a private Redis and that many worker processes (`salvage demo
+    --distributed`); the warehouse is the same."""
     from replicas.server import ReplicaServer
     from alerts import demo as alerts_demo
     from warehouse.db import publishing
@@ -56,19 +76,30 @@ def run_demo(db: Path, *, n_lots: int, seed: int, console: Console, out: Console
     workdir.mkdir(parents=True, exist_ok=True)
     alerts_hook = alerts_demo.prepare(workdir)  # demo/alerts.toml: saved searches the replica's lots match
     failed: list[str] = []
-    with ReplicaServer(seed=seed, n_lots=n_lots, night=1) as replica:
+    cluster = contextlib.nullcontext()
+    if workers:
+        from schedules.distributed import LocalCluster
+
+        cluster = LocalCluster(runs, workers, log_dir=workdir / "workers")
+    with ReplicaServer(seed=seed, n_lots=n_lots, night=1) as replica, cluster:
         console.print(f"replicas of the auction sites and AMC notices at {replica.base_url} (seed {seed})")
+        if workers:
+            console.print(f"Redis at {cluster.redis.url}, {workers} workers (logs in {cluster.log_dir})")
         for night in (1, 2):
             replica.set_night(night)
-            results = crawl_night(replica.base_url, runs, night, console)
+            hooks = [link_assets, MetricsHook(), alerts_hook]
+            if workers:
+                results, loaded = crawl_night_distributed(cluster, replica.base_url, runs, night, db, hooks, console)
+            else:
+                results = crawl_night(replica.base_url, runs, night, console)
             for r in results:
                 console.print(f"  {r.meta.source}: {r.meta.status}, {r.meta.items} lots, {r.meta.rejects} rejects"
                               + (f" — {r.meta.error}" if r.meta.error else ""))
                 if r.meta.status == "failed":
                     failed.append(f"night {night} {r.meta.source}: {r.meta.error} (log: {r.log})")
-            with publishing(db) as con:
-                loaded = ingest(con, [r.paths.meta for r in results],
-                                hooks=[link_assets, MetricsHook(), alerts_hook])
+            if not workers:
+                with publishing(db) as con:
+                    loaded = ingest(con, [r.paths.meta for r in results], hooks=hooks)
             console.print(f"  ingested night {night}: "
                           + ", ".join(f"{r.source} +{r.new_lots} lots +{r.new_versions} versions" for r in loaded))
     print_summary(db, out)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -161,3 +163,31 @@ def test_sql_format_json_prints_one_object_per_row(tmp_path: Path):
     assert rows[0]["at"].startswith("2026-11-20T") and rows[0]["at"][-6:] in ("+08:00", "+00:00")
     bad = runner.invoke(app, ["sql", "SELECT 1", "--db", str(db), "--format", "xml"])
     assert bad.exit_code == 1 and "table, csv or json" in bad.output
+
+
+def test_sources_lists_every_spider_with_its_site_and_the_last_run_of_each(tmp_path: Path):
+    from crawlers.runner import sources as known
+    from warehouse.db import connect
+
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    for run_id, source, day, status, items, error in (
+            ("r1", "jd_auction", 20, "ok", 40, None),
+            ("r2", "jd_auction", 21, "failed", 0, "0 items: the list API answered an empty page"),
+            ("r3", "cinda_notice", 21, "ok", 25, None)):
+        con.execute("INSERT INTO fct_crawl_runs (run_id, source, started_at, items, rejects, status_run, error, "
+                    "ingested_at, new_lots, new_versions) VALUES (?, ?, ?, ?, 0, ?, ?, now(), 0, 0)",
+                    [run_id, source, datetime(2026, 11, day, 2, tzinfo=ZoneInfo("Asia/Shanghai")), items, status,
+                     error])
+    con.close()
+    result = runner.invoke(app, ["sources", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
+            for line in result.stdout.splitlines() if line.startswith("│")}
+    assert sorted(rows) == known()
+    assert rows["jd_auction"][0] == "api.m.jd.com" and rows["gwamc_notice"][1] == "yes"
+    assert rows["jd_auction"][4:] == ["2026-11-21 02:00", "failed: 0 items: the list API answered an empty page", "0"]
+    assert rows["cinda_notice"][4:] == ["2026-11-21 02:00", "ok", "25"]
+    assert rows["alibaba_sf"][5] == "never run"
+    plain = runner.invoke(app, ["sources", "--names", "--db", str(db)])
+    assert plain.stdout.split() == known()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from crawlers.browser import PAGES_AT_ONCE
 from crawlers.runner import run_crawl
 from replicas.alibaba.site import Response
 from replicas.amc.sites import GreatWallSite
@@ -55,5 +56,7 @@ def test_a_refused_xhr_renders_the_page_in_the_browser_and_gives_the_same_lots(b
     stats = refused.meta.stats
     assert refused.meta.status == "ok", refused.meta.error
     assert stats["salvage/gwamc_xhr_refused"] == notices and "salvage/gwamc_xhr" not in stats
-    assert stats["playwright/page_count"] == notices == stats["playwright/request_count/navigation"]
+    # every notice page is rendered, in the few pages (tabs) of the pool, each reused from notice to notice
+    assert stats["salvage/browser_pages"] == notices == stats["playwright/request_count/navigation"]
+    assert stats["playwright/page_count"] <= PAGES_AT_ONCE < notices
     assert refused.meta.items == direct.meta.items and lots(refused) == lots(direct)

@@ -13,13 +13,13 @@ import re
 from datetime import datetime
 from types import ModuleType
 
-from crawlers.parsers import alibaba_mtop, alibaba_sf, alibaba_zc, jd_auction
+from crawlers.parsers import alibaba_mtop, alibaba_sf, alibaba_zc, caa123, jd_auction
 from crawlers.parsers import cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice
 from crawlers.parsers import gpai
 from crawlers.parsers.base import InterstitialPage, MalformedPage, ParseError, RawRecord
 
 PARSERS: dict[str, ModuleType] = {
-    module.SOURCE: module for module in (alibaba_sf, alibaba_zc, alibaba_mtop, jd_auction)
+    module.SOURCE: module for module in (alibaba_sf, alibaba_zc, alibaba_mtop, jd_auction, caa123)
 }
 
 AMC_NOTICES = (cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice)  # the four AMCs' disposal notices
