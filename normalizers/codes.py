@@ -63,8 +63,11 @@ JD_STATUS_LABELS = {
     "已暂停": Status.suspended, "已撤回": Status.withdrawn, "已暂缓": Status.suspended,
     "已中止": Status.suspended, "已终止": Status.withdrawn,  # displayStatus 3 / 5 / 6 / 7; 已终止: see CHINESE_STATUS
 }  # fmt: skip
-# gpai.net status codes (GPaiPmEnum.java); 103 上线 is not mapped: it does not say upcoming or ongoing.
-GPAI_STATUS = {"113": Status.unsold, "114": Status.sold, "125": Status.withdrawn}
+# gpai.net status codes (GPaiPmEnum.java); 103 上线 is not mapped: it does not say upcoming or ongoing. Its pages
+# print labels: the list badge (real: tests/golden/real/gpai list_court_2018_04, 即将开始 on badge-bg103) and the
+# detail's d-m-time (即将开始 / 正在拍卖 / 已结束 with 成交 / 流拍 / 撤拍: a public clone of the detail page); 正在拍卖
+# is also the list's restate=2 filter name on the real page. docs/labels.md.
+GPAI_STATUS = {"113": Status.unsold, "114": Status.sold, "125": Status.withdrawn, "正在拍卖": Status.ongoing}
 # Labels any site may print (list badges, detail banners, rmfysszc 未开始 / 进行中 / 已结束).
 CHINESE_STATUS = {
     "即将开始": Status.upcoming, "预告中": Status.upcoming, "预告": Status.upcoming, "未开始": Status.upcoming,
@@ -379,8 +382,20 @@ CAA123_CATEGORY = {
     "pm:6": A.real_estate, "pm:7": A.land, "pm:8": A.equity, "pm:18": A.intangible, "pm:255": A.other,
     "pm:5": A.vehicle, "pm:20": A.inventory,
 }  # fmt: skip
+# gpai.net type filter ``at=`` (the real 2018 court list page's filter links, tests/golden/real/gpai; 376 房产 and
+# 381 土地 also in GPaiPmEnum.java).
+GPAI_CATEGORY = {
+    "376": A.real_estate,  # 房产
+    "381": A.land,  # 土地
+    "372": A.equity,  # 股权
+    "378": A.vehicle,  # 机动车
+    "383": A.vehicle,  # 船舶
+    "377": A.inventory,  # 物资
+    "382": A.intangible,  # 财产性权益
+    "379": A.other,  # 其他
+}
 SOURCE_CATEGORY = {s: ALIBABA_CATEGORY for s in ALIBABA_SOURCES} | {"jd_auction": JD_CATEGORY,
-                                                                    "caa123": CAA123_CATEGORY}
+                                                                    "caa123": CAA123_CATEGORY, "gpai": GPAI_CATEGORY}
 # Category names as sites print them (sf catNames / collateralCatName, zc and JD menus).
 CATEGORY_NAMES = {
     name: kind

@@ -39,6 +39,7 @@ from replicas.alibaba.site import AlibabaSite, Response
 from replicas.jd import JdGenerator, JdSite
 from replicas.amc import AmcGenerator, amc_sites
 from replicas.caa123 import CaaGenerator, CaaSite
+from replicas.gpai import GpaiGenerator, GpaiSite
 
 ADMIN = "/__replica__/"
 REQUEST_HEADERS = threading.local()  # headers of the request this thread answers (mtop reads cookies)
@@ -113,6 +114,8 @@ class ReplicaServer:
         self.sites += amc_sites(self.amc_generator)  # gwamcc.com, famc.citic, cinda.com.cn, sales.coamc.com.cn
         self.caa_generator = CaaGenerator(seed=seed, n_lots=n_lots, base_date=base_date)
         self.sites.append(CaaSite(self.caa_generator))  # sf.caa123.org.cn, paimai.caa123.org.cn
+        self.gpai_generator = GpaiGenerator(seed=seed, n_lots=n_lots, base_date=base_date)
+        self.sites.append(GpaiSite(self.gpai_generator))  # www.gpai.net: court auctions (公拍网)
         self._by_host = {h: site for site in self.sites for h in site.hosts}
         self._address = (host, port)
         self._httpd: _Server | None = None

@@ -86,6 +86,23 @@ def test_gpai_codes():
     assert [status("gpai", c) for c in ("113", "114", "125")] == ["unsold", "sold", "withdrawn"]
 
 
+# every label a gpai page writes (docs/labels.md, gpai): list badges and the lot page's d-m-time
+@pytest.mark.parametrize("label, expected", [
+    ("即将开始", "upcoming"), ("正在拍卖", "ongoing"), ("已成交", "sold"), ("流标", "unsold"), ("已撤回", "withdrawn"),
+    ("成交", "sold"), ("流拍", "unsold"), ("撤拍", "withdrawn"), ("已结束", "ended"),
+])
+def test_gpai_labels(label, expected):
+    assert status("gpai", label) == expected
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("376", "real_estate"), ("381", "land"), ("372", "equity"), ("378", "vehicle"), ("383", "vehicle"),
+    ("377", "inventory"), ("382", "intangible"), ("379", "other"),
+])
+def test_gpai_type_codes(code, expected):
+    assert asset_type("gpai", code, "沪A12345奥迪车辆") == expected
+
+
 @pytest.mark.parametrize("raw", [None, "", "  "])
 def test_status_absent(raw):
     assert status("alibaba_sf", raw) is None
