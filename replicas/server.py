@@ -38,6 +38,7 @@ from replicas.alibaba.mtop import MtopSite
 from replicas.alibaba.site import AlibabaSite, Response
 from replicas.jd import JdGenerator, JdSite
 from replicas.amc import AmcGenerator, amc_sites
+from replicas.rmfysszc import FEEDS, RmfysszcSite
 
 ADMIN = "/__replica__/"
 REQUEST_HEADERS = threading.local()  # headers of the request this thread answers (mtop reads cookies)
@@ -110,6 +111,9 @@ class ReplicaServer:
         self.sites.append(JdSite(self.jd_generator))  # api.m.jd.com, paimai.jd.com, pmsearch.jd.com
         self.amc_generator = AmcGenerator(seed=seed, base_date=base_date)
         self.sites += amc_sites(self.amc_generator)  # gwamcc.com, famc.citic, cinda.com.cn, sales.coamc.com.cn
+        # www.rmfysszc.gov.cn: the court lots of the platforms in replicas/rmfysszc/feeds.py, re-listed (after them)
+        self.rmfysszc = RmfysszcSite({name: generator(self) for name, (generator, _) in FEEDS.items()})
+        self.sites.append(self.rmfysszc)
         self._by_host = {h: site for site in self.sites for h in site.hosts}
         self._address = (host, port)
         self._httpd: _Server | None = None

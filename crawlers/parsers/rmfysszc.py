@@ -1,0 +1,338 @@
+"""人民法院诉讼资产网 (www.rmfysszc.gov.cn, the Supreme People's Court's judicial-sale aggregator): court sales that
+the courts also list on Alibaba, JD and the other platforms, re-listed in one place (shared/sources.md §4).
+
+- list: ``POST https://www.rmfysszc.gov.cn/ProjectHandle.shtml`` (``X-Requested-With: XMLHttpRequest``, form ``type``,
+  ``name``, ``area``, ``xmxz``, ``state``, ``money``, ``money1``, ``number``, ``fid1..3``, ``order``, ``page``,
+  ``include``) answers JSON ``{"html": "<div id=132030 class='product' >…", "page": "<a onclick='post(2)' …>"}``.
+  Each ``div.product`` (its ``id`` is the lot id) has the whole title in ``div.p_img a[title]`` (``div.p_title`` is
+  cut with ``…``), ``div.prod-guj`` rows ``起拍价<span>50.712946万</span>``, ``评估值<span>…万</span>`` and one time
+  row whose label says the state: ``开始时间`` (upcoming; written ``11月24日10:00``, no year), ``预计剩余`` (ongoing),
+  ``结束时间`` (ended), ``流标时间`` / ``成交时间`` (``2022年 10月29日10:03``); an ended lot has
+  ``p.prod-price <strong>177.0816</strong>万`` (the failed round's 起拍价 or the 成交价) and a badge in
+  ``div.prod-alink`` (``已流标``, ``已成交``), an upcoming one ``<s>即将开始</s>`` and ``91次围观``.
+  Paging: the ``page`` HTML, ``a.pagecur`` the current page, ``a.next`` 下一页 ``post(N)`` and 尾页 ``post(LAST)``.
+  A page past the last answers ``<div class='tip'>暂无您查询的标的物</div>`` with a 下一页 link still there (real:
+  tests/golden/real/rmfysszc/list_past_last_page), so the next page is only followed while there are lots and the
+  current page is before 尾页.
+- detail: ``https://www.rmfysszc.gov.cn/statichtml/rm_obj/{id}.shtml``, static HTML (GB18030; a 2018 page declares
+  UTF-8): ``div#Title``, ``div#price`` (``起拍价<span>￥13.5万元</span>``), ``div#bg1`` spans ``评估值: `` /
+  ``评 估 值: `` + value span, ``保证金: ``, ``公告日期: 2018.09.03``, ``拍卖阶段: 第1次拍卖`` / ``处置阶段: …``,
+  ``处置法院: …``; ``div#pmgg`` 拍卖公告 (the auction period ``…年…月…日10时起至…止``, without the year on older
+  pages, and often the 案号); ``div#bdjs table.xmxx_objtab`` (名称, 起拍价, 评估值, 保证金, 类型, …);
+  ``div#zzsc img`` photos; ``div.tcl`` 相关附件 followed by the attachment links. The detail page carries no status
+  (the site fills it by script from ``Object/Finish.shtml``): the list record's status stays.
+
+Parsed with selectolax (lexbor): the pages are small and static; it is several times faster than lxml here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import orjson
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text, require
+
+SOURCE = "rmfysszc"
+HOST = "https://www.rmfysszc.gov.cn"
+LIST_URL = f"{HOST}/ProjectHandle.shtml"
+DETAIL_URL = HOST + "/statichtml/rm_obj/{id}.shtml"
+Body = bytes | str
+
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([\w-]+)""", re.I)
+_GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
+
+
+@page_text
+def decode(body: Body) -> str:
+    """The list answers UTF-8 JSON; a static page is GB18030 unless its ``<meta charset>`` says UTF-8 (the 2018
+    generation). A page declaring gb2312 / gbk is read as GB18030, its superset (names outside GB2312 occur)."""
+    if isinstance(body, str):
+        return body
+    head = body[:2048]
+    if body.lstrip()[:1] in (b"{", b"["):
+        return body.decode("utf-8", errors="replace")
+    match = _CHARSET.search(head)
+    charset = match.group(1).decode("ascii").lower() if match else "gb18030"
+    if charset in ("utf-8", "utf8"):
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:  # a page that says UTF-8 and is not: GB18030 is the site's own encoding
+            return body.decode("gb18030", errors="replace")
+    return body.decode("gb18030" if charset in _GB else charset, errors="replace")
+
+
+def is_interstitial(body: Body) -> str | None:
+    """No anti-bot page of this site is known (a 2022 crawler notes only that its list data 有反爬)."""
+    return None
+
+
+def page_kind(text: str) -> str | None:
+    head = text.lstrip()[:1]
+    if head == "{":
+        return "list"
+    if 'id="Title"' in text and ('id="bg1"' in text or 'id="price"' in text):
+        return "detail"
+    return None
+
+
+# --------------------------------------------------------------------------------------------- list
+
+_TIME_LABELS = {"开始时间": "未开始", "预计剩余": "进行中", "结束时间": "已结束", "流标时间": "已流标", "成交时间": "已成交"}
+_POST = re.compile(r"post\((\d+)\)")
+_VIEWS = re.compile(r"(\d+)\s*次围观")
+_MD_TIME = re.compile(r"(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(\d{1,2})\s*[:：时]\s*(\d{2})?")
+
+
+def _text(node: LexborNode | None) -> str:
+    return re.sub(r"\s+", " ", node.text(deep=True)).strip() if node is not None else ""
+
+
+def _clock(text: str, fetched_at: datetime, *, future: bool) -> str | None:
+    """``11月24日10:00`` / ``2022年 10月29日10:03`` → ``2022-11-24 10:00``. A time without its year (the list's
+    开始时间) takes the fetch year, or the next one when that would put an upcoming start half a year back."""
+    m = _MD_TIME.search(text)
+    if m is None:
+        return None
+    year, month, day, hour, minute = m.groups()
+    if year is None:
+        year = fetched_at.year
+        if future and (fetched_at.month - int(month)) > 6:
+            year += 1
+        elif not future and (int(month) - fetched_at.month) > 6:
+            year -= 1
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d} {int(hour):02d}:{int(minute or 0):02d}"
+
+
+def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
+    text = decode(body)
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise ParseError(SOURCE, "html", url, f"the list answer is not JSON ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("html"), str):
+        raise ParseError(SOURCE, "html", url, "no \"html\" string in the list answer")
+    tree = LexborHTMLParser(data["html"])
+    records = [list_record(node, url, fetched_at) for node in tree.css("div.product")]
+    if not records and tree.css_first("div.tip") is None and data["html"].strip():
+        raise ParseError(SOURCE, "div.product", url, "neither lots nor the 暂无 notice in the list answer")
+    paging = LexborHTMLParser(data.get("page") or "<p></p>")
+    current = last = next_page = None
+    for link in paging.css("a"):
+        m = _POST.search(link.attributes.get("onclick") or "")
+        if m is None:
+            continue
+        label, number = _text(link), int(m.group(1))
+        if "pagecur" in (link.attributes.get("class") or "").split():
+            current = number
+        elif label == "下一页":
+            next_page = number
+        elif label == "尾页":
+            last = number
+    follow = bool(records) and next_page is not None and (last is None or current is None or current < last)
+    return ListPage(records, next_url=None, total_pages=last,
+                    extra={"page": current, "next_page": next_page if follow else None})
+
+
+def list_record(node: LexborNode, url: str, fetched_at: datetime) -> RawRecord:
+    lot_id = (node.attributes.get("id") or "").strip()
+    if not lot_id.isdigit():
+        raise ParseError(SOURCE, "div.product@id", url, f"a lot without a numeric id ({lot_id!r})")
+    link = node.css_first("div.p_img a")
+    title = (link.attributes.get("title") or "").strip() if link is not None else ""
+    title = title or _text(node.css_first("div.p_title"))
+    record: RawRecord = {"source": SOURCE, "source_lot_id": lot_id, "url": DETAIL_URL.format(id=lot_id),
+                         "fetched_at": fetched_at, "title": require(title, SOURCE, "title", url),
+                         "seller_type": "court"}
+    raw: dict[str, Any] = {}
+    label_status = None
+    for row in node.css("div.prod-guj p"):
+        value_node = row.css_first("span")
+        value = _text(value_node)
+        label = re.sub(r"\s+", "", _text(row).replace(value, "", 1) if value else _text(row))
+        if label.startswith("起拍价"):
+            record["reserve_price"] = value  # the text carries its unit (万)
+        elif label.startswith("评估值"):
+            record["appraisal_price"] = value
+        else:
+            for name, state in _TIME_LABELS.items():
+                if name in label or name in _text(row):
+                    label_status = state
+                    raw[name] = value or _text(row)
+                    when = _clock(value, fetched_at, future=name == "开始时间")
+                    if when:
+                        record["start_at" if name == "开始时间" else "end_at"] = when
+                    break
+    badge = _text(node.css_first("div.prod-alink a[style]")) or _text(node.css_first("div.prod-guj s"))
+    record["status"] = badge if badge in ("已流标", "已成交", "已撤回", "已中止", "已暂缓", "即将开始") else label_status
+    price = node.css_first("p.prod-price strong")
+    if price is not None:
+        amount = _text(price) + ("万" if "万" in _text(node.css_first("p.prod-price")) else "")
+        raw["prod-price"] = amount
+        if record["status"] == "已成交":
+            record["final_price"] = record["current_price"] = amount
+        elif "reserve_price" not in record:
+            record["reserve_price"] = amount  # a failed round's 起拍价
+    views = _VIEWS.search(_text(node.css_first("div.prod-alink")))
+    if views:
+        record["view_count"] = int(views.group(1))
+    if record.get("status") is None:
+        del record["status"]
+    record["raw"] = raw
+    return record
+
+
+# --------------------------------------------------------------------------------------------- detail
+
+_LABELED = re.compile(r"^(?P<label>[^:：]{2,12})[:：]\s*(?P<value>.*)$")
+_PERIOD = re.compile(
+    r"(?:(?P<y1>\d{4})年)?(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:上午|下午)?(?P<h1>\d{1,2})(?:[时:：](?P<i1>\d{2})?分?)?"
+    r"(?:时)?起?至(?:(?P<y2>\d{4})年)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日(?:上午|下午)?(?P<h2>\d{1,2})"
+    r"(?:[时:：](?P<i2>\d{2})?)?")
+_CASE = re.compile(r"[（(〔\[]\s*\d{4}\s*[）)〕\]]\s*[\u4e00-\u9fff]{1,4}\d{0,6}[\u4e00-\u9fff]{1,6}\d+号")
+_ANNOUNCED = re.compile(r"(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\u3000\xa0]+", "", text)
+
+
+def _descendants(node: LexborNode):
+    for child in node.iter():
+        yield child
+        yield from _descendants(child)
+
+
+def _bg1(tree: LexborHTMLParser) -> dict[str, str]:
+    """``div#bg1``'s labeled values: ``评估值: `` + the next span, or ``处置法院: 重庆市…`` in one span; labels
+    lose their spacing (``评 估 值`` → ``评估值``)."""
+    found: dict[str, str] = {}
+    box = tree.css_first("div#bg1")
+    if box is None:
+        return found
+    spans = box.css("span")
+    for i, span in enumerate(spans):
+        m = _LABELED.match(_text(span).replace("\xa0", " "))
+        if m is None:
+            continue
+        label, value = _squash(m["label"]), m["value"].strip()
+        if not value:  # the value in a span inside the label's (评 估 值: <span>66.29万元</span>)
+            value = next((_text(n) for n in _descendants(span) if n.tag == "span" and _text(n)), "")
+        if not value and i + 1 < len(spans):
+            value = _text(spans[i + 1])
+        if value and label not in found:
+            found[label] = value
+    return found
+
+
+def _objtab(tree: LexborHTMLParser) -> dict[str, str]:
+    """The 标的介绍 table (``th`` label, ``td`` value pairs, several a row)."""
+    table = tree.css_first("div#bdjs table")
+    found: dict[str, str] = {}
+    if table is None:
+        return found
+    for row in table.css("tr"):
+        cells = [c for c in row.iter() if c.tag in ("th", "td")]
+        for head, value in zip(cells, cells[1:]):
+            if head.tag == "th" and value.tag == "td":
+                found.setdefault(_squash(_text(head)), _text(value))
+    return found
+
+
+def _period(text: str, year: int | None) -> tuple[str | None, str | None]:
+    m = _PERIOD.search(_squash(text))
+    if m is None:
+        return None, None
+    y1 = m["y1"] or (str(year) if year else None)
+    if y1 is None:
+        return None, None
+    y2 = m["y2"] or (str(int(y1) + 1) if int(m["m2"]) < int(m["m1"]) else y1)
+    start = f"{int(y1):04d}-{int(m['m1']):02d}-{int(m['d1']):02d} {int(m['h1']):02d}:{int(m['i1'] or 0):02d}"
+    end = f"{int(y2):04d}-{int(m['m2']):02d}-{int(m['d2']):02d} {int(m['h2']):02d}:{int(m['i2'] or 0):02d}"
+    return start, end
+
+
+def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
+    tree = LexborHTMLParser(decode(body))
+    m = re.search(r"/rm_obj/(\d+)\.shtml", url)
+    if m is None:
+        raise ParseError(SOURCE, "id", url, "not a …/statichtml/rm_obj/{id}.shtml URL")
+    lot_id = m.group(1)
+    title = require(_text(tree.css_first("div#Title")), SOURCE, "div#Title", url)
+    record: RawRecord = {"source": SOURCE, "source_lot_id": lot_id, "url": DETAIL_URL.format(id=lot_id),
+                         "fetched_at": fetched_at, "title": title, "seller_type": "court"}
+    raw: dict[str, Any] = {}
+    price_box = tree.css_first("div#price")
+    if price_box is not None:  # 起拍价<span>￥13.5万元</span> (2018) or <span>起拍价</span><span>…</span> (later)
+        spans = price_box.css("span")
+        for i, span in enumerate(spans):
+            if _squash(_text(span)).startswith("起拍价") and i + 1 < len(spans):
+                record["reserve_price"] = _text(spans[i + 1])
+                break
+        else:
+            for part in price_box.css("div"):
+                span = part.css_first("span")
+                if _squash(_text(part)).startswith("起拍价") and span is not None:
+                    record["reserve_price"] = _text(span)
+                    break
+    labeled = _bg1(tree)
+    for label, value in labeled.items():
+        if label.startswith("评估"):
+            record["appraisal_price"] = value
+        elif label.startswith("保证金"):
+            record["deposit"] = value
+        elif label in ("拍卖阶段", "处置阶段"):
+            record["round"] = value
+            raw[label] = value
+        elif label.endswith("法院"):
+            record["disposal_unit"] = value
+        elif label == "公告日期":
+            raw["公告日期"] = value
+    table = _objtab(tree)
+    if "类型" in table:
+        record["category"] = table["类型"]
+    for label in ("标的物所在地", "所在地", "坐落", "标的所在地"):
+        if table.get(label):
+            record["address"] = record["location"] = table[label]
+            break
+    if "reserve_price" not in record and table.get("起拍价"):
+        record["reserve_price"] = table["起拍价"]
+    if "appraisal_price" not in record and table.get("评估值"):
+        record["appraisal_price"] = table["评估值"]
+    notice = tree.css_first("div#pmgg")
+    notice_text = _text(notice)
+    announced = _ANNOUNCED.search(raw.get("公告日期", ""))
+    start, end = _period(notice_text, int(announced.group(1)) if announced else fetched_at.year)
+    if start:
+        record["start_at"], record["end_at"] = start, end
+    case = _CASE.search(_squash(notice_text))
+    if case:
+        record["case_number"] = case.group(0)
+    if "disposal_unit" not in record:
+        court = re.search(r"受?([\u4e00-\u9fff]{2,20}人民法院)委托", _squash(notice_text))
+        if court:
+            record["disposal_unit"] = court.group(1)
+    for field_name in ("reserve_price", "appraisal_price", "deposit"):
+        if field_name in record:
+            record[field_name] = record[field_name].replace("（万元）", "万元").replace("(万元)", "万元")
+    photos = [img.attributes.get("src") for img in tree.css("div#zzsc img") if img.attributes.get("src")]
+    if photos:
+        raw["images"] = photos
+    attachments = []
+    for heading in tree.css("div.tcl"):
+        if "相关附件" in _text(heading):
+            box = heading.next
+            while box is not None and box.tag != "div":
+                box = box.next
+            for link in (box.css("a") if box is not None else []):
+                href = link.attributes.get("href")
+                if href:
+                    attachments.append({"name": _text(link), "url": urljoin(HOST + "/", href)})
+    if attachments:
+        raw["attachments"] = attachments
+    record["raw"] = raw
+    return record
