@@ -173,7 +173,10 @@ def _pairs_sql() -> str:
            {tri.format(c="unit_key")} AS same_disposal_unit,
            {tri.format(c="debtor_key")} AS same_debtor,
            {tri.format(c="number_key")} AS same_numbers,
-           {tri.format(c="asset_type")} AS same_type,
+           -- 'other' says only that a site's category is not known here (an aggregator's 其他 for JD's 库存物资):
+           -- unknown, not a different type
+           CASE WHEN 'other' IN (n.asset_type, c.q_asset_type) THEN -1
+                ELSE {tri.format(c="asset_type")} END AS same_type,
            coalesce((n.address_key = c.q_address_key AND length(n.address_key) >= 6)::TINYINT, -1) AS same_address,
            {ratio.format(c="principal")} AS principal_ratio,
            {ratio.format(c="value")} AS value_ratio,
