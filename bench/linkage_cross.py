@@ -37,7 +37,6 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import pyarrow as pa  # noqa: E402
 
 from contracts.models import Lot  # noqa: E402
 

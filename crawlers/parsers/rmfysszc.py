@@ -89,7 +89,7 @@ _MD_TIME = re.compile(r"(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s
 
 
 def _text(node: LexborNode | None) -> str:
-    return re.sub(r"\s+", " ", node.text(deep=True)).strip() if node is not None else ""
+    return " ".join(node.text(deep=True).split()) if node is not None else ""
 
 
 def _clock(text: str, fetched_at: datetime, *, future: bool) -> str | None:
@@ -117,7 +117,7 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     if not isinstance(data, dict) or not isinstance(data.get("html"), str):
         raise ParseError(SOURCE, "html", url, "no \"html\" string in the list answer")
     tree = LexborHTMLParser(data["html"])
-    records = [list_record(node, url, fetched_at) for node in tree.css("div.product")]
+    records = [list_record(lot_id, parts, url, fetched_at) for lot_id, parts in _products(tree)]
     if not records and tree.css_first("div.tip") is None and data["html"].strip():
         raise ParseError(SOURCE, "div.product", url, "neither lots nor the 暂无 notice in the list answer")
     paging = LexborHTMLParser(data.get("page") or "<p></p>")
@@ -138,50 +138,76 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
                     extra={"page": current, "next_page": next_page if follow else None})
 
 
-def list_record(node: LexborNode, url: str, fetched_at: datetime) -> RawRecord:
-    lot_id = (node.attributes.get("id") or "").strip()
+_BADGES = ("已流标", "已成交", "已撤回", "已中止", "已暂缓", "即将开始")
+
+
+_PARTS = "div.product, div.p_img > a, div.p_title, div.prod-guj > p, p.prod-price, div.prod-alink"
+
+
+def _products(tree: LexborHTMLParser) -> list[tuple[str, list[LexborNode]]]:
+    """Each ``div.product``'s id and the parts a record reads, from one CSS query over the whole list (document
+    order: a product, then its parts). One query per product costs more than the rest of the record together
+    (bench/bench_rmfysszc.py)."""
+    products: list[tuple[str, list[LexborNode]]] = []
+    for node in tree.css(_PARTS):
+        if node.tag == "div" and node.attributes.get("class") == "product":
+            products.append(((node.attributes.get("id") or "").strip(), []))
+        elif products:
+            products[-1][1].append(node)
+    return products
+
+
+def list_record(lot_id: str, parts: list[LexborNode], url: str, fetched_at: datetime) -> RawRecord:
+    """One ``div.product`` from its parts (`_products`)."""
     if not lot_id.isdigit():
         raise ParseError(SOURCE, "div.product@id", url, f"a lot without a numeric id ({lot_id!r})")
-    link = node.css_first("div.p_img a")
-    title = (link.attributes.get("title") or "").strip() if link is not None else ""
-    title = title or _text(node.css_first("div.p_title"))
+    title = price = links = ""
+    rows: list[str] = []  # each prod-guj row's text: a label, then its value (and a badge)
+    for part in parts:
+        tag, cls = part.tag, part.attributes.get("class")
+        if tag == "a":
+            title = (part.attributes.get("title") or "").strip()
+        elif cls == "p_title":
+            title = title or part.text(strip=True)
+        elif cls == "prod-price":
+            price = part.text(strip=True)
+        elif cls == "prod-alink":
+            links = part.text(strip=True)
+        else:
+            rows.append(part.text(strip=True))
     record: RawRecord = {"source": SOURCE, "source_lot_id": lot_id, "url": DETAIL_URL.format(id=lot_id),
                          "fetched_at": fetched_at, "title": require(title, SOURCE, "title", url),
                          "seller_type": "court"}
     raw: dict[str, Any] = {}
-    label_status = None
-    for row in node.css("div.prod-guj p"):
-        value_node = row.css_first("span")
-        value = _text(value_node)
-        label = re.sub(r"\s+", "", _text(row).replace(value, "", 1) if value else _text(row))
-        if label.startswith("起拍价"):
-            record["reserve_price"] = value  # the text carries its unit (万)
-        elif label.startswith("评估值"):
-            record["appraisal_price"] = value
+    state = badge = None
+    for text in rows:
+        if text.startswith("起拍价"):
+            record["reserve_price"] = text[3:].strip()  # the text carries its unit (万)
+        elif text.startswith("评估值"):
+            record["appraisal_price"] = text[3:].strip()
         else:
-            for name, state in _TIME_LABELS.items():
-                if name in label or name in _text(row):
-                    label_status = state
-                    raw[name] = value or _text(row)
-                    when = _clock(value, fetched_at, future=name == "开始时间")
+            badge = badge or next((b for b in _BADGES if text.endswith(b)), None)
+            for name, label in _TIME_LABELS.items():
+                if text.startswith(name):
+                    state = label
+                    value = text[len(name):].removesuffix(badge or "").strip()
+                    raw[name] = value or text
+                    when = _clock(value, fetched_at, future=name == "开始时间") if value else None
                     if when:
                         record["start_at" if name == "开始时间" else "end_at"] = when
                     break
-    badge = _text(node.css_first("div.prod-alink a[style]")) or _text(node.css_first("div.prod-guj s"))
-    record["status"] = badge if badge in ("已流标", "已成交", "已撤回", "已中止", "已暂缓", "即将开始") else label_status
-    price = node.css_first("p.prod-price strong")
-    if price is not None:
-        amount = _text(price) + ("万" if "万" in _text(node.css_first("p.prod-price")) else "")
-        raw["prod-price"] = amount
-        if record["status"] == "已成交":
-            record["final_price"] = record["current_price"] = amount
+    badge = badge or next((b for b in _BADGES if b in links), None)
+    if badge or state:
+        record["status"] = badge or state
+    if price:
+        raw["prod-price"] = price
+        if record.get("status") == "已成交":
+            record["final_price"] = record["current_price"] = price
         elif "reserve_price" not in record:
-            record["reserve_price"] = amount  # a failed round's 起拍价
-    views = _VIEWS.search(_text(node.css_first("div.prod-alink")))
+            record["reserve_price"] = price  # a failed round's 起拍价
+    views = _VIEWS.search(links)
     if views:
         record["view_count"] = int(views.group(1))
-    if record.get("status") is None:
-        del record["status"]
     record["raw"] = raw
     return record
 
@@ -198,53 +224,59 @@ _ANNOUNCED = re.compile(r"(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})")
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[\s\u3000\xa0]+", "", text)
+    return "".join(text.split())  # str.split() splits on \xa0 and \u3000 too
 
 
-def _descendants(node: LexborNode):
-    for child in node.iter():
-        yield child
-        yield from _descendants(child)
+_CONTAINERS = "#Title, #price, #bg1, #pmgg, #bdjs, #zzsc"
 
 
-def _bg1(tree: LexborHTMLParser) -> dict[str, str]:
-    """``div#bg1``'s labeled values: ``评估值: `` + the next span, or ``处置法院: 重庆市…`` in one span; labels
-    lose their spacing (``评 估 值`` → ``评估值``)."""
+def _sections(tree: LexborHTMLParser, text: str) -> dict[str, Any]:
+    """The detail page's parts: its containers found by id in one query, then each read within itself (small
+    subtrees: far cheaper than descendant selectors over the whole page; bench/bench_rmfysszc.py)."""
+    box = {node.attributes.get("id"): node for node in tree.css(_CONTAINERS)}
+    price, bg1, bdjs, zzsc = (box.get(k) for k in ("price", "bg1", "bdjs", "zzsc"))
+    return {
+        "title": box.get("Title"), "notice": box.get("pmgg"), "price_box": price,
+        "price": [n.text(strip=True) for n in price.css("span")] if price is not None else [],
+        "bg1": [n.text(strip=True) for n in bg1.css("td > span")] if bg1 is not None else [],
+        "cells": [(n.tag, n.text(strip=True)) for n in bdjs.css("th, td")] if bdjs is not None else [],
+        "images": [src for n in zzsc.css("img") if (src := n.attributes.get("src"))] if zzsc is not None else [],
+        "tcl": tree.css("div.tcl") if "相关附件" in text else [],
+    }
+
+
+def _bg1(texts: list[str]) -> dict[str, str]:
+    """``div#bg1``'s labeled values (the text of each ``td > span``): ``评估值: `` + the next span,
+    ``评 估 值: <span>66.29万元</span>`` (the value inside the label's span), or ``处置法院: 重庆市…`` in one span;
+    labels lose their spacing (``评 估 值`` → ``评估值``)."""
     found: dict[str, str] = {}
-    box = tree.css_first("div#bg1")
-    if box is None:
-        return found
-    spans = box.css("span")
-    for i, span in enumerate(spans):
-        m = _LABELED.match(_text(span).replace("\xa0", " "))
+    for i, text in enumerate(texts):
+        m = _LABELED.match(text)
         if m is None:
             continue
         label, value = _squash(m["label"]), m["value"].strip()
-        if not value:  # the value in a span inside the label's (评 估 值: <span>66.29万元</span>)
-            value = next((_text(n) for n in _descendants(span) if n.tag == "span" and _text(n)), "")
-        if not value and i + 1 < len(spans):
-            value = _text(spans[i + 1])
+        if not value and i + 1 < len(texts):
+            value = texts[i + 1]
         if value and label not in found:
             found[label] = value
     return found
 
 
-def _objtab(tree: LexborHTMLParser) -> dict[str, str]:
+def _objtab(cells: list[tuple[str, str]]) -> dict[str, str]:
     """The 标的介绍 table (``th`` label, ``td`` value pairs, several a row)."""
-    table = tree.css_first("div#bdjs table")
     found: dict[str, str] = {}
-    if table is None:
-        return found
-    for row in table.css("tr"):
-        cells = [c for c in row.iter() if c.tag in ("th", "td")]
-        for head, value in zip(cells, cells[1:]):
-            if head.tag == "th" and value.tag == "td":
-                found.setdefault(_squash(_text(head)), _text(value))
+    head = None
+    for tag, text in cells:
+        if tag == "th":
+            head = _squash(text)
+        elif head is not None:
+            found.setdefault(head, text)
+            head = None
     return found
 
 
 def _period(text: str, year: int | None) -> tuple[str | None, str | None]:
-    m = _PERIOD.search(_squash(text))
+    m = _PERIOD.search(text)
     if m is None:
         return None, None
     y1 = m["y1"] or (str(year) if year else None)
@@ -257,29 +289,30 @@ def _period(text: str, year: int | None) -> tuple[str | None, str | None]:
 
 
 def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
-    tree = LexborHTMLParser(decode(body))
+    text = decode(body)
+    tree = LexborHTMLParser(text)
     m = re.search(r"/rm_obj/(\d+)\.shtml", url)
     if m is None:
         raise ParseError(SOURCE, "id", url, "not a …/statichtml/rm_obj/{id}.shtml URL")
     lot_id = m.group(1)
-    title = require(_text(tree.css_first("div#Title")), SOURCE, "div#Title", url)
+    parts = _sections(tree, text)
+    title = require(_text(parts["title"]), SOURCE, "div#Title", url)
     record: RawRecord = {"source": SOURCE, "source_lot_id": lot_id, "url": DETAIL_URL.format(id=lot_id),
                          "fetched_at": fetched_at, "title": title, "seller_type": "court"}
     raw: dict[str, Any] = {}
-    price_box = tree.css_first("div#price")
-    if price_box is not None:  # 起拍价<span>￥13.5万元</span> (2018) or <span>起拍价</span><span>…</span> (later)
-        spans = price_box.css("span")
-        for i, span in enumerate(spans):
-            if _squash(_text(span)).startswith("起拍价") and i + 1 < len(spans):
-                record["reserve_price"] = _text(spans[i + 1])
+    spans = parts["price"]  # <span>起拍价</span><span>…</span> (later pages) or 起拍价<span>￥13.5万元</span> (2018)
+    for i, span in enumerate(spans[:-1]):
+        if _squash(span).startswith("起拍价"):
+            record["reserve_price"] = spans[i + 1]
+            break
+    else:
+        box = parts.get("price_box")
+        for part in (box.css("div") if box is not None else ()):
+            span = part.css_first("span")
+            if span is not None and _squash(part.text(deep=True)).startswith("起拍价"):
+                record["reserve_price"] = span.text(strip=True)
                 break
-        else:
-            for part in price_box.css("div"):
-                span = part.css_first("span")
-                if _squash(_text(part)).startswith("起拍价") and span is not None:
-                    record["reserve_price"] = _text(span)
-                    break
-    labeled = _bg1(tree)
+    labeled = _bg1(parts["bg1"])
     for label, value in labeled.items():
         if label.startswith("评估"):
             record["appraisal_price"] = value
@@ -292,7 +325,7 @@ def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
             record["disposal_unit"] = value
         elif label == "公告日期":
             raw["公告日期"] = value
-    table = _objtab(tree)
+    table = _objtab(parts["cells"])
     if "类型" in table:
         record["category"] = table["类型"]
     for label in ("标的物所在地", "所在地", "坐落", "标的所在地"):
@@ -303,27 +336,26 @@ def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
         record["reserve_price"] = table["起拍价"]
     if "appraisal_price" not in record and table.get("评估值"):
         record["appraisal_price"] = table["评估值"]
-    notice = tree.css_first("div#pmgg")
-    notice_text = _text(notice)
+    notice = parts["notice"]
+    notice_text = _squash(notice.text(deep=True)) if notice is not None else ""
     announced = _ANNOUNCED.search(raw.get("公告日期", ""))
     start, end = _period(notice_text, int(announced.group(1)) if announced else fetched_at.year)
     if start:
         record["start_at"], record["end_at"] = start, end
-    case = _CASE.search(_squash(notice_text))
+    case = _CASE.search(notice_text)
     if case:
         record["case_number"] = case.group(0)
     if "disposal_unit" not in record:
-        court = re.search(r"受?([\u4e00-\u9fff]{2,20}人民法院)委托", _squash(notice_text))
+        court = re.search(r"受?([\u4e00-\u9fff]{2,20}人民法院)委托", notice_text)
         if court:
             record["disposal_unit"] = court.group(1)
     for field_name in ("reserve_price", "appraisal_price", "deposit"):
         if field_name in record:
             record[field_name] = record[field_name].replace("（万元）", "万元").replace("(万元)", "万元")
-    photos = [img.attributes.get("src") for img in tree.css("div#zzsc img") if img.attributes.get("src")]
-    if photos:
-        raw["images"] = photos
+    if parts["images"]:
+        raw["images"] = parts["images"]
     attachments = []
-    for heading in tree.css("div.tcl"):
+    for heading in parts["tcl"]:
         if "相关附件" in _text(heading):
             box = heading.next
             while box is not None and box.tag != "div":
@@ -331,7 +363,8 @@ def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
             for link in (box.css("a") if box is not None else []):
                 href = link.attributes.get("href")
                 if href:
-                    attachments.append({"name": _text(link), "url": urljoin(HOST + "/", href)})
+                    attachments.append({"name": _text(link), "url": href if href.startswith("http")
+                                        else urljoin(HOST + "/", href)})
     if attachments:
         raw["attachments"] = attachments
     record["raw"] = raw
