@@ -79,7 +79,9 @@ class RmfysszcSite:
                     found = []
                     for platform, gen in self.generators.items():
                         adapt = FEEDS[platform][1]
-                        for plan in gen._plans:
+                        with gen._lock:  # the generator plans under its lock (its own nights do): never twice at once
+                            plans = gen._plans
+                        for plan in plans:
                             relisted = adapt(plan.final)
                             if relisted and chosen(platform, plan.final.asset_key):
                                 found.append((plan.final.publish_ms, platform, int(relisted.origin[1])))
