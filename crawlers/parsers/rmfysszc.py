@@ -361,11 +361,12 @@ def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
             box = heading.next
             while box is not None and box.tag != "div":
                 box = box.next
-            for link in (box.css("a") if box is not None else []):
-                href = link.attributes.get("href")
+            for link in (box.iter() if box is not None else ()):
+                href = link.attributes.get("href") if link.tag == "a" else None
                 if href:
-                    attachments.append({"name": _text(link), "url": href if href.startswith("http")
-                                        else urljoin(HOST + "/", href)})
+                    url_ = href if href.startswith("http") else HOST + href if href.startswith("/") else \
+                        urljoin(HOST + "/", href)
+                    attachments.append({"name": link.text(strip=True), "url": url_})
     if attachments:
         raw["attachments"] = attachments
     record["raw"] = raw
