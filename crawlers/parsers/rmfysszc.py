@@ -36,7 +36,7 @@ from urllib.parse import urljoin
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text, require
+from crawlers.parsers.base import _JSON_MARKER, _STRIPPED_CHARS, ListPage, ParseError, RawRecord, page_text, require
 
 SOURCE = "rmfysszc"
 HOST = "https://www.rmfysszc.gov.cn"
@@ -48,8 +48,42 @@ _CHARSET = re.compile(rb"""charset\s*=\s*["']?([\w-]+)""", re.I)
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 
 
-@page_text
+# `clean_text`'s characters as UTF-8 bytes: a UTF-8 page without any of them (nor a JSON escape or an HTML
+# reference of one) is left as it is by `clean_text`, so its check can be skipped. On the bytes it costs a few
+# microseconds a page; `clean_text`'s test of each character on the decoded text costs about 20 us a kB of Chinese
+# text (a list answer is 10-15 kB; bench/bench_rmfysszc.py).
+_CONTROL_BYTES = bytes(ord(c) for c in _STRIPPED_CHARS if ord(c) < 0x80)
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_OTHER_UTF8 = tuple(c.encode() for c in _STRIPPED_CHARS if ord(c) > 0x9F)
+_JSON_MARKER_BYTES = re.compile(_JSON_MARKER.pattern.encode())
+
+
+def _clean_utf8(body: bytes) -> bool:
+    """True when `clean_text` would return the UTF-8 text of ``body`` unchanged (see above)."""
+    return (len(body.translate(None, _CONTROL_BYTES)) == len(body)
+            and not (b"\xc2" in body and _C1_UTF8.search(body))
+            and not any(c in body for c in _OTHER_UTF8)
+            and b"&#" not in body
+            and not (b"\\" in body and _JSON_MARKER_BYTES.search(body)))
+
+
 def decode(body: Body) -> str:
+    """`_decode`, skipping `clean_text` on UTF-8 bytes that have nothing it strips."""
+    if isinstance(body, bytes) and (body.lstrip()[:1] in (b"{", b"[") or _says_utf8(body)) and _clean_utf8(body):
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return _decode(body)
+
+
+def _says_utf8(body: bytes) -> bool:
+    match = _CHARSET.search(body[:2048])
+    return match is not None and match.group(1).lower() in (b"utf-8", b"utf8")
+
+
+@page_text
+def _decode(body: Body) -> str:
     """The list answers UTF-8 JSON; a static page is GB18030 unless its ``<meta charset>`` says UTF-8 (the 2018
     generation). A page declaring gb2312 / gbk is read as GB18030, its superset (names outside GB2312 occur)."""
     if isinstance(body, str):
@@ -110,11 +144,16 @@ def _clock(text: str, fetched_at: datetime, *, future: bool) -> str | None:
 
 
 def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
-    text = decode(body)
     try:
-        data = orjson.loads(text)
+        # clean UTF-8 bytes straight to orjson: it reads bytes faster than a decoded str (what `decode` gives)
+        data = orjson.loads(body if isinstance(body, bytes) and _clean_utf8(body) else decode(body))
     except orjson.JSONDecodeError as exc:
-        raise ParseError(SOURCE, "html", url, f"the list answer is not JSON ({exc})") from None
+        try:  # bytes that are not UTF-8: read as `decode` reads them (a replacement character each)
+            data = orjson.loads(decode(body)) if isinstance(body, bytes) else None
+        except orjson.JSONDecodeError:
+            data = None
+        if data is None:
+            raise ParseError(SOURCE, "html", url, f"the list answer is not JSON ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("html"), str):
         raise ParseError(SOURCE, "html", url, "no \"html\" string in the list answer")
     tree = LexborHTMLParser(data["html"])
@@ -145,28 +184,33 @@ _BADGES = ("已流标", "已成交", "已撤回", "已中止", "已暂缓", "即
 _PARTS = "div.product, div.p_img > a, div.p_title, div.prod-guj > p, p.prod-price, div.prod-alink"
 
 
-def _products(tree: LexborHTMLParser) -> list[tuple[str, list[LexborNode]]]:
-    """Each ``div.product``'s id and the parts a record reads, from one CSS query over the whole list (document
-    order: a product, then its parts). One query per product costs more than the rest of the record together
-    (bench/bench_rmfysszc.py)."""
-    products: list[tuple[str, list[LexborNode]]] = []
+def _products(tree: LexborHTMLParser) -> list[tuple[str, list[tuple[str, LexborNode]]]]:
+    """Each ``div.product``'s id and the parts a record reads (their class, or ``a`` for the title link), from one
+    CSS query over the whole list (document order: a product, then its parts). One query per product costs more
+    than the rest of the record together (bench/bench_rmfysszc.py)."""
+    products: list[tuple[str, list[tuple[str, LexborNode]]]] = []
     for node in tree.css(_PARTS):
-        if node.tag == "div" and node.attributes.get("class") == "product":
-            products.append(((node.attributes.get("id") or "").strip(), []))
+        if node.tag == "a":  # div.p_img > a
+            if products:
+                products[-1][1].append(("a", node))
+            continue
+        attributes = node.attributes
+        cls = attributes.get("class")
+        if cls == "product" and node.tag == "div":
+            products.append(((attributes.get("id") or "").strip(), []))
         elif products:
-            products[-1][1].append(node)
+            products[-1][1].append((cls or "", node))
     return products
 
 
-def list_record(lot_id: str, parts: list[LexborNode], url: str, fetched_at: datetime) -> RawRecord:
+def list_record(lot_id: str, parts: list[tuple[str, LexborNode]], url: str, fetched_at: datetime) -> RawRecord:
     """One ``div.product`` from its parts (`_products`)."""
     if not lot_id.isdigit():
         raise ParseError(SOURCE, "div.product@id", url, f"a lot without a numeric id ({lot_id!r})")
     title = price = links = ""
     rows: list[str] = []  # each prod-guj row's text: a label, then its value (and a badge)
-    for part in parts:
-        tag, cls = part.tag, part.attributes.get("class")
-        if tag == "a":
+    for cls, part in parts:
+        if cls == "a":
             title = (part.attributes.get("title") or "").strip()
         elif cls == "p_title":
             title = title or part.text(strip=True)
@@ -187,17 +231,19 @@ def list_record(lot_id: str, parts: list[LexborNode], url: str, fetched_at: date
         elif text.startswith("评估值"):
             record["appraisal_price"] = text[3:].strip()
         else:
-            badge = badge or next((b for b in _BADGES if text.endswith(b)), None)
-            for name, label in _TIME_LABELS.items():
-                if text.startswith(name):
-                    state = label
-                    value = text[len(name):].removesuffix(badge or "").strip()
-                    raw[name] = value or text
-                    when = _clock(value, fetched_at, future=name == "开始时间") if value else None
-                    if when:
-                        record["start_at" if name == "开始时间" else "end_at"] = when
-                    break
-    badge = badge or next((b for b in _BADGES if b in links), None)
+            if badge is None and text.endswith(_BADGES):
+                badge = next(b for b in _BADGES if text.endswith(b))
+            name = text[:4]  # every time label is four characters
+            label = _TIME_LABELS.get(name)
+            if label is not None:
+                state = label
+                value = text[4:].removesuffix(badge or "").strip()
+                raw[name] = value or text
+                when = _clock(value, fetched_at, future=name == "开始时间") if value else None
+                if when:
+                    record["start_at" if name == "开始时间" else "end_at"] = when
+    if badge is None and links:
+        badge = next((b for b in _BADGES if b in links), None)
     if badge or state:
         record["status"] = badge or state
     if price:
