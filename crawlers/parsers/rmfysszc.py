@@ -36,7 +36,8 @@ from urllib.parse import urljoin
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawlers.parsers.base import _JSON_MARKER, _STRIPPED_CHARS, ListPage, ParseError, RawRecord, page_text, require
+from crawlers.parsers.base import (_JSON_MARKER, _STRIPPED_CHARS, ListPage, ParseError, RawRecord, clean_text,
+                                   require)
 
 SOURCE = "rmfysszc"
 HOST = "https://www.rmfysszc.gov.cn"
@@ -48,57 +49,57 @@ _CHARSET = re.compile(rb"""charset\s*=\s*["']?([\w-]+)""", re.I)
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 
 
-# `clean_text`'s characters as UTF-8 bytes: a UTF-8 page without any of them (nor a JSON escape or an HTML
-# reference of one) is left as it is by `clean_text`, so its check can be skipped. On the bytes it costs a few
-# microseconds a page; `clean_text`'s test of each character on the decoded text costs about 20 us a kB of Chinese
-# text (a list answer is 10-15 kB; bench/bench_rmfysszc.py).
+# `clean_text` without its cost on a clean page. Its test of each stripped character on the decoded text costs
+# about 20 us a kB of Chinese text (a list answer is 10-15 kB), nearly all of it for the ASCII controls
+# (bench/bench_rmfysszc.py). In UTF-8 and GB18030 a control character can only come from its own single byte (no
+# multi-byte sequence holds a byte below 0x20 or 0x7F), so the controls are looked for in the bytes (a few us);
+# the others, which are few, in the text. A page with none of them (nor a JSON escape or an HTML reference of one)
+# is what `clean_text` would return; any other page goes through it.
 _CONTROL_BYTES = bytes(ord(c) for c in _STRIPPED_CHARS if ord(c) < 0x80)
+_WIDE_STRIPPED = tuple(c for c in _STRIPPED_CHARS if ord(c) >= 0x80)
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
-_OTHER_UTF8 = tuple(c.encode() for c in _STRIPPED_CHARS if ord(c) > 0x9F)
+_OTHER_UTF8 = tuple(c.encode() for c in _WIDE_STRIPPED if ord(c) > 0x9F)
 _JSON_MARKER_BYTES = re.compile(_JSON_MARKER.pattern.encode())
 
 
-def _clean_utf8(body: bytes) -> bool:
-    """True when `clean_text` would return the UTF-8 text of ``body`` unchanged (see above)."""
-    return (len(body.translate(None, _CONTROL_BYTES)) == len(body)
-            and not (b"\xc2" in body and _C1_UTF8.search(body))
-            and not any(c in body for c in _OTHER_UTF8)
-            and b"&#" not in body
+def _clean_bytes(body: bytes) -> bool:
+    """No control byte, no HTML reference and no JSON escape of a stripped character in ``body``."""
+    return (len(body.translate(None, _CONTROL_BYTES)) == len(body) and b"&#" not in body
             and not (b"\\" in body and _JSON_MARKER_BYTES.search(body)))
 
 
+def _clean_utf8(body: bytes) -> bool:
+    """True when `clean_text` would return the UTF-8 text of ``body`` unchanged (checked on the bytes)."""
+    return (_clean_bytes(body) and not (b"\xc2" in body and _C1_UTF8.search(body))
+            and not any(c in body for c in _OTHER_UTF8))
+
+
 def decode(body: Body) -> str:
-    """`_decode`, skipping `clean_text` on UTF-8 bytes that have nothing it strips."""
-    if isinstance(body, bytes) and (body.lstrip()[:1] in (b"{", b"[") or _says_utf8(body)) and _clean_utf8(body):
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    return _decode(body)
-
-
-def _says_utf8(body: bytes) -> bool:
-    match = _CHARSET.search(body[:2048])
-    return match is not None and match.group(1).lower() in (b"utf-8", b"utf8")
-
-
-@page_text
-def _decode(body: Body) -> str:
-    """The list answers UTF-8 JSON; a static page is GB18030 unless its ``<meta charset>`` says UTF-8 (the 2018
-    generation). A page declaring gb2312 / gbk is read as GB18030, its superset (names outside GB2312 occur)."""
+    """`_decode`'s text, cleaned by `clean_text` unless the page has nothing it strips (see above)."""
     if isinstance(body, str):
-        return body
+        return clean_text(body)
+    text, charset = _decode(body)
+    if charset in ("utf-8", "gb18030") and _clean_bytes(body) and not any(c in text for c in _WIDE_STRIPPED):
+        return text
+    return clean_text(text)
+
+
+def _decode(body: bytes) -> tuple[str, str]:
+    """The list answers UTF-8 JSON; a static page is GB18030 unless its ``<meta charset>`` says UTF-8 (the 2018
+    generation). A page declaring gb2312 / gbk is read as GB18030, its superset (names outside GB2312 occur).
+    Returns the text and the codec that read it."""
     head = body[:2048]
     if body.lstrip()[:1] in (b"{", b"["):
-        return body.decode("utf-8", errors="replace")
+        return body.decode("utf-8", errors="replace"), "utf-8"
     match = _CHARSET.search(head)
     charset = match.group(1).decode("ascii").lower() if match else "gb18030"
     if charset in ("utf-8", "utf8"):
         try:
-            return body.decode("utf-8")
+            return body.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:  # a page that says UTF-8 and is not: GB18030 is the site's own encoding
-            return body.decode("gb18030", errors="replace")
-    return body.decode("gb18030" if charset in _GB else charset, errors="replace")
+            return body.decode("gb18030", errors="replace"), "gb18030"
+    codec = "gb18030" if charset in _GB else charset
+    return body.decode(codec, errors="replace"), codec
 
 
 def is_interstitial(body: Body) -> str | None:
