@@ -57,31 +57,27 @@ _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 # is what `clean_text` would return; any other page goes through it.
 _CONTROL_BYTES = bytes(ord(c) for c in _STRIPPED_CHARS if ord(c) < 0x80)
 _WIDE_STRIPPED = tuple(c for c in _STRIPPED_CHARS if ord(c) >= 0x80)
-_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
-_OTHER_UTF8 = tuple(c.encode() for c in _WIDE_STRIPPED if ord(c) > 0x9F)
-_JSON_MARKER_BYTES = re.compile(_JSON_MARKER.pattern.encode())
 
 
-def _clean_bytes(body: bytes) -> bool:
-    """No control byte, no HTML reference and no JSON escape of a stripped character in ``body``."""
-    return (len(body.translate(None, _CONTROL_BYTES)) == len(body) and b"&#" not in body
-            and not (b"\\" in body and _JSON_MARKER_BYTES.search(body)))
-
-
-def _clean_utf8(body: bytes) -> bool:
-    """True when `clean_text` would return the UTF-8 text of ``body`` unchanged (checked on the bytes)."""
-    return (_clean_bytes(body) and not (b"\xc2" in body and _C1_UTF8.search(body))
-            and not any(c in body for c in _OTHER_UTF8))
+def _unchanged(text: str, raw: bytes) -> bool:
+    """True when `clean_text` would return ``text`` as it is; ``raw`` is its UTF-8 or GB18030 bytes."""
+    return (len(raw.translate(None, _CONTROL_BYTES)) == len(raw) and b"&#" not in raw
+            and not (b"\\u" in raw and _JSON_MARKER.search(text)) and not any(c in text for c in _WIDE_STRIPPED))
 
 
 def decode(body: Body) -> str:
-    """`_decode`'s text, cleaned by `clean_text` unless the page has nothing it strips (see above)."""
+    """`_decode`'s text, cleaned by `clean_text` unless it has nothing that `clean_text` strips (see above)."""
+    return _decoded(body)[0]
+
+
+def _decoded(body: Body) -> tuple[str, bool]:
+    """`decode`'s text, and whether it is ``body``'s UTF-8 text as it is (then orjson may read the bytes)."""
     if isinstance(body, str):
-        return clean_text(body)
-    text, charset = _decode(body)
-    if charset in ("utf-8", "gb18030") and _clean_bytes(body) and not any(c in text for c in _WIDE_STRIPPED):
-        return text
-    return clean_text(text)
+        return (body, False) if _unchanged(body, body.encode("utf-8", "surrogatepass")) else (clean_text(body), False)
+    text, codec = _decode(body)
+    if codec in ("utf-8", "gb18030") and _unchanged(text, body):
+        return text, codec == "utf-8"
+    return clean_text(text), False
 
 
 def _decode(body: bytes) -> tuple[str, str]:
@@ -145,12 +141,13 @@ def _clock(text: str, fetched_at: datetime, *, future: bool) -> str | None:
 
 
 def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
+    text, as_is = _decoded(body)
     try:
-        # clean UTF-8 bytes straight to orjson: it reads bytes faster than a decoded str (what `decode` gives)
-        data = orjson.loads(body if isinstance(body, bytes) and _clean_utf8(body) else decode(body))
+        # orjson reads UTF-8 bytes faster than a str: the bytes when they are the text as it is
+        data = orjson.loads(body if as_is else text)
     except orjson.JSONDecodeError as exc:
         try:  # bytes that are not UTF-8: read as `decode` reads them (a replacement character each)
-            data = orjson.loads(decode(body)) if isinstance(body, bytes) else None
+            data = orjson.loads(text) if as_is else None
         except orjson.JSONDecodeError:
             data = None
         if data is None:
@@ -281,14 +278,16 @@ _CONTAINERS = "#Title, #price, #bg1, #pmgg, #bdjs, #zzsc"
 def _sections(tree: LexborHTMLParser, text: str) -> dict[str, Any]:
     """The detail page's parts: its containers found by id in one query, then each read within itself (small
     subtrees: far cheaper than descendant selectors over the whole page; bench/bench_rmfysszc.py)."""
-    box = {node.attributes.get("id"): node for node in tree.css(_CONTAINERS)}
+    box = {node.id: node for node in tree.css(_CONTAINERS)}
     price, bg1, bdjs, zzsc = (box.get(k) for k in ("price", "bg1", "bdjs", "zzsc"))
+    # the two smallest boxes are walked (a few nodes: cheaper than compiling a selector)
     return {
         "title": box.get("Title"), "notice": box.get("pmgg"), "price_box": price,
-        "price": [n.text(strip=True) for n in price.css("span")] if price is not None else [],
+        "price": [n.text(strip=True) for n in price.traverse() if n.tag == "span"] if price is not None else [],
         "bg1": [n.text(strip=True) for n in bg1.css("td > span")] if bg1 is not None else [],
         "cells": [(n.tag, n.text(strip=True)) for n in bdjs.css("th, td")] if bdjs is not None else [],
-        "images": [src for n in zzsc.css("img") if (src := n.attributes.get("src"))] if zzsc is not None else [],
+        "images": [src for n in zzsc.traverse() if n.tag == "img" and (src := n.attributes.get("src"))]
+        if zzsc is not None else [],
         "tcl": tree.css("div.tcl") if "相关附件" in text else [],
     }
 
