@@ -57,12 +57,21 @@ _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 # is what `clean_text` would return; any other page goes through it.
 _CONTROL_BYTES = bytes(ord(c) for c in _STRIPPED_CHARS if ord(c) < 0x80)
 _WIDE_STRIPPED = tuple(c for c in _STRIPPED_CHARS if ord(c) >= 0x80)
+# GB18030 has the wide ones as four-byte sequences led by 0x81 (U+0080-U+9FFF) or 0x84 (U+FEFF) only
+_GB_WIDE_LEADS = tuple(sorted({c.encode("gb18030")[:1] for c in _WIDE_STRIPPED}))
+_REFERENCE = re.compile(rb"&#")  # (a regular expression finds a two-byte literal faster than bytes.find)
+_ESCAPE = re.compile(rb"\\u")
 
 
-def _unchanged(text: str, raw: bytes) -> bool:
-    """True when `clean_text` would return ``text`` as it is; ``raw`` is its UTF-8 or GB18030 bytes."""
-    return (len(raw.translate(None, _CONTROL_BYTES)) == len(raw) and b"&#" not in raw
-            and not (b"\\u" in raw and _JSON_MARKER.search(text)) and not any(c in text for c in _WIDE_STRIPPED))
+def _unchanged(text: str, raw: bytes, codec: str) -> bool:
+    """True when `clean_text` would return ``text`` as it is; ``raw`` is its ``codec`` (UTF-8 or GB18030) bytes."""
+    if len(raw.translate(None, _CONTROL_BYTES)) != len(raw) or _REFERENCE.search(raw):
+        return False
+    if b"\\" in raw and _ESCAPE.search(raw) and _JSON_MARKER.search(text):
+        return False
+    if codec == "gb18030" and not any(lead in raw for lead in _GB_WIDE_LEADS):
+        return True
+    return not any(c in text for c in _WIDE_STRIPPED)
 
 
 def decode(body: Body) -> str:
@@ -73,9 +82,10 @@ def decode(body: Body) -> str:
 def _decoded(body: Body) -> tuple[str, bool]:
     """`decode`'s text, and whether it is ``body``'s UTF-8 text as it is (then orjson may read the bytes)."""
     if isinstance(body, str):
-        return (body, False) if _unchanged(body, body.encode("utf-8", "surrogatepass")) else (clean_text(body), False)
+        raw = body.encode("utf-8", "surrogatepass")
+        return (body if _unchanged(body, raw, "utf-8") else clean_text(body)), False
     text, codec = _decode(body)
-    if codec in ("utf-8", "gb18030") and _unchanged(text, body):
+    if codec in ("utf-8", "gb18030") and _unchanged(text, body, codec):
         return text, codec == "utf-8"
     return clean_text(text), False
 
