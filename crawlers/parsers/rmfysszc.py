@@ -282,13 +282,19 @@ def _squash(text: str) -> str:
     return "".join(text.split())  # str.split() splits on \xa0 and \u3000 too
 
 
-_CONTAINERS = "#Title, #price, #bg1, #pmgg, #bdjs, #zzsc"
+_IDS = ("Title", "price", "bg1", "pmgg", "bdjs", "zzsc")
+_CONTAINERS = ", ".join(f"#{name}" for name in _IDS) + ", div.tcl"  # and the headings (相关附件) in the same walk
 
 
 def _sections(tree: LexborHTMLParser, text: str) -> dict[str, Any]:
     """The detail page's parts: its containers found by id in one query, then each read within itself (small
     subtrees: far cheaper than descendant selectors over the whole page; bench/bench_rmfysszc.py)."""
-    box = {node.id: node for node in tree.css(_CONTAINERS)}
+    box, headings = {}, []
+    for node in tree.css(_CONTAINERS):
+        if (name := node.id) in _IDS:
+            box[name] = node
+        else:
+            headings.append(node)
     price, bg1, bdjs, zzsc = (box.get(k) for k in ("price", "bg1", "bdjs", "zzsc"))
     # the two smallest boxes are walked (a few nodes: cheaper than compiling a selector)
     return {
@@ -298,7 +304,7 @@ def _sections(tree: LexborHTMLParser, text: str) -> dict[str, Any]:
         "cells": [(n.tag, n.text(strip=True)) for n in bdjs.css("th, td")] if bdjs is not None else [],
         "images": [src for n in zzsc.traverse() if n.tag == "img" and (src := n.attributes.get("src"))]
         if zzsc is not None else [],
-        "tcl": tree.css("div.tcl") if "相关附件" in text else [],
+        "tcl": headings,
     }
 
 
