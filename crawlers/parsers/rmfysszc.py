@@ -314,7 +314,7 @@ def _bg1(texts: list[str]) -> dict[str, str]:
     labels lose their spacing (``评 估 值`` → ``评估值``)."""
     found: dict[str, str] = {}
     for i, text in enumerate(texts):
-        m = _LABELED.match(text)
+        m = _LABELED.match(text) if ":" in text or "：" in text else None
         if m is None:
             continue
         label, value = _squash(m["label"]), m["value"].strip()
@@ -339,7 +339,12 @@ def _objtab(cells: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _period(text: str, year: int | None) -> tuple[str | None, str | None]:
-    m = _PERIOD.search(text)
+    # a match holds 至 with at most 21 characters before it: searched from just before the first 至 (the same
+    # match; the pattern, all optional groups, is tried at every position of a notice otherwise)
+    at = text.find("至")
+    if at < 0:
+        return None, None
+    m = _PERIOD.search(text, max(0, at - 24))
     if m is None:
         return None, None
     y1 = m["y1"] or (str(year) if year else None)
