@@ -246,6 +246,10 @@ def replica_pages() -> dict[tuple[str, str], list[tuple[bytes, str]]]:
 
     for amc, items in corpus(20).items():
         pages[(SOURCES[amc], "detail (replica)")] = items[:8]
+    import bench_rmfysszc  # 人民法院诉讼资产网: its bench's pages (replica list answers and GB18030 detail pages)
+
+    for kind, items in bench_rmfysszc.pages().items():
+        pages[("rmfysszc", f"{kind} (replica)")] = items
     return pages
 
 
@@ -277,6 +281,10 @@ def parse_rows(runs: int, seconds: float, match: str = "") -> list[Row]:
                             f"fails: {exc}"[:60]))
             continue
         extract = special.get(kind.split()[0]) if source in ("alibaba_sf", "alibaba_zc") else None
+        if source == "rmfysszc" and kind.endswith("(replica)"):  # bench_rmfysszc.py's plain extraction
+            import bench_rmfysszc
+
+            extract = {"list": bench_rmfysszc.baseline_list, "detail": bench_rmfysszc.baseline_detail}[kind.split()[0]]
         if extract is None:
             extract = anchor_json if pages[0][0].lstrip()[:1] in (b"{", b"[") or not pages[0][0].lstrip().startswith(
                 b"<") else anchor_html

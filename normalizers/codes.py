@@ -105,7 +105,15 @@ AMC_STATUS_LABELS = {
     "进行中": Status.ongoing,  # before the stated end (公告期 / 竞价期 / 请于…前)
     "已结束": Status.ended,  # after it; whether it sold is never published in the notice
 }
+# 人民法院诉讼资产网 list badges and time labels (real: tests/golden/real/rmfysszc/list_guangdong_2022 shows 即将开始,
+# 已流标 with 流标时间, 已成交 with 成交时间; 预计剩余 → 进行中 and 结束时间 → 已结束 from a 2025 crawler, idx:68613461499).
+# 已撤回 / 已中止 as badges: unverified (the replica's invention, no public list shows one). docs/labels.md.
+RMFYSSZC_STATUS = {
+    "已流标": Status.unsold, "流标时间": Status.unsold, "已成交": Status.sold, "成交时间": Status.sold,
+    "开始时间": Status.upcoming, "预计剩余": Status.ongoing, "结束时间": Status.ended,
+}  # fmt: skip
 SOURCE_STATUS = {
+    "rmfysszc": RMFYSSZC_STATUS,
     "alibaba_sf": ALIBABA_STATUS,
     "alibaba_zc": ALIBABA_STATUS,
     "alibaba_mtop": ALIBABA_STATUS | ALIBABA_MTOP_STATUS,

@@ -40,6 +40,7 @@ from replicas.jd import JdGenerator, JdSite
 from replicas.amc import AmcGenerator, amc_sites
 from replicas.caa123 import CaaGenerator, CaaSite
 from replicas.gpai import GpaiGenerator, GpaiSite
+from replicas.rmfysszc import FEEDS, RmfysszcSite
 
 ADMIN = "/__replica__/"
 REQUEST_HEADERS = threading.local()  # headers of the request this thread answers (mtop reads cookies)
@@ -116,6 +117,9 @@ class ReplicaServer:
         self.sites.append(CaaSite(self.caa_generator))  # sf.caa123.org.cn, paimai.caa123.org.cn
         self.gpai_generator = GpaiGenerator(seed=seed, n_lots=n_lots, base_date=base_date)
         self.sites.append(GpaiSite(self.gpai_generator))  # www.gpai.net: court auctions (公拍网)
+        # www.rmfysszc.gov.cn: the court lots of the platforms in replicas/rmfysszc/feeds.py, re-listed (after them)
+        self.rmfysszc = RmfysszcSite({name: generator(self) for name, (generator, _) in FEEDS.items()})
+        self.sites.append(self.rmfysszc)
         self._by_host = {h: site for site in self.sites for h in site.hosts}
         self._address = (host, port)
         self._httpd: _Server | None = None

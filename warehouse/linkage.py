@@ -11,8 +11,9 @@ night's transaction, after the merge, and links only the lots this night's runs 
    the principal and the value (appraisal, else market price, else total claim). Kept in ``fct_lot_links``, so a
    later night matches its new lots against them without re-reading a million lots.
 2. **Candidates, in SQL**: each new lot against the existing lots and the other new lots that share a blocking key
-   (case number; debtor; city + address; city + title; city + asset type + numbers). A lot with more than
-   ``BLOCK_CAP`` partners in one block gets none from it (a key that common tells nothing). Never all pairs.
+   (case number; debtor; city + address; city + title; city + asset type + numbers; source + title + value). A
+   lot with more than ``BLOCK_CAP`` partners in one block gets none from it (a key that common tells nothing).
+   Never all pairs.
 3. **Scores, in Python, in batches**: exact comparisons come from SQL; title and address similarity are
    rapidfuzz ``ratio`` over the candidate pairs (``process.cpdist``; Python strings compare by characters, where
    DuckDB's edit distance counts UTF-8 bytes). The first rule of ``RULES`` that fires links the pair.
@@ -57,6 +58,9 @@ RULES: tuple[tuple[str, str], ...] = (
      "different"),
     ("fuzzy_title_value", "title similarity >= 90, same disposal unit, same numbers, same value, asset type not "
      "different"),
+    ("relisted_title", "same source, same normalized title, the same value to the cent, asset type, unit and numbers "
+     "not different, and not the same reserve price (a later round starts lower; lots sold side by side under one "
+     "title and one appraisal start at one price)"),
 )
 KEY_COLUMNS = ("asset_type", "case_key", "unit_key", "debtor_key", "address_key", "title_key", "number_key",
                "place_key", "principal", "value")
@@ -102,7 +106,7 @@ _KEYS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE lk_night AS
 WITH v AS (
     SELECT source, source_lot_id, run_id, asset_type, case_number, disposal_unit, debtor, address, title,
-           principal, coalesce(appraisal_price, market_price, total_claim) AS value,
+           principal, reserve_price, coalesce(appraisal_price, market_price, total_claim) AS value,
            coalesce({_norm('province')}, '') AS p_full,
            regexp_replace(p_full, '({_SUFFIXES["p"]})$', '') AS p_short,
            coalesce({_norm('city')}, '') AS c_full,
@@ -132,7 +136,7 @@ SELECT source, source_lot_id, run_id, asset_type, case_key, unit_key, debtor_key
        nullif(a3, '') AS address_key, coalesce(nullif(t3, ''), title_n) AS title_key,
        nullif(array_to_string(regexp_extract_all(title_key, '[0-9]+'), '|'), '') AS number_key,
        nullif(CASE WHEN c_short <> '' THEN c_short ELSE p_short END, '') AS place_key,
-       principal, value::DECIMAL(18,2) AS value
+       principal, value::DECIMAL(18,2) AS value, reserve_price
 FROM s3
 """
 
@@ -142,6 +146,8 @@ _BLOCKS = {
     "address": ("place_key", "address_key"),
     "title": ("place_key", "title_key"),
     "numbers": ("place_key", "asset_type", "number_key"),
+    # a site's re-listing of its own lot, where the lot says no place, court or address (人民法院诉讼资产网's list)
+    "relisting": ("source", "title_key", "value"),
 }
 
 
@@ -173,13 +179,22 @@ def _pairs_sql() -> str:
            {tri.format(c="unit_key")} AS same_disposal_unit,
            {tri.format(c="debtor_key")} AS same_debtor,
            {tri.format(c="number_key")} AS same_numbers,
-           {tri.format(c="asset_type")} AS same_type,
+           -- 'other' says only that a site's category is not known here (an aggregator's 其他 for JD's 库存物资):
+           -- unknown, not a different type
+           CASE WHEN 'other' IN (n.asset_type, c.q_asset_type) THEN -1
+                ELSE {tri.format(c="asset_type")} END AS same_type,
            coalesce((n.address_key = c.q_address_key AND length(n.address_key) >= 6)::TINYINT, -1) AS same_address,
            {ratio.format(c="principal")} AS principal_ratio,
            {ratio.format(c="value")} AS value_ratio,
+           (n.source = c.b_source)::TINYINT AS same_source,
+           CASE WHEN bv.source IS NULL THEN -1
+                ELSE coalesce((n.reserve_price = bv.reserve_price)::TINYINT, -1) END AS same_reserve,
            n.title_key AS a_title, c.q_title_key AS b_title, n.address_key AS a_address, c.q_address_key AS b_address
     FROM cand c
     JOIN lk_new n ON n.idx = c.a
+    -- the partner's reserve price, read only for a pair of one source and one title (rule relisted_title)
+    LEFT JOIN fct_lot_versions bv ON n.source = c.b_source AND n.title_key = c.q_title_key
+         AND bv.source = c.b_source AND bv.source_lot_id = c.b_lot AND bv.valid_to IS NULL
     """
 
 
@@ -247,6 +262,8 @@ def score_pairs(cols: dict[str, np.ndarray], titles: tuple, addresses: tuple
     case, unit, debtor, nums, typ, addr = (cols[c] for c in (
         "same_case_number", "same_disposal_unit", "same_debtor", "same_numbers", "same_type", "same_address"))
     pr, vr = cols["principal_ratio"], cols["value_ratio"]
+    unknown = np.full(len(ts), -1, dtype=np.int8)
+    source, reserve = cols.get("same_source", unknown), cols.get("same_reserve", unknown)
     v_same, v_diff = vr >= RATIO_OK, (vr >= 0) & (vr < RATIO_OK)
     ok = lambda x: x != 0  # noqa: E731 - same or unknown
     fired = [
@@ -255,6 +272,7 @@ def score_pairs(cols: dict[str, np.ndarray], titles: tuple, addresses: tuple
         (addr == 1) & v_same & ok(typ) & ok(unit) & ok(nums) & ((nums == 1) | (ts >= 92)),
         (ts >= 85) & (ads >= 85) & v_same & ok(typ) & ok(unit) & ok(nums),
         (ts >= 90) & (unit == 1) & (nums == 1) & v_same & ok(typ),
+        (source == 1) & (ts == 100) & (vr == 1) & ok(typ) & ok(unit) & ok(nums) & (reserve != 1),
     ]
     rule = np.full(len(ts), -1, dtype=np.int8)
     for i in reversed(range(len(fired))):
@@ -277,6 +295,26 @@ def _similarity(left, right) -> np.ndarray:
     sims = process.cpdist(pc.fill_null(left, "").to_pylist(), pc.fill_null(right, "").to_pylist(),
                           scorer=fuzz.ratio, workers=-1, dtype=np.float32)
     return np.where(missing, -1.0, np.round(sims.astype(float), 1))
+
+
+_RELISTED = next(i for i, (name, _) in enumerate(RULES) if name == "relisted_title")
+
+
+def _unlink_twins(rule: np.ndarray, ts: np.ndarray, cols: dict[str, np.ndarray], a: np.ndarray, b: np.ndarray,
+                  asset: np.ndarray) -> None:
+    """Rule relisted_title reads one title and one value as one asset. A lot with a twin (same source, title, value
+    and reserve price: lots sold side by side, such as parking spaces) makes that reading wrong for every lot of
+    its title: no such lot, nor an asset with such a lot, is linked by that rule (in place, over the batch's pairs)."""
+    relisted = rule == _RELISTED
+    if not relisted.any():
+        return
+    twin = (cols["same_source"] == 1) & (ts == 100) & (cols["value_ratio"] == 1) & (cols["same_reserve"] == 1)
+    if not twin.any():
+        return
+    b, asset = np.asarray(b, dtype=float), np.asarray(asset, dtype=float)  # NULL as NaN
+    twinned = np.unique(np.concatenate([a[twin], b[twin][~np.isnan(b[twin])]]))
+    assets = np.unique(asset[twin][~np.isnan(asset[twin])])
+    rule[relisted & (np.isin(a, twinned) | np.isin(b, twinned) | np.isin(asset, assets))] = -1
 
 
 class _UnionFind:
@@ -316,7 +354,7 @@ def _assign(con: duckdb.DuckDBPyConnection, stats: LinkStats) -> None:
     n = stats.new_lots
     stats.candidate_pairs = con.execute("SELECT count(*) FROM lk_pairs").fetchall()[0][0]
     names = ("same_case_number", "same_disposal_unit", "same_debtor", "same_numbers", "same_type", "same_address",
-             "principal_ratio", "value_ratio")
+             "principal_ratio", "value_ratio", "same_source", "same_reserve")
     linked: list[pa.Table] = []
     reader = con.sql("SELECT * FROM lk_pairs ORDER BY a, b_source, b_lot").to_arrow_reader(BATCH)
     for batch in reader:
@@ -324,6 +362,7 @@ def _assign(con: duckdb.DuckDBPyConnection, stats: LinkStats) -> None:
         cols = {c: t.column(c).to_numpy() for c in names}
         ts, ads, rule, score = score_pairs(cols, (t.column("a_title"), t.column("b_title")),
                                            (t.column("a_address"), t.column("b_address")))
+        _unlink_twins(rule, ts, cols, *(t.column(c).to_numpy(zero_copy_only=False) for c in ("a", "b", "asset_id")))
         keep = rule >= 0
         if keep.any():
             mask = pa.array(keep)

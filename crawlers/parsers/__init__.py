@@ -16,6 +16,7 @@ from types import ModuleType
 from crawlers.parsers import alibaba_mtop, alibaba_sf, alibaba_zc, caa123, jd_auction
 from crawlers.parsers import cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice
 from crawlers.parsers import gpai
+from crawlers.parsers import rmfysszc
 from crawlers.parsers.base import InterstitialPage, MalformedPage, ParseError, RawRecord
 
 PARSERS: dict[str, ModuleType] = {
@@ -25,6 +26,7 @@ PARSERS: dict[str, ModuleType] = {
 AMC_NOTICES = (cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice)  # the four AMCs' disposal notices
 PARSERS.update({module.SOURCE: module for module in AMC_NOTICES})
 PARSERS[gpai.SOURCE] = gpai  # 公拍网: court auctions, server-rendered lists and detail pages
+PARSERS[rmfysszc.SOURCE] = rmfysszc  # 人民法院诉讼资产网, the courts' aggregator
 
 
 # What no real page of any source comes near (the largest saved real page: 97 KB, 1,412 tags). Beyond these a page

@@ -34,6 +34,8 @@ CASES = [  # (source, case) one real-shaped page of every source, HTML and JSON 
     ("coamc_notice", "detail_real_estate"),
     ("gwamc_notice", "rendered_single_claim"),
     ("gwamc_notice", "list_notices_page1"),
+    ("rmfysszc", "list_page_1"),  # UTF-8 JSON; its decode skips clean_text on pages the bytes show clean
+    ("rmfysszc", "detail_sold"),  # GB18030
 ]
 ROUND = "【第二次拍卖】"
 LEAD = "\x1b[31m\u200b\x07"  # an ANSI colour, a zero-width space, a bell
