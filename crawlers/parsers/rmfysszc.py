@@ -60,14 +60,13 @@ _WIDE_STRIPPED = tuple(c for c in _STRIPPED_CHARS if ord(c) >= 0x80)
 # GB18030 has the wide ones as four-byte sequences led by 0x81 (U+0080-U+9FFF) or 0x84 (U+FEFF) only
 _GB_WIDE_LEADS = tuple(sorted({c.encode("gb18030")[:1] for c in _WIDE_STRIPPED}))
 _REFERENCE = re.compile(rb"&#")  # (a regular expression finds a two-byte literal faster than bytes.find)
-_ESCAPE = re.compile(rb"\\u")
 
 
 def _unchanged(text: str, raw: bytes, codec: str) -> bool:
     """True when `clean_text` would return ``text`` as it is; ``raw`` is its ``codec`` (UTF-8 or GB18030) bytes."""
     if len(raw.translate(None, _CONTROL_BYTES)) != len(raw) or _REFERENCE.search(raw):
         return False
-    if b"\\" in raw and _ESCAPE.search(raw) and _JSON_MARKER.search(text):
+    if b"\\" in raw and _JSON_MARKER.search(raw):  # (ASCII in both codecs: read in the bytes)
         return False
     if codec == "gb18030" and not any(lead in raw for lead in _GB_WIDE_LEADS):
         return True
