@@ -88,7 +88,17 @@ AMC_STATUS_LABELS = {
     "进行中": Status.ongoing,  # before the stated end (公告期 / 竞价期 / 请于…前)
     "已结束": Status.ended,  # after it; whether it sold is never published in the notice
 }
+# CBEX 北京产权交易所 项目状态 and the list series: 预披露 (PG3, pre-disclosure: no transfer yet), 正式披露 (G3, the
+# formal listing, open to bidders) — the stages public crawlers read (their 预披露 / 正式披露 / 已成交 tests);
+# 已成交, 中止, 终结 are CHINESE_STATUS labels. docs/labels.md.
+CBEX_STATUS_LABELS = {
+    "预披露": Status.upcoming,
+    "正式披露": Status.ongoing,
+    "挂牌中": Status.ongoing,
+    "终结": Status.withdrawn,  # unverified: the exchanges' word for a listing ended without a deal
+}
 SOURCE_STATUS = {
+    "cbex": CBEX_STATUS_LABELS,
     "alibaba_sf": ALIBABA_STATUS,
     "alibaba_zc": ALIBABA_STATUS,
     "alibaba_mtop": ALIBABA_STATUS | ALIBABA_MTOP_STATUS,

@@ -38,6 +38,7 @@ from replicas.alibaba.mtop import MtopSite
 from replicas.alibaba.site import AlibabaSite, Response
 from replicas.jd import JdGenerator, JdSite
 from replicas.amc import AmcGenerator, amc_sites
+from replicas.cbex import CbexGenerator, CbexSite
 
 ADMIN = "/__replica__/"
 REQUEST_HEADERS = threading.local()  # headers of the request this thread answers (mtop reads cookies)
@@ -110,6 +111,9 @@ class ReplicaServer:
         self.sites.append(JdSite(self.jd_generator))  # api.m.jd.com, paimai.jd.com, pmsearch.jd.com
         self.amc_generator = AmcGenerator(seed=seed, base_date=base_date)
         self.sites += amc_sites(self.amc_generator)  # gwamcc.com, famc.citic, cinda.com.cn, sales.coamc.com.cn
+        # www.cbex.com.cn, behind its 521 gate; lists some of the AMC replica's own debt packages
+        self.cbex_generator = CbexGenerator(seed=seed, base_date=base_date, amc=self.amc_generator)
+        self.sites.append(CbexSite(self.cbex_generator, cookies=cookie))
         self._by_host = {h: site for site in self.sites for h in site.hosts}
         self._address = (host, port)
         self._httpd: _Server | None = None

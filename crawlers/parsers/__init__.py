@@ -15,6 +15,7 @@ from types import ModuleType
 
 from crawlers.parsers import alibaba_mtop, alibaba_sf, alibaba_zc, jd_auction
 from crawlers.parsers import cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice
+from crawlers.parsers import cbex
 from crawlers.parsers.base import InterstitialPage, MalformedPage, ParseError, RawRecord
 
 PARSERS: dict[str, ModuleType] = {
@@ -23,6 +24,7 @@ PARSERS: dict[str, ModuleType] = {
 
 AMC_NOTICES = (cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice)  # the four AMCs' disposal notices
 PARSERS.update({module.SOURCE: module for module in AMC_NOTICES})
+PARSERS[cbex.SOURCE] = cbex  # CBEX 北京产权交易所 debt listings
 
 
 # What no real page of any source comes near (the largest saved real page: 97 KB, 1,412 tags). Beyond these a page

@@ -1,0 +1,410 @@
+"""CBEX 北京产权交易所 (www.cbex.com.cn): 债权资产 (businessType ZQ) and 金融资产推介 (TJ) listings.
+
+- list: ``/onss-api/jsonp/project/search?fromPage=N&pageSize=…&businessType=ZQ&disclosureType=G3|PG3&…`` (or
+  ``businessType=TJ&disclosureType=TJ3&assetType=tj_jrzq``) answers JSONP, ``/**/jQuery…({"data":{"data":[…],
+  "totalPage":N,"totalRecordNum":M}});``, or plain JSON without ``callback``. A row gives ``code`` (项目编号, the lot
+  id), ``name``, ``url`` (absolute, or a path for some series), ``disclosuretime``, ``disclosurepricewithunit``
+  (``123.45万元`` or ``面议``), ``regionname``, ``businesstypename`` (field names: public crawlers, shared/sources.md
+  §4). The series says the stage: PG3 预披露, G3 正式披露.
+- detail: ``div.main`` › ``div#project-table-box``: label/value cells (项目编号, 项目名称, 转让底价 / 挂牌价格 /
+  参考价格, 信息披露起始 / 截止日期, 项目状态, 所在地区, 转让方名称, 债务人, 债权本金, 利息, 债权总额, 基准日, 保证人,
+  抵押物; also the ``span.xmjs_detail_label_name`` / ``span.xmjs_detail_label_cont`` layout) and the 债权明细
+  table, read row by row as the AMC parsers read a claim table (``crawlers.parsers.amc.read_claim_grid``: header
+  labels, 万元 columns, 合计 rows) → ``loans``; attachments from ``li.infoShow a``.
+- the Jiasule (加速乐) gate: the site answers 521 with a cookie script until the client holds ``__jsl_clearance_s``.
+  `jsl_challenge` solves both steps (the ``document.cookie=('_')+…`` expression, then ``go({bts, chars, ct, ha})``:
+  the two characters whose hash matches ``ct``), as public Jiasule solvers do; such a page reaching `parse_page`
+  is an `InterstitialPage`.
+
+Amounts stay as the page writes them (``1,234.56万元``); the normalizer reads the unit. Parsed with selectolax and
+orjson (the list and the detail are the high-volume pages); the claim table's logic is the AMC parsers' own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import orjson
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from crawlers.parsers import amc
+from crawlers.parsers.amc import Cell
+from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text
+from normalizers.amounts import NONE_TEXTS
+
+SOURCE = "cbex"
+BASE = "https://www.cbex.com.cn"
+LIST_STAGE = {"PG3": "预披露", "G3": "正式披露"}
+DEBT_KINDS = ("债权资产", "金融资产", "债权")
+
+_JSONP = re.compile(r"^\s*(?:/\*\*/)?\s*([A-Za-z_$][\w$.]*)\s*\((.*)\)\s*;?\s*$", re.S)
+_WS = re.compile(r"[\s\u3000\xa0]+")
+_NAMES = re.compile(r"[、，,；;\n]+")
+# project codes as public crawlers show them: CP2026BJ1000193, GR2023BJ1002647, G32026BJ100002
+_CODE = re.compile(r"[A-Z][A-Z0-9]{3,9}BJ\d{5,8}")
+_FILE = re.compile(r"\.(?:pdf|docx?|xlsx?|zip|rar)$", re.I)
+
+# label → field, first label found wins (labels as the page writes them, spaces removed)
+LABELS: dict[str, tuple[str, ...]] = {
+    "code": ("项目编号",),
+    "title": ("项目名称", "标的名称"),
+    "price": ("转让底价", "挂牌价格", "挂牌价", "参考价格"),
+    "kind": ("交易品类", "资产类型"),
+    "start": ("信息披露起始日期", "披露起始日期", "挂牌起始日期"),
+    "end": ("信息披露截止日期", "披露截止日期", "挂牌截止日期"),
+    "period": ("信息披露起止日期", "披露起止日期", "挂牌起止日期"),
+    "status": ("项目状态",),
+    "location": ("所在地区", "标的所在地"),
+    "unit": ("转让方名称", "转让方"),
+    "debtor": ("债务人", "主债务人", "债务人名称"),
+    "principal": ("债权本金", "本金余额", "借款本金"),
+    "interest": ("利息", "利息余额", "欠息"),
+    "total": ("债权总额", "债权金额"),
+    "as_of": ("基准日", "债权基准日"),
+    "guarantors": ("保证人", "担保人"),
+    "collateral": ("抵押物", "抵质押物", "担保物"),
+}
+_LABEL_OF = {label: name for name, labels in LABELS.items() for label in labels}
+
+
+def squash(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+@page_text
+def decode(body: bytes | str) -> str:
+    """UTF-8 (the site's pages and API say so); a BOM is dropped."""
+    if isinstance(body, str):
+        return body
+    return body.decode("utf-8-sig", errors="replace")
+
+
+def is_interstitial(body: bytes | str) -> str | None:
+    """The Jiasule marker of a 521 cookie page, None for any other page."""
+    head = body[:20000] if isinstance(body, bytes) else body[:20000].encode("utf-8", "replace")
+    if b"document.cookie" in head and b"__jsl_clearance" in head or b"('_')+('_')" in head:
+        return "jiasule: __jsl_clearance_s cookie script"
+    if b";go({" in head and b'"bts"' in head:
+        return "jiasule: go({bts, chars, ct}) challenge"
+    return None
+
+
+def page_kind(text: str) -> str | None:
+    if is_interstitial(text):
+        return "interstitial"
+    start = text.lstrip()[:200]
+    if start.startswith(("{", "/**/")) or _JSONP.match(start + ")"):
+        return "list"
+    if "project-table-box" in text:
+        return "detail"
+    return None
+
+
+# --------------------------------------------------------------------------------------------- the gate
+
+
+_DIGIT_FORMS = {"(+[]+[])": "0", "(-~[]+[])": "1", "(+!+[]+[])": "1"}
+_STAGE1 = re.compile(r"document\.cookie\s*=\s*(.+?)\s*;\s*location", re.S)
+_TOKEN = re.compile(r"\('([^']*)'\)|\(\+\[\]\+\[\]\)|\(-~\[\]\+\[\]\)|\(\+!\+\[\]\+\[\]\)|\+|'([^']*)'")
+_GO = re.compile(r";go\((\{.*?\})\)", re.S)
+_HASHES = {"md5": hashlib.md5, "sha1": hashlib.sha1, "sha256": hashlib.sha256}
+
+
+def jsl_challenge(body: bytes | str, url: str = "") -> tuple[str, str]:
+    """The cookie ``(name, value)`` a Jiasule 521 page asks for. Step 1: the ``document.cookie=`` expression of
+    quoted strings and digit forms, evaluated; step 2: ``go({"bts":[a,b],"chars":C,"ct":H,"ha":…,"tn":name})``,
+    the value ``a + x + y + b`` (x, y in C) whose hash is H. Raises `ParseError` for a challenge it cannot read."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    go = _GO.search(text)
+    if go:
+        try:
+            spec = orjson.loads(go.group(1))
+            head, tail = spec["bts"]
+            digest = _HASHES[spec.get("ha", "sha1")]
+            chars, target = spec["chars"], spec["ct"]
+        except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
+            raise ParseError(SOURCE, "jiasule go()", url, f"unreadable challenge: {exc}") from None
+        for x in chars:
+            for y in chars:
+                value = f"{head}{x}{y}{tail}"
+                if digest(value.encode()).hexdigest() == target:
+                    return spec.get("tn", "__jsl_clearance_s"), value
+        raise ParseError(SOURCE, "jiasule go()", url, "no two characters of chars give the hash ct")
+    stage1 = _STAGE1.search(text)
+    if not stage1:
+        raise ParseError(SOURCE, "jiasule", url, "a 521 page without a cookie script or go() challenge")
+    expr, pos, out = stage1.group(1), 0, []
+    for match in _TOKEN.finditer(expr):
+        if match.start() != pos:
+            raise ParseError(SOURCE, "jiasule", url, f"unknown form in the cookie script: {expr[pos:pos + 30]!r}")
+        pos = match.end()
+        token = match.group()
+        if token != "+":
+            out.append(match.group(1) if match.group(1) is not None else match.group(2)
+                       if match.group(2) is not None else _DIGIT_FORMS[token])
+    if pos != len(expr):
+        raise ParseError(SOURCE, "jiasule", url, f"unknown form in the cookie script: {expr[pos:pos + 30]!r}")
+    cookie = "".join(out).split(";", 1)[0]
+    name, sep, value = cookie.partition("=")
+    if not sep or not name.strip():
+        raise ParseError(SOURCE, "jiasule", url, f"the cookie script sets no cookie: {cookie[:60]!r}")
+    return name.strip(), value.strip()
+
+
+# --------------------------------------------------------------------------------------------- list
+
+
+def _loads(text: str, url: str) -> Any:
+    match = _JSONP.match(text)
+    payload = match.group(2) if match else text.strip().removeprefix("/**/")
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:
+        raise ParseError(SOURCE, "json", url, f"the list answer is not JSON(P): {exc}") from None
+
+
+def absolute(url: str) -> str:
+    """A row's ``url`` as an https URL on www.cbex.com.cn (www.cbex.com redirects there; paths are relative)."""
+    url = url.strip()
+    if url.startswith("//"):
+        url = "https:" + url
+    url = urljoin(BASE + "/", url)
+    return re.sub(r"^https?://www\.cbex\.com(?=/)", BASE, url).replace("http://www.cbex.com.cn", BASE)
+
+
+def parse_list(body: bytes | str, url: str, fetched_at: datetime) -> ListPage:
+    data = _loads(decode(body), url)
+    page = data.get("data") if isinstance(data, dict) else None
+    rows = page.get("data") if isinstance(page, dict) else None
+    if not isinstance(rows, list):
+        raise ParseError(SOURCE, "data.data", url, "no list of projects in the answer")
+    query = dict(parse_qsl(urlsplit(url).query))
+    stage = LIST_STAGE.get(query.get("disclosureType", ""))
+    records = [list_record(row, url, fetched_at, stage) for row in rows]
+    pages = page.get("totalPage")
+    total_pages = int(pages) if isinstance(pages, int) or str(pages or "").isdigit() else None
+    count = page.get("totalRecordNum", page.get("total"))
+    next_url = None
+    current = int(query["fromPage"]) if query.get("fromPage", "").isdigit() else 1
+    if total_pages and current < total_pages and rows:
+        parts = urlsplit(url)
+        query["fromPage"] = str(current + 1)
+        next_url = urlunsplit(parts._replace(query=urlencode(query)))
+    return ListPage(records, next_url=next_url, total_pages=total_pages,
+                    total_items=int(count) if isinstance(count, int) or str(count or "").isdigit() else None)
+
+
+def list_record(row: dict[str, Any], url: str, fetched_at: datetime, stage: str | None) -> RawRecord:
+    code = squash(str(row.get("code") or ""))
+    if not code or not row.get("url"):
+        raise ParseError(SOURCE, "code" if not code else "url", url, f"a list row without it: {str(row)[:120]}")
+    record: RawRecord = {"source": SOURCE, "source_lot_id": code, "url": absolute(str(row["url"])),
+                         "fetched_at": fetched_at, "title": squash(row.get("name")) or code}
+    kind = squash(row.get("businesstypename"))
+    if kind in DEBT_KINDS:
+        record["asset_type"] = "debt"
+    price = squash(str(row.get("disclosurepricewithunit") or row.get("disclosureprice") or ""))
+    if price and price not in NONE_TEXTS:
+        record["reserve_price"] = price
+    if row.get("regionname"):
+        record["location"] = squash(row["regionname"])
+    if row.get("disclosuretime"):
+        record["start_at"] = squash(str(row["disclosuretime"]))
+    if stage:
+        record["status"] = stage
+    record["raw"] = {k: row[k] for k in ("id", "disclosuretime", "disclosureprice", "businesstypename")
+                     if row.get(k) not in (None, "")}
+    return record
+
+
+# --------------------------------------------------------------------------------------------- detail
+
+
+def _text(node: LexborNode | None) -> str:
+    return squash(node.text(separator=" ")) if node is not None else ""
+
+
+def _cells(tr: LexborNode) -> list[LexborNode]:
+    return [c for c in tr.iter() if c.tag in ("td", "th")]
+
+
+def table_grid(table: LexborNode) -> list[list[Cell]]:
+    """The table as a rectangular grid of `amc.Cell` (rowspan / colspan copied into every position they cover), as
+    `amc.table_grid` makes it from BeautifulSoup, here from selectolax."""
+    grid: list[list[Cell]] = []
+    pending: dict[int, tuple[Cell, int]] = {}
+    counter = 0
+
+    def span(value: str | None) -> int:
+        try:
+            return min(max(int(str(value or "1").strip() or 1), 1), 500)
+        except ValueError:
+            return 1
+
+    def take(row: list[Cell]) -> None:
+        while len(row) in pending:
+            cell, left = pending[len(row)]
+            if left > 1:
+                pending[len(row)] = (cell, left - 1)
+            else:
+                del pending[len(row)]
+            row.append(cell)
+
+    for tr in table.css("tr"):
+        row: list[Cell] = []
+        for td in _cells(tr):
+            take(row)
+            parts = tuple(p for p in (squash(x) for x in td.text(separator="\n").split("\n")) if p)
+            cell = Cell(" ".join(parts), counter, parts if len(parts) > 1 else ())
+            counter += 1
+            down, across = span(td.attributes.get("rowspan")), span(td.attributes.get("colspan"))
+            for _ in range(across):
+                if down > 1:
+                    pending[len(row)] = (cell, down - 1)
+                row.append(cell)
+        take(row)
+        grid.append(row)
+    width = max((len(r) for r in grid), default=0)
+    for row in grid:
+        while len(row) < width:
+            row.append(Cell("", counter))
+            counter += 1
+    return grid
+
+
+def _pairs(box: LexborNode, claim_tables: set[int]) -> dict[str, str]:
+    """Label → value of the label/value cells and the xmjs label spans (first value of a label wins)."""
+    found: dict[str, str] = {}
+    for i, table in enumerate(box.css("table")):
+        if i in claim_tables:
+            continue
+        for tr in table.css("tr"):
+            cells = [_text(c) for c in _cells(tr)]
+            for k in range(0, len(cells) - 1, 2):
+                label = cells[k].replace(" ", "").rstrip(":：")
+                if label in _LABEL_OF and _LABEL_OF[label] not in found:
+                    found[_LABEL_OF[label]] = cells[k + 1]
+    for name in box.css("span.xmjs_detail_label_name"):
+        label = _text(name).replace(" ", "").rstrip(":：")
+        value = name.next
+        while value is not None and not (value.tag == "span" and "xmjs_detail_label_cont" in (
+                value.attributes.get("class") or "")):
+            value = value.next
+        if label in _LABEL_OF and value is not None and _LABEL_OF[label] not in found:
+            found[_LABEL_OF[label]] = _text(value)
+    return found
+
+
+def _none(text: str | None) -> bool:
+    return not text or squash(text) in NONE_TEXTS
+
+
+def _date(text: str) -> str | None:
+    return amc.date_part(text)
+
+
+def parse_detail(body: bytes | str, url: str, fetched_at: datetime) -> RawRecord:
+    tree = LexborHTMLParser(decode(body))
+    box = tree.css_first("div#project-table-box")
+    if box is None:
+        raise ParseError(SOURCE, "div#project-table-box", url, "not a project page")
+    # the claim tables first (a header naming a debtor and an amount), so their cells are not read as labels
+    claims: list[amc.ClaimTable] = []
+    claim_index: set[int] = set()
+    grids = []
+    for i, table in enumerate(box.css("table")):
+        grid = table_grid(table)
+        header = amc.header_rows(grid)
+        if header is not None:
+            claim_index.add(i)
+            grids.append((table, grid, header))
+    f = _pairs(box, claim_index)
+    code = f.get("code") or urlsplit(url).path.rsplit("/", 1)[-1].removesuffix(".html")
+    if not _CODE.fullmatch(code or ""):
+        raise ParseError(SOURCE, "项目编号", url, f"no project code on the page (found {code!r})")
+    title = f.get("title") or _text(tree.css_first("h1.xmjs_detail_title")) or _text(tree.css_first("title")).split(
+        "-北京产权交易所")[0]
+    if not title:
+        raise ParseError(SOURCE, "项目名称", url)
+    record: RawRecord = {"source": SOURCE, "source_lot_id": code, "url": url, "fetched_at": fetched_at,
+                         "title": title}
+    raw: dict[str, Any] = {}
+    as_of = _date(f.get("as_of", "")) if not _none(f.get("as_of")) else None
+    for table, grid, header in grids:
+        unit = amc.unit_above(grid, header[0]) or _unit_before(table)
+        claim = amc.read_claim_grid(grid, header, unit, as_of)
+        claims.append(claim)
+    loans = [amc.loan_item(loan) for claim in claims for loan in claim.loans]
+    if loans:
+        record["loans"] = loans
+    checks = [c for claim in claims for c in amc._checks(claim)]
+    if checks:
+        raw["loan_checks"] = checks
+    if not _none(f.get("price")):
+        record["reserve_price"] = f["price"]
+    elif f.get("price"):
+        raw["price"] = f["price"]
+    kind = f.get("kind", "")
+    if any(k in kind for k in DEBT_KINDS):
+        record["asset_type"] = "debt"
+    elif kind:
+        record["category"] = kind
+    period = f.get("period", "")
+    start = _date(f.get("start", "")) or (_date(period) if period else None)
+    end = _date(f.get("end", "")) or (_date(period.split("至", 1)[-1]) if "至" in period else None)
+    if start:
+        record["start_at"] = start
+    if end:
+        record["end_at"] = f"{end} 24:00"  # a disclosure period runs to the end of its last day
+    if f.get("status"):
+        record["status"] = f["status"]
+    if not _none(f.get("location")):
+        record["location"] = f["location"]
+    if not _none(f.get("unit")):
+        record["disposal_unit"] = f["unit"]
+    debtors = [d for d in (squash(x) for x in _NAMES.split(f.get("debtor", ""))) if d and d not in NONE_TEXTS]
+    if len(debtors) == 1:
+        record["debtor"] = debtors[0]
+    elif debtors:
+        raw["debtors"] = debtors
+    for name, key in (("principal", "principal"), ("interest", "interest"), ("total_claim", "total")):
+        if not _none(f.get(key)):
+            record[name] = f[key]
+    if as_of:
+        record["claim_as_of"] = as_of
+    if not _none(f.get("guarantors")):
+        record["guarantors"] = f["guarantors"]
+    if not _none(f.get("collateral")):
+        record["collateral"] = [{"description": squash(p)} for p in re.split(r"[；;]", f["collateral"]) if p.strip()]
+    files = []
+    for a in tree.css("li.infoShow a, div#project-table-box a"):
+        href = (a.attributes.get("href") or "").strip()
+        if href and _FILE.search(href.split("?")[0]):
+            link = urljoin("https://otc.cbex.com/", href)
+            if all(link != x["url"] for x in files):
+                files.append({"name": _text(a) or link.rsplit("/", 1)[-1], "url": link})
+    if files:
+        raw["attachments"] = files
+    for key in ("kind", "status", "period"):
+        if f.get(key):
+            raw[{"kind": "交易品类", "status": "项目状态", "period": "信息披露起止日期"}[key]] = f[key]
+    record["raw"] = raw
+    return record
+
+
+def _unit_before(table: LexborNode) -> str | None:
+    """A ``单位：万元`` line in the two elements before the table."""
+    node = table.prev
+    seen = 0
+    while node is not None and seen < 3:
+        if node.tag != "-text":
+            seen += 1
+            unit = amc.unit_of(_text(node), line=True)
+            if unit:
+                return unit
+        node = node.prev
+    return None
