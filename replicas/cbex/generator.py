@@ -26,6 +26,7 @@ from replicas.amc.generator import BRANCHES, TZ, AmcGenerator, Notice, q
 WAN = Decimal(10_000)
 CRAWL_HOUR = 2
 N_MIRRORS = 16  # AMC packages CBEX lists too
+N_SINGLE = 5  # of which single claims (one debtor)
 N_NEAR = 6  # listings that look like an AMC package and are not it
 N_OTHER = 26  # bank, enterprise and other AMC listings with no AMC notice
 N_TJ = 8  # 金融资产推介 (TJ3)
@@ -147,9 +148,11 @@ class CbexGenerator:
         pool = [(amc, n) for amc in ("gwamc", "citic", "cinda", "coamc") for n in self.amc.notices(amc, 1)
                 if _usable(n)]
         rng.shuffle(pool)
-        # packages first (the harder case), then single claims
-        pool.sort(key=lambda x: x[1].kind != "package")
-        mirrors, near = pool[:N_MIRRORS], pool[N_MIRRORS:N_MIRRORS + N_NEAR]
+        # mostly packages (no single debtor: only the debtors' set tells them), some single claims
+        packages = [x for x in pool if x[1].kind == "package"]
+        singles = [x for x in pool if x[1].kind == "single"]
+        mirrors = packages[:N_MIRRORS - N_SINGLE] + singles[:N_SINGLE]
+        near = packages[N_MIRRORS - N_SINGLE:N_MIRRORS - N_SINGLE + N_NEAR - 2] + singles[N_SINGLE:N_SINGLE + 2]
         out: list[Listing] = []
         serial = iter(range(1, 10_000))
 
