@@ -20,7 +20,8 @@ from crawlers.runner import CrawlResult, run_crawl
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_SOURCES = ("alibaba_sf", "alibaba_zc", "jd_auction",
-                "cinda_notice", "citic_amc_notice", "coamc_notice", "gwamc_notice")
+                "cinda_notice", "citic_amc_notice", "coamc_notice", "gwamc_notice",
+                "cbex")
 NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=SHANGHAI)
 
 
