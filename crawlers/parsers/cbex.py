@@ -25,14 +25,14 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawlers.parsers import amc
-from crawlers.parsers.amc import Cell
 from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text
 from normalizers.amounts import NONE_TEXTS
 
@@ -46,6 +46,8 @@ _WS = re.compile(r"[\s\u3000\xa0]+")
 _NAMES = re.compile(r"[、，,；;\n]+")
 # project codes as public crawlers show them: CP2026BJ1000193, GR2023BJ1002647, G32026BJ100002
 _CODE = re.compile(r"[A-Z][A-Z0-9]{3,9}BJ\d{5,8}")
+_MONEY = frozenset(amc.MONEY)
+_DEBTOR_HEAD = re.compile(r"债务人|借款人|户名|债务企业")
 _FILE = re.compile(r"\.(?:pdf|docx?|xlsx?|zip|rar)$", re.I)
 
 # label → field, first label found wins (labels as the page writes them, spaces removed)
@@ -72,7 +74,7 @@ _LABEL_OF = {label: name for name, labels in LABELS.items() for label in labels}
 
 
 def squash(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
+    return " ".join(text.split()) if text else ""  # str.split() splits on \u3000 and \xa0 too
 
 
 @page_text
@@ -170,6 +172,8 @@ def _loads(text: str, url: str) -> Any:
 def absolute(url: str) -> str:
     """A row's ``url`` as an https URL on www.cbex.com.cn (www.cbex.com redirects there; paths are relative)."""
     url = url.strip()
+    if url.startswith(BASE + "/"):
+        return url
     if url.startswith("//"):
         url = "https:" + url
     url = urljoin(BASE + "/", url)
@@ -232,20 +236,31 @@ def _cells(tr: LexborNode) -> list[LexborNode]:
     return [c for c in tr.iter() if c.tag in ("td", "th")]
 
 
-def table_grid(table: LexborNode) -> list[list[Cell]]:
-    """The table as a rectangular grid of `amc.Cell` (rowspan / colspan copied into every position they cover), as
+class GridCell(NamedTuple):
+    """A cell of a table's grid, read by the AMC claim-table functions as their `amc.Cell` (a tuple is cheaper to
+    make than that frozen dataclass, and a 债权明细 table makes dozens per page)."""
+
+    text: str
+    origin: int
+    parts: tuple[str, ...] = ()
+
+
+def table_grid(table: LexborNode) -> list[list[GridCell]]:
+    """The table as a rectangular grid (rowspan / colspan copied into every position they cover), as
     `amc.table_grid` makes it from BeautifulSoup, here from selectolax."""
-    grid: list[list[Cell]] = []
-    pending: dict[int, tuple[Cell, int]] = {}
+    grid: list[list[GridCell]] = []
+    pending: dict[int, tuple[GridCell, int]] = {}
     counter = 0
 
     def span(value: str | None) -> int:
+        if not value:
+            return 1
         try:
-            return min(max(int(str(value or "1").strip() or 1), 1), 500)
+            return min(max(int(value.strip() or 1), 1), 500)
         except ValueError:
             return 1
 
-    def take(row: list[Cell]) -> None:
+    def take(row: list[GridCell]) -> None:
         while len(row) in pending:
             cell, left = pending[len(row)]
             if left > 1:
@@ -255,25 +270,135 @@ def table_grid(table: LexborNode) -> list[list[Cell]]:
             row.append(cell)
 
     for tr in table.css("tr"):
-        row: list[Cell] = []
-        for td in _cells(tr):
-            take(row)
-            parts = tuple(p for p in (squash(x) for x in td.text(separator="\n").split("\n")) if p)
-            cell = Cell(" ".join(parts), counter, parts if len(parts) > 1 else ())
+        row: list[GridCell] = []
+        for td in tr.iter():
+            if td.tag not in ("td", "th"):
+                continue
+            if pending:
+                take(row)
+            text = td.text(separator="\n")
+            if "\n" in text:
+                parts = tuple(p for p in (squash(x) for x in text.split("\n")) if p)
+                cell = GridCell(" ".join(parts), counter, parts if len(parts) > 1 else ())
+            else:
+                cell = GridCell(squash(text), counter)
             counter += 1
-            down, across = span(td.attributes.get("rowspan")), span(td.attributes.get("colspan"))
+            attributes = td.attributes
+            down = span(attributes.get("rowspan")) if "rowspan" in attributes else 1
+            across = span(attributes.get("colspan")) if "colspan" in attributes else 1
             for _ in range(across):
                 if down > 1:
                     pending[len(row)] = (cell, down - 1)
                 row.append(cell)
-        take(row)
+        if pending:
+            take(row)
         grid.append(row)
     width = max((len(r) for r in grid), default=0)
     for row in grid:
         while len(row) < width:
-            row.append(Cell("", counter))
+            row.append(GridCell("", counter))
             counter += 1
     return grid
+
+
+@lru_cache(maxsize=512)
+def header_field(label: str) -> str | None:
+    """`amc.header_field`, remembered (a site's tables repeat their header labels page after page)."""
+    return amc.header_field(label)
+
+
+@lru_cache(maxsize=512)
+def _column(labels: tuple[str, ...], table_unit: str | None) -> tuple[str | None, str | None, str | None]:
+    """(field, unit, currency) of a claim-table column from its header labels, as `amc._columns` reads them."""
+    name = header_field(labels[-1]) if labels else None
+    if name is None and labels:
+        name = header_field("".join(labels))
+    joined = "".join(labels)
+    return name, amc.unit_of(joined) or table_unit, amc.currency_code(amc._paren_text(joined))
+
+
+def header_rows(grid: list[list[GridCell]]) -> tuple[int, int] | None:
+    """`amc.header_rows` with the remembered label lookup: the first row naming a debtor and an amount, and the
+    label rows under it."""
+    for i, row in enumerate(grid):
+        fields = {header_field(c.text) for c in row} - {None}
+        if "debtor" in fields and fields & _MONEY:
+            end = i + 1
+            origins = {c.origin for c in row}
+            while end < len(grid):
+                texts = [c.text for c in grid[end] if c.origin not in origins and c.text]
+                if not texts or not all(header_field(t) for t in texts) or any(
+                        amc._AMOUNTISH.search(t) and not header_field(t) for t in texts):
+                    break
+                origins |= {c.origin for c in grid[end]}
+                end += 1
+            return i, end
+    return None
+
+
+_PLAIN_NUMBER = re.compile(r"-?[\d,，]*\d(?:\.\d+)? ?")
+
+
+def claim_loans(grid: list[list[GridCell]], header: tuple[int, int], unit: str | None, as_of: str | None,
+                notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The loans of a 债权明细 grid, as `amc.read_claim_grid` reads a claim table (the same header labels, units
+    and 合计 rows; a row whose cells are the previous row's spanned cells continues that loan), with amounts kept
+    as written: a plain number under a column whose unit is known is the loan's amount, anything else (``详见附件``,
+    a number in a table that states no unit) goes to ``notes`` and is never read as money."""
+    first, end = header
+    by_field: dict[str, tuple[int, str | None, str | None]] = {}
+    for j in range(len(grid[first])):
+        labels = tuple(dict.fromkeys(grid[r][j].text for r in range(first, end) if grid[r][j].text))
+        name, col_unit, currency = _column(labels, unit)
+        if name and name not in by_field:
+            by_field[name] = (j, col_unit, currency)
+    loans: list[dict[str, Any]] = []
+    previous: dict[str, int] = {}
+    for r in range(end, len(grid)):
+        row = grid[r]
+        if not any(c.text for c in row):
+            continue
+        if any(("计" in c.text) and amc._SUMMARY.match(c.text.replace(" ", "")) for c in row[:3]):
+            previous = {}
+            continue  # a 合计 / 小计 row: the listing states its totals in the label table
+        origins = {name: row[col[0]].origin for name, col in by_field.items()}
+        if previous and all(origins[n] == previous.get(n) for n in origins if n in amc.MONEY or n == "debtor"):
+            continue  # the previous loan's spanned cells (a second collateral line)
+        previous = origins
+        loan: dict[str, Any] = {}
+        units: dict[str, str] = {}
+        for name, (index, col_unit, _) in by_field.items():
+            cell = row[index]
+            text = cell.text
+            if not text or text in NONE_TEXTS:
+                continue
+            if name in _MONEY:
+                if col_unit in ("yuan", "wan") and _PLAIN_NUMBER.fullmatch(text):
+                    loan[name] = text
+                    if col_unit == "wan":
+                        units[name] = "wan"
+                else:
+                    notes.append({"row": r, "field": name, "text": text})
+            elif name == "seq":
+                if text.isdigit():
+                    loan["seq"] = int(text)
+            elif name == "currency":
+                loan["currency"] = amc.currency_code(text) or text
+            elif name == "claim_as_of":
+                loan["claim_as_of"] = text
+            else:
+                loan[name] = ("、" if name == "guarantors" else "；" if name == "collateral" else " ").join(
+                    cell.parts) if cell.parts else text
+        if not (loan.keys() - {"seq"}):
+            continue
+        loan.setdefault("currency", by_field["principal"][2] if "principal" in by_field and
+                        by_field["principal"][2] else "CNY")
+        if as_of and "claim_as_of" not in loan:
+            loan["claim_as_of"] = as_of
+        if units:
+            loan["units"] = units
+        loans.append(loan)
+    return loans
 
 
 def _pairs(box: LexborNode, claim_tables: set[int]) -> dict[str, str]:
@@ -313,12 +438,14 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime) -> RawRecord
     if box is None:
         raise ParseError(SOURCE, "div#project-table-box", url, "not a project page")
     # the claim tables first (a header naming a debtor and an amount), so their cells are not read as labels
-    claims: list[amc.ClaimTable] = []
     claim_index: set[int] = set()
     grids = []
     for i, table in enumerate(box.css("table")):
+        head = table.css_first("tr")
+        if head is None or not _DEBTOR_HEAD.search(head.text()):
+            continue  # a label/value table (a claim table's header names a debtor)
         grid = table_grid(table)
-        header = amc.header_rows(grid)
+        header = header_rows(grid)
         if header is not None:
             claim_index.add(i)
             grids.append((table, grid, header))
@@ -334,16 +461,15 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime) -> RawRecord
                          "title": title}
     raw: dict[str, Any] = {}
     as_of = _date(f.get("as_of", "")) if not _none(f.get("as_of")) else None
+    loans: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
     for table, grid, header in grids:
         unit = amc.unit_above(grid, header[0]) or _unit_before(table)
-        claim = amc.read_claim_grid(grid, header, unit, as_of)
-        claims.append(claim)
-    loans = [amc.loan_item(loan) for claim in claims for loan in claim.loans]
+        loans += claim_loans(grid, header, unit, as_of, notes)
     if loans:
         record["loans"] = loans
-    checks = [c for claim in claims for c in amc._checks(claim)]
-    if checks:
-        raw["loan_checks"] = checks
+    if notes:
+        raw["loan_notes"] = notes
     if not _none(f.get("price")):
         record["reserve_price"] = f["price"]
     elif f.get("price"):
@@ -384,7 +510,7 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime) -> RawRecord
     for a in tree.css("li.infoShow a, div#project-table-box a"):
         href = (a.attributes.get("href") or "").strip()
         if href and _FILE.search(href.split("?")[0]):
-            link = urljoin("https://otc.cbex.com/", href)
+            link = href if href.startswith("https://") else urljoin("https://otc.cbex.com/", href)
             if all(link != x["url"] for x in files):
                 files.append({"name": _text(a) or link.rsplit("/", 1)[-1], "url": link})
     if files:
