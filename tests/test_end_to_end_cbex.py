@@ -6,7 +6,6 @@ linked to their AMC notices (rule debt_package) once the AMC notices of night 1 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest

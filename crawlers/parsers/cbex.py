@@ -27,13 +27,13 @@ import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawlers.parsers import amc
-from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text
+from crawlers.parsers.base import ListPage, ParseError, RawRecord, clean_text
 from normalizers.amounts import NONE_TEXTS
 
 SOURCE = "cbex"
@@ -74,15 +74,33 @@ _LABEL_OF = {label: name for name, labels in LABELS.items() for label in labels}
 
 
 def squash(text: str | None) -> str:
-    return " ".join(text.split()) if text else ""  # str.split() splits on \u3000 and \xa0 too
+    """Whitespace runs (\u3000 and \xa0 too) as one space, none at the ends."""
+    if not text:
+        return ""
+    text = text.strip()
+    if "  " in text or "\n" in text or "\t" in text or "\xa0" in text or "\u3000" in text or "\r" in text:
+        return " ".join(text.split())
+    return text
 
 
-@page_text
+# What `clean_text` may remove, looked for cheaply: C0 controls and DEL by `bytes.translate`; C1 controls (lead byte
+# C2, shared with U+00A0–U+00BF), a backslash (JSON \u escapes) and an ampersand (HTML references) by single-byte
+# searches (memchr); zero-width characters and the BOM in the decoded text.
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in (9, 10, 13) or b == 0x7F))
+_ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
+
+
 def decode(body: bytes | str) -> str:
-    """UTF-8 (the site's pages and API say so); a BOM is dropped."""
+    """UTF-8 (the site's pages and API say so; a BOM is dropped), cleaned by `clean_text` as every parser's text
+    is (``page_text``) — called only when the bytes hold something it would remove: a byte scan is several times
+    cheaper than its per-character checks on a page of Chinese text, and the result is the same."""
     if isinstance(body, str):
-        return body
-    return body.decode("utf-8-sig", errors="replace")
+        return clean_text(body)
+    text = body.decode("utf-8-sig", errors="replace")
+    if (body.translate(None, _NOT_CONTROL) or b"\xc2" in body or b"\\" in body or b"&" in body
+            or any(char in text for char in _ZERO_WIDTH)):
+        return clean_text(text)
+    return text
 
 
 def is_interstitial(body: bytes | str) -> str | None:
@@ -180,48 +198,61 @@ def absolute(url: str) -> str:
     return re.sub(r"^https?://www\.cbex\.com(?=/)", BASE, url).replace("http://www.cbex.com.cn", BASE)
 
 
+_FROM_PAGE = re.compile(r"([?&]fromPage=)(\d+)")
+_SERIES = re.compile(r"[?&]disclosureType=([A-Z0-9]+)")
+
+
 def parse_list(body: bytes | str, url: str, fetched_at: datetime) -> ListPage:
     data = _loads(decode(body), url)
     page = data.get("data") if isinstance(data, dict) else None
     rows = page.get("data") if isinstance(page, dict) else None
     if not isinstance(rows, list):
         raise ParseError(SOURCE, "data.data", url, "no list of projects in the answer")
-    query = dict(parse_qsl(urlsplit(url).query))
-    stage = LIST_STAGE.get(query.get("disclosureType", ""))
+    series = _SERIES.search(url)
+    stage = LIST_STAGE.get(series.group(1)) if series else None
     records = [list_record(row, url, fetched_at, stage) for row in rows]
     pages = page.get("totalPage")
     total_pages = int(pages) if isinstance(pages, int) or str(pages or "").isdigit() else None
     count = page.get("totalRecordNum", page.get("total"))
     next_url = None
-    current = int(query["fromPage"]) if query.get("fromPage", "").isdigit() else 1
-    if total_pages and current < total_pages and rows:
-        parts = urlsplit(url)
-        query["fromPage"] = str(current + 1)
-        next_url = urlunsplit(parts._replace(query=urlencode(query)))
+    current = _FROM_PAGE.search(url)
+    number = int(current.group(2)) if current else 1
+    if total_pages and number < total_pages and rows:
+        next_url = (_FROM_PAGE.sub(lambda m: f"{m.group(1)}{number + 1}", url, count=1) if current
+                    else f"{url}{'&' if '?' in url else '?'}fromPage={number + 1}")
     return ListPage(records, next_url=next_url, total_pages=total_pages,
                     total_items=int(count) if isinstance(count, int) or str(count or "").isdigit() else None)
 
 
+def _str(value: Any) -> str:
+    return squash(value if isinstance(value, str) else str(value) if value is not None else "")
+
+
 def list_record(row: dict[str, Any], url: str, fetched_at: datetime, stage: str | None) -> RawRecord:
-    code = squash(str(row.get("code") or ""))
-    if not code or not row.get("url"):
+    code, link = _str(row.get("code")), row.get("url")
+    if not code or not link:
         raise ParseError(SOURCE, "code" if not code else "url", url, f"a list row without it: {str(row)[:120]}")
-    record: RawRecord = {"source": SOURCE, "source_lot_id": code, "url": absolute(str(row["url"])),
-                         "fetched_at": fetched_at, "title": squash(row.get("name")) or code}
-    kind = squash(row.get("businesstypename"))
-    if kind in DEBT_KINDS:
+    record: RawRecord = {"source": SOURCE, "source_lot_id": code, "url": absolute(str(link)),
+                         "fetched_at": fetched_at, "title": _str(row.get("name")) or code}
+    if _str(row.get("businesstypename")) in DEBT_KINDS:
         record["asset_type"] = "debt"
-    price = squash(str(row.get("disclosurepricewithunit") or row.get("disclosureprice") or ""))
+    price = _str(row.get("disclosurepricewithunit") or row.get("disclosureprice"))
     if price and price not in NONE_TEXTS:
         record["reserve_price"] = price
-    if row.get("regionname"):
-        record["location"] = squash(row["regionname"])
-    if row.get("disclosuretime"):
-        record["start_at"] = squash(str(row["disclosuretime"]))
+    region = _str(row.get("regionname"))
+    if region:
+        record["location"] = region
+    when = _str(row.get("disclosuretime"))
+    if when:
+        record["start_at"] = when
     if stage:
         record["status"] = stage
-    record["raw"] = {k: row[k] for k in ("id", "disclosuretime", "disclosureprice", "businesstypename")
-                     if row.get(k) not in (None, "")}
+    raw = {}
+    for key in ("id", "disclosuretime", "disclosureprice", "businesstypename"):
+        value = row.get(key)
+        if value is not None and value != "":
+            raw[key] = value
+    record["raw"] = raw
     return record
 
 
@@ -401,18 +432,18 @@ def claim_loans(grid: list[list[GridCell]], header: tuple[int, int], unit: str |
     return loans
 
 
-def _pairs(box: LexborNode, claim_tables: set[int]) -> dict[str, str]:
-    """Label → value of the label/value cells and the xmjs label spans (first value of a label wins)."""
+def _pairs(box: LexborNode, tables: list[LexborNode]) -> dict[str, str]:
+    """Label → value of the label/value cells of ``tables`` and of the xmjs label spans (first value of a label
+    wins). Only the value cells of known labels are read in full."""
     found: dict[str, str] = {}
-    for i, table in enumerate(box.css("table")):
-        if i in claim_tables:
-            continue
+    for table in tables:
         for tr in table.css("tr"):
-            cells = [_text(c) for c in _cells(tr)]
+            cells = _cells(tr)
             for k in range(0, len(cells) - 1, 2):
-                label = cells[k].replace(" ", "").rstrip(":：")
-                if label in _LABEL_OF and _LABEL_OF[label] not in found:
-                    found[_LABEL_OF[label]] = cells[k + 1]
+                label = cells[k].text(strip=True).replace(" ", "").rstrip(":：")
+                name = _LABEL_OF.get(label)
+                if name is not None and name not in found:
+                    found[name] = _text(cells[k + 1])
     for name in box.css("span.xmjs_detail_label_name"):
         label = _text(name).replace(" ", "").rstrip(":：")
         value = name.next
@@ -438,18 +469,20 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime) -> RawRecord
     if box is None:
         raise ParseError(SOURCE, "div#project-table-box", url, "not a project page")
     # the claim tables first (a header naming a debtor and an amount), so their cells are not read as labels
-    claim_index: set[int] = set()
+    label_tables = []
     grids = []
-    for i, table in enumerate(box.css("table")):
+    for table in box.css("table"):
         head = table.css_first("tr")
         if head is None or not _DEBTOR_HEAD.search(head.text()):
-            continue  # a label/value table (a claim table's header names a debtor)
+            label_tables.append(table)  # a label/value table (a claim table's header names a debtor)
+            continue
         grid = table_grid(table)
         header = header_rows(grid)
         if header is not None:
-            claim_index.add(i)
             grids.append((table, grid, header))
-    f = _pairs(box, claim_index)
+        else:
+            label_tables.append(table)
+    f = _pairs(box, label_tables)
     code = f.get("code") or urlsplit(url).path.rsplit("/", 1)[-1].removesuffix(".html")
     if not _CODE.fullmatch(code or ""):
         raise ParseError(SOURCE, "项目编号", url, f"no project code on the page (found {code!r})")
