@@ -225,34 +225,36 @@ def parse_list(body: bytes | str, url: str, fetched_at: datetime) -> ListPage:
 
 
 def _str(value: Any) -> str:
-    return squash(value if isinstance(value, str) else str(value) if value is not None else "")
+    """A JSON value as text, stripped (the normalizer collapses inner whitespace where a field needs it)."""
+    if value.__class__ is str:
+        return value.strip()
+    return "" if value is None else str(value).strip()
+
+
+_RAW_KEYS = ("id", "disclosuretime", "disclosureprice", "businesstypename")
 
 
 def list_record(row: dict[str, Any], url: str, fetched_at: datetime, stage: str | None) -> RawRecord:
-    code, link = _str(row.get("code")), row.get("url")
+    get = row.get
+    code, link = _str(get("code")), get("url")
     if not code or not link:
         raise ParseError(SOURCE, "code" if not code else "url", url, f"a list row without it: {str(row)[:120]}")
     record: RawRecord = {"source": SOURCE, "source_lot_id": code, "url": absolute(str(link)),
-                         "fetched_at": fetched_at, "title": _str(row.get("name")) or code}
-    if _str(row.get("businesstypename")) in DEBT_KINDS:
+                         "fetched_at": fetched_at, "title": _str(get("name")) or code}
+    if _str(get("businesstypename")) in DEBT_KINDS:
         record["asset_type"] = "debt"
-    price = _str(row.get("disclosurepricewithunit") or row.get("disclosureprice"))
+    price = _str(get("disclosurepricewithunit") or get("disclosureprice"))
     if price and price not in NONE_TEXTS:
         record["reserve_price"] = price
-    region = _str(row.get("regionname"))
+    region = _str(get("regionname"))
     if region:
         record["location"] = region
-    when = _str(row.get("disclosuretime"))
+    when = _str(get("disclosuretime"))
     if when:
         record["start_at"] = when
     if stage:
         record["status"] = stage
-    raw = {}
-    for key in ("id", "disclosuretime", "disclosureprice", "businesstypename"):
-        value = row.get(key)
-        if value is not None and value != "":
-            raw[key] = value
-    record["raw"] = raw
+    record["raw"] = {key: row[key] for key in _RAW_KEYS if get(key) not in (None, "")}
     return record
 
 
