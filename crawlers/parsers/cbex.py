@@ -90,17 +90,22 @@ _NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in (9, 10,
 _ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 
 
-def decode(body: bytes | str) -> str:
-    """UTF-8 (the site's pages and API say so; a BOM is dropped), cleaned by `clean_text` as every parser's text
-    is (``page_text``) — called only when the bytes hold something it would remove: a byte scan is several times
-    cheaper than its per-character checks on a page of Chinese text, and the result is the same."""
-    if isinstance(body, str):
-        return clean_text(body)
+def _decoded(body: bytes) -> tuple[str, bool]:
+    """The text of UTF-8 ``body`` and whether it went through `clean_text` (called only when the page holds something
+    it would remove: a byte scan is several times cheaper than its per-character checks on a page of Chinese text)."""
     text = body.decode("utf-8-sig", errors="replace")
     if (body.translate(None, _NOT_CONTROL) or b"\xc2" in body or b"\\" in body or b"&" in body
             or any(char in text for char in _ZERO_WIDTH)):
-        return clean_text(text)
-    return text
+        return clean_text(text), True
+    return text, False
+
+
+def decode(body: bytes | str) -> str:
+    """UTF-8 (the site's pages and API say so; a BOM is dropped), cleaned by `clean_text` as every parser's text
+    is (``page_text``), the result the same as ``clean_text`` of the decoded page."""
+    if isinstance(body, str):
+        return clean_text(body)
+    return _decoded(body)[0]
 
 
 def is_interstitial(body: bytes | str) -> str | None:
@@ -178,6 +183,9 @@ def jsl_challenge(body: bytes | str, url: str = "") -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------- list
 
 
+_JSONP_BYTES = re.compile(rb"^\s*(?:/\*\*/)?\s*[A-Za-z_$][\w$.]*\s*\((.*)\)\s*;?\s*$", re.S)
+
+
 def _loads(text: str, url: str) -> Any:
     match = _JSONP.match(text)
     payload = match.group(2) if match else text.strip().removeprefix("/**/")
@@ -185,6 +193,22 @@ def _loads(text: str, url: str) -> Any:
         return orjson.loads(payload)
     except orjson.JSONDecodeError as exc:
         raise ParseError(SOURCE, "json", url, f"the list answer is not JSON(P): {exc}") from None
+
+
+def _load_answer(body: bytes | str, url: str) -> Any:
+    """The list answer's JSON. Bytes with nothing for `clean_text` to remove go to orjson as they are (orjson
+    would otherwise encode the decoded text back to UTF-8); any other answer, or one this shortcut cannot read, is
+    read from the text as `_loads` reads it (so its errors are the same)."""
+    if isinstance(body, bytes):
+        text, cleaned = _decoded(body)
+        if not cleaned and not body.startswith(b"\xef\xbb\xbf"):
+            match = _JSONP_BYTES.match(body)
+            try:
+                return orjson.loads(match.group(1) if match else body.strip().removeprefix(b"/**/"))
+            except orjson.JSONDecodeError:
+                pass
+        return _loads(text, url)
+    return _loads(decode(body), url)
 
 
 def absolute(url: str) -> str:
@@ -203,7 +227,7 @@ _SERIES = re.compile(r"[?&]disclosureType=([A-Z0-9]+)")
 
 
 def parse_list(body: bytes | str, url: str, fetched_at: datetime) -> ListPage:
-    data = _loads(decode(body), url)
+    data = _load_answer(body, url)
     page = data.get("data") if isinstance(data, dict) else None
     rows = page.get("data") if isinstance(page, dict) else None
     if not isinstance(rows, list):
@@ -231,30 +255,50 @@ def _str(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-_RAW_KEYS = ("id", "disclosuretime", "disclosureprice", "businesstypename")
+_BASE_SLASH = BASE + "/"
 
 
 def list_record(row: dict[str, Any], url: str, fetched_at: datetime, stage: str | None) -> RawRecord:
+    # Written out field by field (conditional expressions, no helper calls or comprehensions per value): a list
+    # answer is a few dozen rows and this is all the parse does per row. A value is text stripped, None as "".
     get = row.get
-    code, link = _str(get("code")), get("url")
+    code, link = get("code"), get("url")
+    code = code.strip() if code.__class__ is str else _str(code)
     if not code or not link:
         raise ParseError(SOURCE, "code" if not code else "url", url, f"a list row without it: {str(row)[:120]}")
-    record: RawRecord = {"source": SOURCE, "source_lot_id": code, "url": absolute(str(link)),
-                         "fetched_at": fetched_at, "title": _str(get("name")) or code}
-    if _str(get("businesstypename")) in DEBT_KINDS:
+    if link.__class__ is not str or not link.startswith(_BASE_SLASH) or link[-1].isspace():
+        link = absolute(str(link))  # (an absolute URL on the site, no space at its end, is as `absolute` leaves it)
+    name = get("name")
+    name = name.strip() if name.__class__ is str else _str(name)
+    record: RawRecord = {"source": SOURCE, "source_lot_id": code, "url": link, "fetched_at": fetched_at,
+                         "title": name or code}
+    kind = get("businesstypename")
+    if (kind.strip() if kind.__class__ is str else _str(kind)) in DEBT_KINDS:
         record["asset_type"] = "debt"
-    price = _str(get("disclosurepricewithunit") or get("disclosureprice"))
+    price = get("disclosurepricewithunit") or get("disclosureprice")
+    price = price.strip() if price.__class__ is str else _str(price)
     if price and price not in NONE_TEXTS:
         record["reserve_price"] = price
-    region = _str(get("regionname"))
+    region = get("regionname")
+    region = region.strip() if region.__class__ is str else _str(region)
     if region:
         record["location"] = region
-    when = _str(get("disclosuretime"))
+    when = get("disclosuretime")
+    when = when.strip() if when.__class__ is str else _str(when)
     if when:
         record["start_at"] = when
     if stage:
         record["status"] = stage
-    record["raw"] = {key: row[key] for key in _RAW_KEYS if get(key) not in (None, "")}
+    raw = {}
+    if (value := get("id")) is not None and value != "":
+        raw["id"] = value
+    if (value := get("disclosuretime")) is not None and value != "":
+        raw["disclosuretime"] = value
+    if (value := get("disclosureprice")) is not None and value != "":
+        raw["disclosureprice"] = value
+    if kind is not None and kind != "":
+        raw["businesstypename"] = kind
+    record["raw"] = raw
     return record
 
 
