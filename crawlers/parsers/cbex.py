@@ -322,20 +322,29 @@ class GridCell(NamedTuple):
     parts: tuple[str, ...] = ()
 
 
-def table_grid(table: LexborNode) -> list[list[GridCell]]:
+_CELL_TAGS = frozenset(LexborHTMLParser("<table><tr><td>a</td><th>b</th></tr></table>").css_first(tag).tag_id
+                       for tag in ("td", "th"))  # lexbor's tag ids of td and th (an int test per child of a row)
+
+
+def _span(value: str | None) -> int:
+    if not value:
+        return 1
+    try:
+        return min(max(int(value.strip() or 1), 1), 500)
+    except ValueError:
+        return 1
+
+
+def table_grid(table: LexborNode, trs: list[LexborNode] | None = None) -> list[list[GridCell]]:
     """The table as a rectangular grid (rowspan / colspan copied into every position they cover), as
-    `amc.table_grid` makes it from BeautifulSoup, here from selectolax."""
+    `amc.table_grid` makes it from BeautifulSoup, here from selectolax. The cells that span are found by one query
+    per table (most cells span nothing: no attribute dictionary is made for them); ``trs`` are the table's rows
+    when the caller has them."""
     grid: list[list[GridCell]] = []
     pending: dict[int, tuple[GridCell, int]] = {}
     counter = 0
-
-    def span(value: str | None) -> int:
-        if not value:
-            return 1
-        try:
-            return min(max(int(value.strip() or 1), 1), 500)
-        except ValueError:
-            return 1
+    spanning = {node.mem_id: node for node in table.css("td[rowspan], td[colspan], th[rowspan], th[colspan]")}
+    cell_tags = _CELL_TAGS
 
     def take(row: list[GridCell]) -> None:
         while len(row) in pending:
@@ -346,10 +355,10 @@ def table_grid(table: LexborNode) -> list[list[GridCell]]:
                 del pending[len(row)]
             row.append(cell)
 
-    for tr in table.css("tr"):
+    for tr in (table.css("tr") if trs is None else trs):
         row: list[GridCell] = []
         for td in tr.iter():
-            if td.tag not in ("td", "th"):
+            if td.tag_id not in cell_tags:
                 continue
             if pending:
                 take(row)
@@ -360,12 +369,15 @@ def table_grid(table: LexborNode) -> list[list[GridCell]]:
             else:
                 cell = GridCell(squash(text), counter)
             counter += 1
-            attributes = td.attributes
-            down = span(attributes.get("rowspan")) if "rowspan" in attributes else 1
-            across = span(attributes.get("colspan")) if "colspan" in attributes else 1
-            for _ in range(across):
-                if down > 1:
-                    pending[len(row)] = (cell, down - 1)
+            if spanning and td.mem_id in spanning:
+                attributes = td.attributes
+                down = _span(attributes.get("rowspan")) if "rowspan" in attributes else 1
+                across = _span(attributes.get("colspan")) if "colspan" in attributes else 1
+                for _ in range(across):
+                    if down > 1:
+                        pending[len(row)] = (cell, down - 1)
+                    row.append(cell)
+            else:
                 row.append(cell)
         if pending:
             take(row)
@@ -414,6 +426,7 @@ def header_rows(grid: list[list[GridCell]]) -> tuple[int, int] | None:
 
 
 _PLAIN_NUMBER = re.compile(r"-?[\d,，]*\d(?:\.\d+)? ?")
+_MONEY_WAN, _MONEY_YUAN, _NOTE = object(), object(), object()  # how a money column's cells are read
 
 
 def claim_loans(grid: list[list[GridCell]], header: tuple[int, int], unit: str | None, as_of: str | None,
@@ -425,51 +438,73 @@ def claim_loans(grid: list[list[GridCell]], header: tuple[int, int], unit: str |
     first, end = header
     by_field: dict[str, tuple[int, str | None, str | None]] = {}
     for j in range(len(grid[first])):
-        labels = tuple(dict.fromkeys(grid[r][j].text for r in range(first, end) if grid[r][j].text))
+        if end - first == 1:
+            text = grid[first][j].text
+            labels: tuple[str, ...] = (text,) if text else ()
+        else:
+            labels = tuple(dict.fromkeys(grid[r][j].text for r in range(first, end) if grid[r][j].text))
         name, col_unit, currency = _column(labels, unit)
         if name and name not in by_field:
             by_field[name] = (j, col_unit, currency)
+    # per column: (field, index, what to do with its text); the columns whose cells tell a loan from the previous
+    # loan's spanned cells
+    columns = [(name, index, _MONEY_WAN if name in _MONEY and col_unit == "wan" else _MONEY_YUAN if name in _MONEY
+                and col_unit == "yuan" else _NOTE if name in _MONEY else name)
+               for name, (index, col_unit, _) in by_field.items()]
+    keyed = [index for name, (index, _, _) in by_field.items() if name in _MONEY or name == "debtor"]
+    currency = by_field["principal"][2] if "principal" in by_field and by_field["principal"][2] else "CNY"
+    summary = amc._SUMMARY.match
     loans: list[dict[str, Any]] = []
-    previous: dict[str, int] = {}
+    previous: tuple[int, ...] | None = None
     for r in range(end, len(grid)):
         row = grid[r]
-        if not any(c.text for c in row):
+        for cell in row:
+            if cell.text:
+                break
+        else:
             continue
-        if any(("计" in c.text) and amc._SUMMARY.match(c.text.replace(" ", "")) for c in row[:3]):
-            previous = {}
+        for cell in row[:3]:
+            if "计" in cell.text and summary(cell.text.replace(" ", "")):
+                break
+        else:
+            cell = None
+        if cell is not None:
+            previous = None
             continue  # a 合计 / 小计 row: the listing states its totals in the label table
-        origins = {name: row[col[0]].origin for name, col in by_field.items()}
-        if previous and all(origins[n] == previous.get(n) for n in origins if n in amc.MONEY or n == "debtor"):
+        origins = tuple([row[index].origin for index in keyed])
+        if previous is not None and origins == previous:
             continue  # the previous loan's spanned cells (a second collateral line)
         previous = origins
         loan: dict[str, Any] = {}
         units: dict[str, str] = {}
-        for name, (index, col_unit, _) in by_field.items():
+        for name, index, how in columns:
             cell = row[index]
             text = cell.text
             if not text or text in NONE_TEXTS:
                 continue
-            if name in _MONEY:
-                if col_unit in ("yuan", "wan") and _PLAIN_NUMBER.fullmatch(text):
+            if how is _MONEY_WAN or how is _MONEY_YUAN:
+                if _PLAIN_NUMBER.fullmatch(text):
                     loan[name] = text
-                    if col_unit == "wan":
+                    if how is _MONEY_WAN:
                         units[name] = "wan"
                 else:
                     notes.append({"row": r, "field": name, "text": text})
-            elif name == "seq":
+            elif how is _NOTE:
+                notes.append({"row": r, "field": name, "text": text})
+            elif how == "seq":
                 if text.isdigit():
                     loan["seq"] = int(text)
-            elif name == "currency":
+            elif how == "currency":
                 loan["currency"] = amc.currency_code(text) or text
-            elif name == "claim_as_of":
+            elif how == "claim_as_of":
                 loan["claim_as_of"] = text
             else:
                 loan[name] = ("、" if name == "guarantors" else "；" if name == "collateral" else " ").join(
                     cell.parts) if cell.parts else text
-        if not (loan.keys() - {"seq"}):
+        if not loan or len(loan) == 1 and "seq" in loan:
             continue
-        loan.setdefault("currency", by_field["principal"][2] if "principal" in by_field and
-                        by_field["principal"][2] else "CNY")
+        if "currency" not in loan:
+            loan["currency"] = currency
         if as_of and "claim_as_of" not in loan:
             loan["claim_as_of"] = as_of
         if units:
