@@ -77,6 +77,8 @@ def squash(text: str | None) -> str:
     """Whitespace runs (\u3000 and \xa0 too) as one space, none at the ends."""
     if not text:
         return ""
+    if text.isprintable() and "  " not in text:  # no tab, newline, \xa0 or \u3000 (they are not printable)
+        return text.strip()
     text = text.strip()
     if "  " in text or "\n" in text or "\t" in text or "\xa0" in text or "\u3000" in text or "\r" in text:
         return " ".join(text.split())
@@ -337,13 +339,11 @@ def _span(value: str | None) -> int:
 
 def table_grid(table: LexborNode, trs: list[LexborNode] | None = None) -> list[list[GridCell]]:
     """The table as a rectangular grid (rowspan / colspan copied into every position they cover), as
-    `amc.table_grid` makes it from BeautifulSoup, here from selectolax. The cells that span are found by one query
-    per table (most cells span nothing: no attribute dictionary is made for them); ``trs`` are the table's rows
-    when the caller has them."""
+    `amc.table_grid` makes it from BeautifulSoup, here from selectolax; ``trs`` are the table's rows when the caller
+    has them."""
     grid: list[list[GridCell]] = []
     pending: dict[int, tuple[GridCell, int]] = {}
     counter = 0
-    spanning = {node.mem_id: node for node in table.css("td[rowspan], td[colspan], th[rowspan], th[colspan]")}
     cell_tags = _CELL_TAGS
 
     def take(row: list[GridCell]) -> None:
@@ -369,8 +369,8 @@ def table_grid(table: LexborNode, trs: list[LexborNode] | None = None) -> list[l
             else:
                 cell = GridCell(squash(text), counter)
             counter += 1
-            if spanning and td.mem_id in spanning:
-                attributes = td.attributes
+            attributes = td.attributes
+            if attributes and ("rowspan" in attributes or "colspan" in attributes):
                 down = _span(attributes.get("rowspan")) if "rowspan" in attributes else 1
                 across = _span(attributes.get("colspan")) if "colspan" in attributes else 1
                 for _ in range(across):
@@ -513,18 +513,31 @@ def claim_loans(grid: list[list[GridCell]], header: tuple[int, int], unit: str |
     return loans
 
 
-def _pairs(box: LexborNode, tables: list[LexborNode]) -> dict[str, str]:
-    """Label → value of the label/value cells of ``tables`` and of the xmjs label spans (first value of a label
-    wins). Only the value cells of known labels are read in full."""
+def _label(cell: LexborNode) -> str:
+    """A label cell's text as ``text(strip=True)`` gives it, spaces and a closing colon removed. ``text()`` joins
+    the text nodes as they are and costs half as much; it gives the same label unless a line break or other
+    non-space whitespace remains inside, then the node-by-node form is read."""
+    label = cell.text().strip().replace(" ", "")
+    if not label.isprintable():
+        label = cell.text(strip=True).replace(" ", "")
+    return label.rstrip(":：")
+
+
+def _pairs(box: LexborNode, tables: list[tuple[LexborNode, list[LexborNode]]], page: str) -> dict[str, str]:
+    """Label → value of the label/value cells of ``tables`` (each with its rows) and of the xmjs label spans (first
+    value of a label wins). Only the value cells of known labels are read in full."""
     found: dict[str, str] = {}
-    for table in tables:
-        for tr in table.css("tr"):
-            cells = _cells(tr)
+    label_of = _LABEL_OF
+    cell_tags = _CELL_TAGS
+    for _table, trs in tables:
+        for tr in trs:
+            cells = [c for c in tr.iter() if c.tag_id in cell_tags]
             for k in range(0, len(cells) - 1, 2):
-                label = cells[k].text(strip=True).replace(" ", "").rstrip(":：")
-                name = _LABEL_OF.get(label)
+                name = label_of.get(_label(cells[k]))
                 if name is not None and name not in found:
-                    found[name] = _text(cells[k + 1])
+                    found[name] = squash(cells[k + 1].text(separator=" "))
+    if "xmjs_detail_label_name" not in page:
+        return found  # (no span of that class on the page)
     for name in box.css("span.xmjs_detail_label_name"):
         label = _text(name).replace(" ", "").rstrip(":：")
         value = name.next
@@ -537,7 +550,8 @@ def _pairs(box: LexborNode, tables: list[LexborNode]) -> dict[str, str]:
 
 
 def _none(text: str | None) -> bool:
-    return not text or squash(text) in NONE_TEXTS
+    """No value: empty or a 无 / 暂无 / - (the label values are squashed already)."""
+    return not text or text in NONE_TEXTS
 
 
 def _date(text: str) -> str | None:
@@ -545,7 +559,8 @@ def _date(text: str) -> str | None:
 
 
 def parse_detail(body: bytes | str, url: str, fetched_at: datetime) -> RawRecord:
-    tree = LexborHTMLParser(decode(body))
+    page = decode(body)
+    tree = LexborHTMLParser(page)
     box = tree.css_first("div#project-table-box")
     if box is None:
         raise ParseError(SOURCE, "div#project-table-box", url, "not a project page")
@@ -553,17 +568,17 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime) -> RawRecord
     label_tables = []
     grids = []
     for table in box.css("table"):
-        head = table.css_first("tr")
-        if head is None or not _DEBTOR_HEAD.search(head.text()):
-            label_tables.append(table)  # a label/value table (a claim table's header names a debtor)
+        trs = table.css("tr")  # each table's rows are found once
+        if not trs or not _DEBTOR_HEAD.search(trs[0].text()):
+            label_tables.append((table, trs))  # a label/value table (a claim table's header names a debtor)
             continue
-        grid = table_grid(table)
+        grid = table_grid(table, trs)
         header = header_rows(grid)
         if header is not None:
             grids.append((table, grid, header))
         else:
-            label_tables.append(table)
-    f = _pairs(box, label_tables)
+            label_tables.append((table, trs))
+    f = _pairs(box, label_tables, page)
     code = f.get("code") or urlsplit(url).path.rsplit("/", 1)[-1].removesuffix(".html")
     if not _CODE.fullmatch(code or ""):
         raise ParseError(SOURCE, "项目编号", url, f"no project code on the page (found {code!r})")
