@@ -345,6 +345,7 @@ def table_grid(table: LexborNode, trs: list[LexborNode] | None = None) -> list[l
     pending: dict[int, tuple[GridCell, int]] = {}
     counter = 0
     cell_tags = _CELL_TAGS
+    make = tuple.__new__  # a GridCell without the Python-level __new__ of a NamedTuple (squash inlined too)
 
     def take(row: list[GridCell]) -> None:
         while len(row) in pending:
@@ -365,9 +366,10 @@ def table_grid(table: LexborNode, trs: list[LexborNode] | None = None) -> list[l
             text = td.text(separator="\n")
             if "\n" in text:
                 parts = tuple(p for p in (squash(x) for x in text.split("\n")) if p)
-                cell = GridCell(" ".join(parts), counter, parts if len(parts) > 1 else ())
+                cell = make(GridCell, (" ".join(parts), counter, parts if len(parts) > 1 else ()))
             else:
-                cell = GridCell(squash(text), counter)
+                cell = make(GridCell, (text.strip() if text.isprintable() and "  " not in text else squash(text),
+                                       counter, ()))
             counter += 1
             attributes = td.attributes
             if attributes and ("rowspan" in attributes or "colspan" in attributes):
@@ -531,11 +533,19 @@ def _pairs(box: LexborNode, tables: list[tuple[LexborNode, list[LexborNode]]], p
     cell_tags = _CELL_TAGS
     for _table, trs in tables:
         for tr in trs:
-            cells = [c for c in tr.iter() if c.tag_id in cell_tags]
-            for k in range(0, len(cells) - 1, 2):
-                name = label_of.get(_label(cells[k]))
+            label = None  # the cell before, when it may be a label
+            for cell in tr.iter():
+                if cell.tag_id not in cell_tags:
+                    continue
+                if label is None:
+                    label = cell
+                    continue
+                text = label.text().strip().replace(" ", "")  # `_label`, inlined
+                name = label_of.get((text if text.isprintable() else label.text(strip=True).replace(" ", "")
+                                     ).rstrip(":："))
                 if name is not None and name not in found:
-                    found[name] = squash(cells[k + 1].text(separator=" "))
+                    found[name] = squash(cell.text(separator=" "))
+                label = None
     if "xmjs_detail_label_name" not in page:
         return found  # (no span of that class on the page)
     for name in box.css("span.xmjs_detail_label_name"):
