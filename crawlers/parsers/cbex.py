@@ -95,7 +95,8 @@ _ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 def _decoded(body: bytes) -> tuple[str, bool]:
     """The text of UTF-8 ``body`` and whether it went through `clean_text` (called only when the page holds something
     it would remove: a byte scan is several times cheaper than its per-character checks on a page of Chinese text)."""
-    text = body.decode("utf-8-sig", errors="replace")
+    # "utf-8-sig" decodes through a Python-level codec wrapper: the BOM is cut here and the C decoder does the rest
+    text = (body[3:] if body.startswith(b"\xef\xbb\xbf") else body).decode("utf-8", errors="replace")
     if (body.translate(None, _NOT_CONTROL) or b"\xc2" in body or b"\\" in body or b"&" in body
             or any(char in text for char in _ZERO_WIDTH)):
         return clean_text(text), True
@@ -564,7 +565,9 @@ def _none(text: str | None) -> bool:
     return not text or text in NONE_TEXTS
 
 
+@lru_cache(maxsize=1024)
 def _date(text: str) -> str | None:
+    """`amc.date_part`, remembered (pages of a night share their dates)."""
     return amc.date_part(text)
 
 
