@@ -48,6 +48,7 @@ _NAMES = re.compile(r"[、，,；;\n]+")
 _CODE = re.compile(r"[A-Z][A-Z0-9]{3,9}BJ\d{5,8}")
 _MONEY = frozenset(amc.MONEY)
 _DEBTOR_HEAD = re.compile(r"债务人|借款人|户名|债务企业")
+_SEMICOLONS = re.compile(r"[；;]")
 _FILE = re.compile(r"\.(?:pdf|docx?|xlsx?|zip|rar)$", re.I)
 
 # label → field, first label found wins (labels as the page writes them, spaces removed)
@@ -214,11 +215,17 @@ def _load_answer(body: bytes | str, url: str) -> Any:
     return _loads(decode(body), url)
 
 
+_SIMPLE_PATH = re.compile(r"/(?!/)[\w\-.~%!$&'()*+,=:@/]*")
+
+
 def absolute(url: str) -> str:
     """A row's ``url`` as an https URL on www.cbex.com.cn (www.cbex.com redirects there; paths are relative)."""
     url = url.strip()
     if url.startswith(BASE + "/"):
         return url
+    if _SIMPLE_PATH.fullmatch(url) and "/." not in url:
+        # what urljoin makes of a path with no dot segment, query, fragment or parameters (it costs a few µs a row)
+        return (BASE + url).replace("http://www.cbex.com.cn", BASE)
     if url.startswith("//"):
         url = "https:" + url
     url = urljoin(BASE + "/", url)
@@ -647,7 +654,7 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime) -> RawRecord
     if not _none(f.get("guarantors")):
         record["guarantors"] = f["guarantors"]
     if not _none(f.get("collateral")):
-        record["collateral"] = [{"description": squash(p)} for p in re.split(r"[；;]", f["collateral"]) if p.strip()]
+        record["collateral"] = [{"description": squash(p)} for p in _SEMICOLONS.split(f["collateral"]) if p.strip()]
     files = []
     for a in tree.css("li.infoShow a, div#project-table-box a"):
         href = (a.attributes.get("href") or "").strip()
@@ -657,11 +664,14 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime) -> RawRecord
                 files.append({"name": _text(a) or link.rsplit("/", 1)[-1], "url": link})
     if files:
         raw["attachments"] = files
-    for key in ("kind", "status", "period"):
+    for key, label in _RAW_LABELS:
         if f.get(key):
-            raw[{"kind": "交易品类", "status": "项目状态", "period": "信息披露起止日期"}[key]] = f[key]
+            raw[label] = f[key]
     record["raw"] = raw
     return record
+
+
+_RAW_LABELS = (("kind", "交易品类"), ("status", "项目状态"), ("period", "信息披露起止日期"))
 
 
 def _unit_before(table: LexborNode) -> str | None:
