@@ -579,8 +579,15 @@ def _date(text: str) -> str | None:
 
 
 def parse_detail(body: bytes | str, url: str, fetched_at: datetime) -> RawRecord:
-    page = decode(body)
-    tree = LexborHTMLParser(page)
+    if isinstance(body, bytes):
+        page, cleaned = _decoded(body)
+        # selectolax parses bytes as UTF-8 and would encode a str back to them: the page's own bytes are given when
+        # they are what that would make (nothing cleaned, no BOM, nothing replaced)
+        tree = LexborHTMLParser(body if not cleaned and not body.startswith(b"\xef\xbb\xbf") and "\ufffd" not in page
+                                else page)
+    else:
+        page = decode(body)
+        tree = LexborHTMLParser(page)
     box = tree.css_first("div#project-table-box")
     if box is None:
         raise ParseError(SOURCE, "div#project-table-box", url, "not a project page")
