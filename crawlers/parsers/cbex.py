@@ -523,16 +523,6 @@ def claim_loans(grid: list[list[GridCell]], header: tuple[int, int], unit: str |
     return loans
 
 
-def _label(cell: LexborNode) -> str:
-    """A label cell's text as ``text(strip=True)`` gives it, spaces and a closing colon removed. ``text()`` joins
-    the text nodes as they are and costs half as much; it gives the same label unless a line break or other
-    non-space whitespace remains inside, then the node-by-node form is read."""
-    label = cell.text().strip().replace(" ", "")
-    if not label.isprintable():
-        label = cell.text(strip=True).replace(" ", "")
-    return label.rstrip(":：")
-
-
 def _pairs(box: LexborNode, tables: list[tuple[LexborNode, list[LexborNode]]], page: str) -> dict[str, str]:
     """Label → value of the label/value cells of ``tables`` (each with its rows) and of the xmjs label spans (first
     value of a label wins). Only the value cells of known labels are read in full."""
@@ -548,7 +538,10 @@ def _pairs(box: LexborNode, tables: list[tuple[LexborNode, list[LexborNode]]], p
                 if label is None:
                     label = cell
                     continue
-                text = label.text().strip().replace(" ", "")  # `_label`, inlined
+                # the label as text(strip=True) gives it (text nodes stripped one by one), spaces and a closing
+                # colon removed; text() joins the nodes as they are for less, and gives the same label unless
+                # non-space whitespace remains inside
+                text = label.text().strip().replace(" ", "")
                 name = label_of.get((text if text.isprintable() else label.text(strip=True).replace(" ", "")
                                      ).rstrip(":："))
                 if name is not None and name not in found:
