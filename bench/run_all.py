@@ -133,7 +133,7 @@ def anchor_json(body: bytes) -> object:
     description, a notice body) parsed by selectolax, its cells' text and its labels' values taken."""
     from selectolax.lexbor import LexborHTMLParser
 
-    text = _decode(body).strip()
+    text = _decode(body).strip().removeprefix("/**/")  # CBEX's JSONP starts with an empty comment
     if not text.startswith(("{", "[")) and (m := _JSONP.match(text)):
         text = m.group(1)
     strings: list[str] = []

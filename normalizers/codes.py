@@ -112,8 +112,18 @@ RMFYSSZC_STATUS = {
     "已流标": Status.unsold, "流标时间": Status.unsold, "已成交": Status.sold, "成交时间": Status.sold,
     "开始时间": Status.upcoming, "预计剩余": Status.ongoing, "结束时间": Status.ended,
 }  # fmt: skip
+# CBEX 北京产权交易所 项目状态 and the list series: 预披露 (PG3, pre-disclosure: no transfer yet), 正式披露 (G3, the
+# formal listing, open to bidders) — the stages public crawlers read (their 预披露 / 正式披露 / 已成交 tests);
+# 已成交, 中止, 终结 are CHINESE_STATUS labels. docs/labels.md.
+CBEX_STATUS_LABELS = {
+    "预披露": Status.upcoming,
+    "正式披露": Status.ongoing,
+    "挂牌中": Status.ongoing,
+    "终结": Status.withdrawn,  # unverified: the exchanges' word for a listing ended without a deal
+}
 SOURCE_STATUS = {
     "rmfysszc": RMFYSSZC_STATUS,
+    "cbex": CBEX_STATUS_LABELS,
     "alibaba_sf": ALIBABA_STATUS,
     "alibaba_zc": ALIBABA_STATUS,
     "alibaba_mtop": ALIBABA_STATUS | ALIBABA_MTOP_STATUS,

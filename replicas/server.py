@@ -41,6 +41,7 @@ from replicas.amc import AmcGenerator, amc_sites
 from replicas.caa123 import CaaGenerator, CaaSite
 from replicas.gpai import GpaiGenerator, GpaiSite
 from replicas.rmfysszc import FEEDS, RmfysszcSite
+from replicas.cbex import CbexGenerator, CbexSite
 
 ADMIN = "/__replica__/"
 REQUEST_HEADERS = threading.local()  # headers of the request this thread answers (mtop reads cookies)
@@ -120,6 +121,9 @@ class ReplicaServer:
         # www.rmfysszc.gov.cn: the court lots of the platforms in replicas/rmfysszc/feeds.py, re-listed (after them)
         self.rmfysszc = RmfysszcSite({name: generator(self) for name, (generator, _) in FEEDS.items()})
         self.sites.append(self.rmfysszc)
+        # www.cbex.com.cn, behind its 521 gate; lists some of the AMC replica's own debt packages
+        self.cbex_generator = CbexGenerator(seed=seed, base_date=base_date, amc=self.amc_generator)
+        self.sites.append(CbexSite(self.cbex_generator, cookies=cookie))
         self._by_host = {h: site for site in self.sites for h in site.hosts}
         self._address = (host, port)
         self._httpd: _Server | None = None

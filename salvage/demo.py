@@ -22,7 +22,7 @@ from crawlers.runner import CrawlResult, run_crawl
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_SOURCES = ("alibaba_sf", "alibaba_zc", "jd_auction",
                 "cinda_notice", "citic_amc_notice", "coamc_notice", "gwamc_notice", "caa123", "gpai",
-                "rmfysszc")
+                "rmfysszc", "cbex")
 NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=SHANGHAI)
 # --distributed: the per-site budget all workers share (crawlers/politeness.py), loose for our own loopback replicas
 DEMO_BUDGET = {"SALVAGE_POLITENESS_RPS": "20", "SALVAGE_POLITENESS_CONCURRENCY": "8"}

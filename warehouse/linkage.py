@@ -61,9 +61,11 @@ RULES: tuple[tuple[str, str], ...] = (
     ("relisted_title", "same source, same normalized title, the same value to the cent, asset type, unit and numbers "
      "not different, and not the same reserve price (a later round starts lower; lots sold side by side under one "
      "title and one appraisal start at one price)"),
+    ("debt_package", "same set of debtors (the lot's debtor and its loans' debtors, normalized), principal within "
+     "0.5%, and the same claim as-of date (基准日)"),
 )
 KEY_COLUMNS = ("asset_type", "case_key", "unit_key", "debtor_key", "address_key", "title_key", "number_key",
-               "place_key", "principal", "value")
+               "place_key", "principal", "value", "debtors_key", "claim_as_of")
 EVIDENCE_COLUMNS = ("same_case_number", "same_disposal_unit", "same_debtor", "same_numbers", "principal_ratio",
                     "value_ratio", "title_similarity", "address_similarity")
 
@@ -151,16 +153,57 @@ _BLOCKS = {
 }
 
 
+# ------------------------------------------------------------------ debt packages across platforms (rule debt_package)
+# A package an AMC announces is often listed again on an exchange (CBEX) or an auction site: no case number, titles
+# that differ, often no single debtor. Its identity is its debtors, its principal and the date the amounts are as
+# of. The keys: ``debtors_key`` (the lot's debtor and every loan's debtor, normalized as debtor_key, sorted,
+# distinct, joined by |) and ``claim_as_of``; a block on debtors_key; the evidence ``same_claim_as_of``.
+_BLOCKS_DEBT = {"debtors": ("debtors_key",)}
+_DEBTOR_NORM = "replace(" + _norm("d") + ", '有限责任公司', '有限公司')"
+
+
+def _debt_package_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """lk_night gets debtors_key and claim_as_of from each debt lot's current version (other lots keep NULL: the
+    rule is about claims, and reading only the debt lots keeps the night's keying cheap)."""
+    con.execute("ALTER TABLE lk_night ADD COLUMN debtors_key VARCHAR")
+    con.execute("ALTER TABLE lk_night ADD COLUMN claim_as_of DATE")
+    con.execute(f"""
+        UPDATE lk_night AS n
+        SET claim_as_of = v.claim_as_of,
+            debtors_key = nullif(array_to_string(list_sort(list_distinct(list_filter(list_transform(
+                list_concat([v.debtor], [x.debtor FOR x IN coalesce(v.loans, [])]), lambda d: {_DEBTOR_NORM}),
+                lambda d: d IS NOT NULL))), '|'), '')
+        FROM fct_lot_versions v
+        WHERE n.asset_type = 'debt' AND v.asset_type = 'debt' AND v.valid_to IS NULL
+          AND (v.debtor IS NOT NULL OR len(v.loans) > 0 OR v.claim_as_of IS NOT NULL)
+          AND v.source = n.source AND v.source_lot_id = n.source_lot_id""")
+
+
+def debt_package_fires(cols: dict[str, np.ndarray]) -> np.ndarray:
+    """Rule debt_package: the same debtors, principal within 0.5 %, the same as-of date (all three known)."""
+    return (cols["same_debtors_set"] == 1) & (cols["principal_ratio"] >= RATIO_OK) & (cols["same_claim_as_of"] == 1)
+
+
+def _debt_package_evidence(con: duckdb.DuckDBPyConnection) -> None:
+    """fct_lot_links.same_claim_as_of of the lots linked tonight: their as-of date against the matched lot's."""
+    con.execute("""
+        UPDATE fct_lot_links AS l SET same_claim_as_of = (l.claim_as_of = m.claim_as_of)
+        FROM fct_lot_links m, lk_new n
+        WHERE m.source = l.matched_source AND m.source_lot_id = l.matched_lot_id
+          AND n.source = l.source AND n.source_lot_id = l.source_lot_id""")
+
+
 def _pairs_sql() -> str:
     """SQL: lk_pairs, the candidate pairs with their exact comparisons. Each new lot (``a``, an idx of lk_new) is
     paired with the linked lots (``b`` NULL, their ``asset_id``) and with the later new lots (``b`` their idx) that
     share a blocking key; the partner's keys come along, so nothing is copied or joined twice."""
     keys = ", ".join(f"p.{c} AS q_{c}" for c in KEY_COLUMNS)
     blocks = []
-    for name, cols in _BLOCKS.items():
+    for name, cols in (_BLOCKS | _BLOCKS_DEBT).items():
         on = " AND ".join(f"p.{c} = n.{c}" for c in cols)
         extra = " AND length(n.address_key) >= 6" if name == "address" else ""
         extra += " AND length(n.number_key) >= 3" if name == "numbers" else ""
+        extra += " AND length(n.debtors_key) >= 4" if name == "debtors" else ""
         blocks.append(f"""
         SELECT * FROM (
             SELECT n.idx AS a, NULL::BIGINT AS b, p.asset_id, p.source AS b_source, p.source_lot_id AS b_lot, {keys}
@@ -189,6 +232,7 @@ def _pairs_sql() -> str:
            (n.source = c.b_source)::TINYINT AS same_source,
            CASE WHEN bv.source IS NULL THEN -1
                 ELSE coalesce((n.reserve_price = bv.reserve_price)::TINYINT, -1) END AS same_reserve,
+           {tri.format(c="debtors_key")} AS same_debtors_set, {tri.format(c="claim_as_of")} AS same_claim_as_of,
            n.title_key AS a_title, c.q_title_key AS b_title, n.address_key AS a_address, c.q_address_key AS b_address
     FROM cand c
     JOIN lk_new n ON n.idx = c.a
@@ -229,6 +273,7 @@ def _link(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> LinkStats:
         return stats
     con.execute("CREATE OR REPLACE TEMP TABLE lk_runs AS SELECT unnest(?::VARCHAR[]) AS run_id", [run_ids])
     con.execute(_KEYS_SQL)
+    _debt_package_keys(con)
     stats.night_lots = con.execute("SELECT count(*) FROM lk_night").fetchall()[0][0]
     _refresh_keys(con)
     con.execute("""
@@ -273,6 +318,7 @@ def score_pairs(cols: dict[str, np.ndarray], titles: tuple, addresses: tuple
         (ts >= 85) & (ads >= 85) & v_same & ok(typ) & ok(unit) & ok(nums),
         (ts >= 90) & (unit == 1) & (nums == 1) & v_same & ok(typ),
         (source == 1) & (ts == 100) & (vr == 1) & ok(typ) & ok(unit) & ok(nums) & (reserve != 1),
+        debt_package_fires(cols),
     ]
     rule = np.full(len(ts), -1, dtype=np.int8)
     for i in reversed(range(len(fired))):
@@ -354,7 +400,7 @@ def _assign(con: duckdb.DuckDBPyConnection, stats: LinkStats) -> None:
     n = stats.new_lots
     stats.candidate_pairs = con.execute("SELECT count(*) FROM lk_pairs").fetchall()[0][0]
     names = ("same_case_number", "same_disposal_unit", "same_debtor", "same_numbers", "same_type", "same_address",
-             "principal_ratio", "value_ratio", "same_source", "same_reserve")
+             "principal_ratio", "value_ratio", "same_source", "same_reserve", "same_debtors_set", "same_claim_as_of")
     linked: list[pa.Table] = []
     reader = con.sql("SELECT * FROM lk_pairs ORDER BY a, b_source, b_lot").to_arrow_reader(BATCH)
     for batch in reader:
@@ -488,6 +534,7 @@ def _assign(con: duckdb.DuckDBPyConnection, stats: LinkStats) -> None:
                 "source_lot_id")
     if pairs is not None:
         con.unregister("lk_linked")
+    _debt_package_evidence(con)
     stats.rules = dict(con.execute("SELECT rule, count(*) FROM lk_result GROUP BY rule").fetchall())
 
 

@@ -17,6 +17,7 @@ from crawlers.parsers import alibaba_mtop, alibaba_sf, alibaba_zc, caa123, jd_au
 from crawlers.parsers import cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice
 from crawlers.parsers import gpai
 from crawlers.parsers import rmfysszc
+from crawlers.parsers import cbex
 from crawlers.parsers.base import InterstitialPage, MalformedPage, ParseError, RawRecord
 
 PARSERS: dict[str, ModuleType] = {
@@ -27,6 +28,7 @@ AMC_NOTICES = (cinda_notice, citic_amc_notice, coamc_notice, gwamc_notice)  # th
 PARSERS.update({module.SOURCE: module for module in AMC_NOTICES})
 PARSERS[gpai.SOURCE] = gpai  # 公拍网: court auctions, server-rendered lists and detail pages
 PARSERS[rmfysszc.SOURCE] = rmfysszc  # 人民法院诉讼资产网, the courts' aggregator
+PARSERS[cbex.SOURCE] = cbex  # CBEX 北京产权交易所 debt listings
 
 
 # What no real page of any source comes near (the largest saved real page: 97 KB, 1,412 tags). Beyond these a page

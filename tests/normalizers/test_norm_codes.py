@@ -306,6 +306,8 @@ def test_the_documented_label_tables_agree_with_what_the_normalizer_does():
     for source in codes.AMC_SOURCES:
         for label, expected in codes.AMC_STATUS_LABELS.items():
             assert status(source, label) == expected.value, (source, label)
+    for label, expected in codes.CBEX_STATUS_LABELS.items():
+        assert status("cbex", label) == expected.value, label
     codes_of = {"一拍": "1", "二拍": "2", "再次拍卖": "3", "变卖": "4", "破产": "6"}  # paimaiTimes
     for label, expected in codes.JD_ROUND_LABELS.items():
         assert codes.auction_round(f"jd:{codes_of[label]}") == expected.value, label

@@ -35,6 +35,11 @@ CREATE TABLE IF NOT EXISTS fct_lot_links (
     run_id VARCHAR NOT NULL
 );
 
+-- rule debt_package (a debt package across platforms, e.g. an AMC notice and its CBEX listing): its keys and evidence
+ALTER TABLE fct_lot_links ADD COLUMN IF NOT EXISTS debtors_key VARCHAR;
+ALTER TABLE fct_lot_links ADD COLUMN IF NOT EXISTS claim_as_of DATE;
+ALTER TABLE fct_lot_links ADD COLUMN IF NOT EXISTS same_claim_as_of BOOLEAN;
+
 CREATE TABLE IF NOT EXISTS fct_asset_merges (
     merged_asset_id BIGINT NOT NULL,
     into_asset_id BIGINT NOT NULL,
@@ -110,7 +115,9 @@ COMMENT ON COLUMN fct_lot_links.rule IS 'The rule that linked the lot: new_asset
     'asset), case_number (same normalized 案号, no conflicting numbers, unit or value), debtor_principal (same '
     'debtor, principal within rounding), address_value (same normalized address and value), fuzzy_title_address '
     '(similar title and address, same numbers and value), fuzzy_title_value (similar title, same disposal unit, '
-    'numbers and value). The exact conditions are warehouse.linkage.RULES.';
+    'numbers and value), relisted_title (the same source re-listing a lot under the same title and value at another '
+    'reserve price), debt_package (same set of debtors, principal within rounding, same claim as-of date: a '
+    'debt package an AMC announces and an exchange lists). The exact conditions are warehouse.linkage.RULES.';
 COMMENT ON COLUMN fct_lot_links.score IS 'Agreement of the compared evidence, 0 to 1 (the mean of the comparisons '
     'both lots allow); NULL for new_asset.';
 COMMENT ON COLUMN fct_lot_links.matched_source IS 'Source of the lot this one was matched to (its best match); '
@@ -145,6 +152,11 @@ COMMENT ON COLUMN fct_lot_links.number_key IS 'Key: the numbers of title_key in 
 COMMENT ON COLUMN fct_lot_links.place_key IS 'Key: the city (or province) without its suffix, for blocking.';
 COMMENT ON COLUMN fct_lot_links.principal IS 'Key: the lot''s debt principal in yuan.';
 COMMENT ON COLUMN fct_lot_links.value IS 'Key: the lot''s appraisal, else market price, else total claim, in yuan.';
+COMMENT ON COLUMN fct_lot_links.debtors_key IS 'Key: the lot''s debtor and the debtors of its loans, each '
+    'normalized as debtor_key, sorted, distinct, joined by |.';
+COMMENT ON COLUMN fct_lot_links.claim_as_of IS 'Key: the date the lot''s claim amounts are as of (基准日).';
+COMMENT ON COLUMN fct_lot_links.same_claim_as_of IS 'Evidence: the lot''s claim as-of date equals the matched '
+    'lot''s (NULL when either has none or the lot matched nothing).';
 COMMENT ON COLUMN fct_lot_links.linked_at IS 'When the lot was linked (the ingest''s clock).';
 COMMENT ON COLUMN fct_lot_links.run_id IS 'The crawl run whose ingest linked the lot.';
 
