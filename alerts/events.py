@@ -173,11 +173,13 @@ def matches_sql(candidates: str = "alert_candidates", carried: str = "l.*") -> s
 
 def _insert_events_sql() -> str:
     """INSERT of every matching (search, candidate) pair not recorded yet. ``alert_candidates`` has the lot columns,
-    kind, version_no, drop_pct and ``dedupe`` (the version, or the start time of a reminder)."""
+    kind, version_no, drop_pct and ``dedupe`` (the version, or the start time of a reminder). Event ids come from
+    the temporary sequence ``alert_event_ids`` (after the largest recorded), so the rows stream into the table:
+    ``row_number() OVER ()`` held every matched pair in memory first."""
     carried = "l.source, l.source_lot_id, l.kind, l.version_no, l.start_at, l.drop_pct, l.run_id, l.dedupe"
     return f"""
     INSERT INTO alert_events ({_EVENT_COLUMNS})
-    SELECT (SELECT coalesce(max(event_id), 0) FROM alert_events) + row_number() OVER (), m.search_name, m.source,
+    SELECT nextval('alert_event_ids'), m.search_name, m.source,
            m.source_lot_id, m.kind, m.version_no, m.start_at, m.drop_pct, CAST($night AS DATE), m.run_id, now(),
            'pending'
     FROM ({matches_sql(carried=carried)}) m
@@ -291,8 +293,17 @@ def record_events(con: duckdb.DuckDBPyConnection, results: Iterable[Any], search
     con.execute(_candidates_sql(), {"runs": run_ids})
     con.execute(_soon_sql(), {"now": now})
     con.execute(blocks_sql())
-    con.execute(_insert_events_sql(), {"night": counts.night, "now": now})
-    con.execute("DROP TABLE alert_candidates; DROP TABLE alert_blocks")
+    first_id = con.execute("SELECT coalesce(max(event_id), 0) + 1 FROM alert_events").fetchone()[0]
+    con.execute(f"CREATE OR REPLACE TEMP SEQUENCE alert_event_ids START WITH {int(first_id)}")
+    # the order the events are stored in means nothing (event_id is their order): without insertion order the
+    # insert streams the matches into the table instead of buffering them by batch (the peak memory at 10M lots)
+    order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        con.execute(_insert_events_sql(), {"night": counts.night, "now": now})
+    finally:
+        con.execute(f"SET preserve_insertion_order = {bool(order)}")
+    con.execute("DROP TABLE alert_candidates; DROP TABLE alert_blocks; DROP SEQUENCE alert_event_ids")
     after = dict(con.execute("SELECT kind, count(*) FROM alert_events GROUP BY kind").fetchall())
     counts.by_kind = {k: after.get(k, 0) - before.get(k, 0) for k in EVENT_KINDS}
     return counts

@@ -91,7 +91,11 @@ def _cast(col: str) -> str:
 def _reasons(source: str) -> str:
     """SQL for the reasons a typed staged row is refused ('' when it is good)."""
     checks = ["NULLIF(cast_errors, '')"]
-    checks += [f"CASE WHEN {c} IS NULL OR trim({c}::VARCHAR) = '' THEN 'missing {c}' END" for c in REQUIRED]
+    # blank = empty or only spaces (what trim() strips); trim() copies every string, so it runs only on the rows that
+    # start with a space (a third of the staging's CPU went to trimming every url and title); a typed column is blank
+    # only when NULL
+    checks += [f"CASE WHEN {c} IS NULL OR {c} = '' OR (prefix({c}, ' ') AND trim({c}) = '') THEN 'missing {c}' END"
+               if LOT_TYPES[c] == "VARCHAR" else f"CASE WHEN {c} IS NULL THEN 'missing {c}' END" for c in REQUIRED]
     for col, enum in ENUMS.items():
         allowed = ", ".join(_lit(m.value) for m in enum)
         checks.append(f"CASE WHEN {col} NOT IN ({allowed}) THEN 'unknown {col}: ' || {col} END")

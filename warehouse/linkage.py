@@ -196,22 +196,38 @@ def _debt_package_evidence(con: duckdb.DuckDBPyConnection) -> None:
 def _pairs_sql() -> str:
     """SQL: lk_pairs, the candidate pairs with their exact comparisons. Each new lot (``a``, an idx of lk_new) is
     paired with the linked lots (``b`` NULL, their ``asset_id``) and with the later new lots (``b`` their idx) that
-    share a blocking key; the partner's keys come along, so nothing is copied or joined twice."""
+    share a blocking key; the partner's keys come along, so nothing is copied or joined twice.
+
+    Blocks are bounded before any pair is made: a new lot's partners in a block are counted from the block sizes
+    (the linked lots with its key, by a grouped count of fct_lot_links restricted to tonight's keys, plus the later
+    new lots with its key, by a window over lk_new), and only lots with at most ``BLOCK_CAP`` partners are joined.
+    So no block joins more than ``BLOCK_CAP`` pairs per lot, whatever the key's frequency: joining first and
+    capping afterwards made every pair of a common key (a province when the city is missing, a frequent debtor)
+    and grew with the square of the lots."""
     keys = ", ".join(f"p.{c} AS q_{c}" for c in KEY_COLUMNS)
     blocks = []
     for name, cols in (_BLOCKS | _BLOCKS_DEBT).items():
+        key = ", ".join(cols)
         on = " AND ".join(f"p.{c} = n.{c}" for c in cols)
-        extra = " AND length(n.address_key) >= 6" if name == "address" else ""
-        extra += " AND length(n.number_key) >= 3" if name == "numbers" else ""
-        extra += " AND length(n.debtors_key) >= 4" if name == "debtors" else ""
+        where = " AND ".join(f"{c} IS NOT NULL" for c in cols)
+        where += " AND length(address_key) >= 6" if name == "address" else ""
+        where += " AND length(number_key) >= 3" if name == "numbers" else ""
+        where += " AND length(debtors_key) >= 4" if name == "debtors" else ""
         blocks.append(f"""
         SELECT * FROM (
+            WITH nb AS MATERIALIZED (
+                SELECT idx, {key}, row_number() OVER (PARTITION BY {key} ORDER BY idx DESC) - 1 AS later
+                FROM lk_new WHERE {where}),
+            ex AS (SELECT {", ".join(f"p.{c}" for c in cols)}, count(*) AS linked
+                   FROM fct_lot_links p SEMI JOIN nb n ON {on} GROUP BY ALL),
+            ok AS MATERIALIZED (
+                SELECT nb.idx, {", ".join(f"nb.{c}" for c in cols)} FROM nb LEFT JOIN ex USING ({key})
+                WHERE coalesce(ex.linked, 0) + nb.later <= {BLOCK_CAP})
             SELECT n.idx AS a, NULL::BIGINT AS b, p.asset_id, p.source AS b_source, p.source_lot_id AS b_lot, {keys}
-            FROM lk_new n JOIN fct_lot_links p ON {on} WHERE true{extra}
+            FROM ok n JOIN fct_lot_links p ON {on}
             UNION ALL
             SELECT n.idx, p.idx, NULL::BIGINT, p.source, p.source_lot_id, {keys}
-            FROM lk_new n JOIN lk_new p ON {on} AND p.idx > n.idx WHERE true{extra})
-        QUALIFY count(*) OVER (PARTITION BY a) <= {BLOCK_CAP}""")
+            FROM ok n JOIN lk_new p ON {on} AND p.idx > n.idx)""")
     tri = "coalesce((n.{c} = c.q_{c})::TINYINT, -1)"
     ratio = "coalesce(least(n.{c}, c.q_{c}) / nullif(greatest(n.{c}, c.q_{c}), 0), -1)::DOUBLE"
     return f"""

@@ -76,15 +76,17 @@ def test_bad_rows_go_to_rejects_with_reason_source_and_url(con, tmp_path: Path):
            '"fetched_at":"2026-11-20T02:00:00+08:00","title":"x","reserve_price":"abc","status":"weird"}')
     no_title = ('{"source":"alibaba_sf","source_lot_id":"8","url":"https://sf-item.taobao.com/sf_item/8.htm",'
                 '"fetched_at":"2026-11-20T02:00:00+08:00","title":""}')
-    write_run(runs, [make_lot("1")], extra_lines=[bad, no_title])
+    blank_title = no_title.replace('"8"', '"7"').replace('"title":""', '"title":"   "')
+    spaced_title = no_title.replace('"8"', '"6"').replace('"title":""', '"title":"  房产 "')  # kept: not blank
+    write_run(runs, [make_lot("1")], extra_lines=[bad, no_title, blank_title, spaced_title])
     [result] = ingest(con, resolve_runs([runs]))
-    assert (result.status, result.rejects) == ("loaded", 2)
+    assert (result.status, result.rejects) == ("loaded", 3)
     rejects = dict(con.execute("SELECT source_lot_id, source || ' ' || url || ' ' || reason FROM fct_rejects"
                                ).fetchall())
     assert "https://sf-item.taobao.com/sf_item/9.htm" in rejects["9"]
     assert "bad reserve_price: abc" in rejects["9"] and "unknown status: weird" in rejects["9"]
-    assert "missing title" in rejects["8"]
-    assert con.execute("SELECT count(*) FROM lots").fetchone()[0] == 1
+    assert "missing title" in rejects["8"] and "missing title" in rejects["7"]
+    assert con.execute("SELECT source_lot_id FROM lots ORDER BY 1").fetchall() == [("1",), ("6",)]
     assert con.execute("SELECT status FROM crawl_runs").fetchone()[0] == "partial"
 
 

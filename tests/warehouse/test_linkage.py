@@ -159,3 +159,21 @@ def test_a_warehouse_loaded_before_linkage_is_linked_once_and_then_kept(con, tmp
     ingest(con, [write_run(tmp_path / "runs", [_house("2", night=2, round="second")], night=2)],
            hooks=[link_assets])
     assert _asset(con, "1") == _asset(con, "2")
+
+
+@pytest.mark.parametrize(("cap", "pairs"), [(3, 5), (25, 14)])
+def test_a_block_gives_a_lot_no_candidates_when_it_has_more_partners_than_the_cap(con, tmp_path: Path, monkeypatch,
+                                                                                 cap: int, pairs: int):
+    # one debtor for six lots and no other shared key: two linked on night 1, four new on night 2. A new lot's
+    # partners in the block are the linked lots with its key and the later new lots (by source, source_lot_id):
+    # d3 2 + 3, d4 2 + 2, d5 2 + 1, d6 2 + 0. With a cap of 3 only d5 (3 pairs) and d6 (2) are paired.
+    monkeypatch.setattr("warehouse.linkage.BLOCK_CAP", cap)
+    debt = dict(asset_type="debt", debtor="甲实业有限责任公司", appraisal_price=None)
+    night1 = [make_lot(f"d{i}", principal=Decimal(1_000_000 * i), **debt) for i in (1, 2)]
+    night2 = [make_lot(f"d{i}", night=2, principal=Decimal(1_000_000 * i), **debt) for i in (3, 4, 5, 6)]
+    stats = []
+    ingest(con, [write_run(tmp_path / "runs", night1)], hooks=[link_assets])
+    ingest(con, [write_run(tmp_path / "runs", night2, night=2)],
+           hooks=[lambda c, results: stats.append(link_assets(c, results))])
+    assert (stats[0].new_lots, stats[0].candidate_pairs) == (4, pairs)
+    assert con.execute("SELECT count(*) FROM fct_lot_links").fetchone()[0] == 6
