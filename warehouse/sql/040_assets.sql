@@ -56,7 +56,10 @@ CREATE OR REPLACE VIEW assets AS
 WITH l AS (
     SELECT k.asset_id, k.rule, x.*,
            row_number() OVER (PARTITION BY k.asset_id
-                              ORDER BY coalesce(x.start_at, x.first_seen) DESC, x.first_seen DESC,
+                              -- ties by the day first seen (in Shanghai), not its second: lots of one night
+                              -- rank alike whatever order the crawls ran in (one machine or many workers)
+                              ORDER BY coalesce(x.start_at, x.first_seen) DESC,
+                                       date_trunc('day', x.first_seen AT TIME ZONE 'Asia/Shanghai') DESC,
                                        x.source DESC, x.source_lot_id DESC) AS recency
     FROM fct_lot_links k
     JOIN lots x ON x.source = k.source AND x.source_lot_id = k.source_lot_id
