@@ -19,6 +19,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from schedules import scheduler as sched
+from crawlers.runner import sources
 from schedules.scheduler import build_scheduler, list_jobs, load_config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -60,6 +61,8 @@ lock_timeout = 0
 def test_the_shipped_config_loads_and_lists_every_job_with_its_next_run(tmp_path, monkeypatch):
     shipped = load_config(sched.DEFAULT_CONFIG)
     assert {j.id for j in shipped.jobs} >= {"nightly-alibaba_sf", "nightly-alibaba_zc", "refresh-ending-soon"}
+    nightly = [s for j in shipped.jobs if j.kind == "nightly" for s in j.sources]
+    assert sorted(nightly) == sources()  # every source crawled every night, once
     config = load_config(write_config(tmp_path))
     now = datetime(2026, 11, 20, 1, 0, tzinfo=SHANGHAI)
     rows = {r[0]: r for r in list_jobs(config, now=now)}
