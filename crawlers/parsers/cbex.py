@@ -347,8 +347,8 @@ def _span(value: str | None) -> int:
 
 def table_grid(table: LexborNode, trs: list[LexborNode] | None = None) -> list[list[GridCell]]:
     """The table as a rectangular grid (rowspan / colspan copied into every position they cover), as
-    `amc.table_grid` makes it from BeautifulSoup, here from selectolax; ``trs`` are the table's rows when the caller
-    has them."""
+    `amc.table_grid` makes it, but over every ``tr`` under the table (amc's keeps only the table's own rows) or
+    the rows ``trs`` the caller has found, and without amc's per-cell tuple of parts for a one-line cell."""
     grid: list[list[GridCell]] = []
     pending: dict[int, tuple[GridCell, int]] = {}
     counter = 0
