@@ -82,6 +82,7 @@ class CaaLot(NamedTuple):
     on_looker: int
     enrollment: int
     delay_times: int
+    publish_ms: int = 0  # when the sale was announced (the judicial API does not state it)
 
     @property
     def sold(self) -> bool:
@@ -261,7 +262,7 @@ class CaaGenerator(NightlyGenerator):
             start_price=plan.start_price, cash_deposit=deposit, rate_ladder=ladder, delay_time=5,
             term=(plan.end_ms - plan.start_ms) // DAY, start_ms=plan.start_ms, end_ms=end_ms, lot_status=status,
             now_price=now_price, bid_count=bids, on_looker=on_looker, enrollment=enrollment,
-            delay_times=delay_times,
+            delay_times=delay_times, publish_ms=plan.publish_ms,
         )
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from replicas.gpai.generator import GpaiGenerator, GpaiLot, at
 from replicas.gpai.site import GpaiSite
 
-__all__ = ["GpaiGenerator", "GpaiLot", "GpaiSite", "relist_lots"]
+__all__ = ["GpaiGenerator", "GpaiLot", "GpaiSite", "copied", "relist_lots"]
 
 
 @lru_cache(maxsize=8)
@@ -31,13 +31,14 @@ def relist_lots(seed: int = 7, n_lots: int = 300, night: int = 1,
     (without the 【一拍】 prefix), ``round`` (一拍 / 二拍 / 变卖), ``address`` (None for a car, shares or goods),
     ``appraisal`` and ``start_price`` (yuan, `Decimal`), ``start_time`` (aware datetime, Asia/Shanghai),
     ``category`` (gpai's type code: 376 房产, 381 土地, …) and ``state``."""
-    lots = _generator(seed, n_lots, base_date).lots_for(night)
-    return [
-        {
-            "id": lot.item_id, "url": lot.url, "court": lot.court, "title": lot.title.split("】", 1)[1],
-            "round": lot.title[1:].split("】", 1)[0], "address": lot.address,
-            "appraisal": Decimal(f"{lot.appraisal:.2f}"), "start_price": Decimal(f"{lot.start_price:.2f}"),
-            "start_time": at(lot.start_ms), "category": lot.category, "state": lot.state,
-        }
-        for lot in lots
-    ]
+    return [copied(lot) for lot in _generator(seed, n_lots, base_date).lots_for(night)]
+
+
+def copied(lot: GpaiLot) -> dict:
+    """One lot as `relist_lots` describes it (the 人民法院诉讼资产网 replica's feed reads its lots through this)."""
+    return {
+        "id": lot.item_id, "url": lot.url, "court": lot.court, "title": lot.title.split("】", 1)[1],
+        "round": lot.title[1:].split("】", 1)[0], "address": lot.address,
+        "appraisal": Decimal(f"{lot.appraisal:.2f}"), "start_price": Decimal(f"{lot.start_price:.2f}"),
+        "start_time": at(lot.start_ms), "category": lot.category, "state": lot.state,
+    }

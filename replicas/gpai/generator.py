@@ -79,6 +79,8 @@ class GpaiLot(NamedTuple):
     applicants: int
     reminders: int
     views: int
+    publish_ms: int = 0  # when the sale was announced (公告日期; gpai's lot page does not show it)
+    asset_key: str = ""  # every round of one asset (ground truth, never served)
 
     @property
     def url(self) -> str:
@@ -210,6 +212,7 @@ class GpaiGenerator(NightlyGenerator):
             plan.item_id, plan.court_code, plan.court, plan.category, f"【{ROUND_NAMES[plan.round_no]}】{plan.name}",
             plan.address, plan.appraisal, plan.start_price, _deposit(plan.start_price), step, plan.round_no,
             plan.start_ms, plan.end_ms, state, bids, round(current, 2), applicants, int(views * 0.05), views,
+            plan.publish_ms, f"GPAI-{self.seed}-{plan.asset:06d}",
         )
 
 

@@ -81,8 +81,48 @@ def from_jd(lot: Any) -> Relisted | None:
                     lot.end_ms, status, lot.current_price if status == "已成交" else 0.0, lot.access_num)
 
 
+_GPAI_KIND = {"376": "房产", "381": "土地", "378": "机动车", "372": "股权", "377": "其他", "379": "其他"}
+_GPAI_ROUND = {"一拍": "第一次拍卖", "二拍": "第二次拍卖", "变卖": "变卖"}
+_GPAI_STATUS = {"upcoming": "未开始", "ongoing": "进行中", "sold": "已成交", "unsold": "已流标", "withdrawn": "已撤回"}
+
+
+def from_gpai(lot: Any) -> Relisted | None:
+    """A 公拍网 lot: every one is a court sale (gpai's court auctions). Its fields as `replicas.gpai.relist_lots`
+    gives them (the title without its 【一拍】 prefix, the round apart); a car, shares or goods have no address."""
+    from replicas.gpai import copied
+
+    if "法院" not in lot.court:
+        return None
+    c = copied(lot)
+    status = _GPAI_STATUS[c["state"]]
+    return Relisted(("gpai", str(c["id"])), f"gpai:{lot.asset_key}", c["court"], c["title"], c["address"] or "",
+                    _GPAI_KIND.get(c["category"], "其他"), "", _GPAI_ROUND[c["round"]], "公拍网",
+                    float(c["appraisal"]), float(c["start_price"]), float(lot.deposit), lot.publish_ms,
+                    lot.start_ms, lot.end_ms, status, lot.current_price if status == "已成交" else 0.0, lot.views)
+
+
+_CAA_KIND = {"house": "房产", "shop": "房产", "plant": "房产", "land": "土地", "equity": "股权", "debt": "债权",
+             "other": "其他"}
+# lotStatus: 0 即将开始, 1 正在进行, 2 已流拍, 3 已成交, 5 已撤回, 6 已暂缓 (a deferred sale is suspended: 已中止)
+_CAA_STATUS = {0: "未开始", 1: "进行中", 2: "已流标", 3: "已成交", 4: "已撤回", 5: "已撤回", 6: "已中止"}
+
+
+def from_caa123(lot: Any) -> Relisted | None:
+    """A 中拍平台 judicial lot (``side == "sf"``, sold by a court; the commercial side's commissioned sales are not
+    court sales)."""
+    if lot.side != "sf" or "法院" not in lot.court:
+        return None
+    status = _CAA_STATUS[lot.lot_status]
+    return Relisted(("caa123", f"sf-{lot.lot_id}"), f"caa123:{lot.asset_key}", lot.court, lot.name, lot.position,
+                    _CAA_KIND.get(lot.kind, "其他"), "", _ROUND.get(lot.times, ""), "中拍平台", lot.assess_price,
+                    lot.start_price, lot.cash_deposit, lot.publish_ms, lot.start_ms, lot.end_ms, status,
+                    lot.now_price if status == "已成交" else 0.0, lot.on_looker)
+
+
 # platform -> (the replica server's generator of that platform, its adapter); one line per platform
 FEEDS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Relisted | None]]] = {
     "alibaba_sf": (lambda server: server.generator, from_alibaba),
     "jd_auction": (lambda server: server.jd_generator, from_jd),
+    "gpai": (lambda server: server.gpai_generator, from_gpai),
+    "caa123": (lambda server: server.caa_generator, from_caa123),
 }

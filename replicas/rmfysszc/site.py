@@ -50,6 +50,19 @@ def _at(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, TZ)
 
 
+END_OF_TIME = 2**53  # epoch ms far past any plan: a plan's state then is its final one
+
+
+def _finals(gen) -> list:
+    """Every lot a generator plans, as it stands once its sale is over (``plan.final`` where the generator keeps
+    it, else its state at the end of time)."""
+    with gen._lock:  # the generator plans under its lock (its own nights do): never twice at once
+        plans = gen._plans
+    if plans and hasattr(plans[0], "final"):
+        return [plan.final for plan in plans]
+    return [lot for plan in plans if (lot := gen._state(plan, END_OF_TIME)) is not None]
+
+
 @dataclass
 class _Night:
     lots: list[tuple[int, Relisted]]  # newest id first
@@ -78,13 +91,11 @@ class RmfysszcSite:
                 if self._ids is None:
                     found = []
                     for platform, gen in self.generators.items():
-                        adapt = FEEDS[platform][1]
-                        with gen._lock:  # the generator plans under its lock (its own nights do): never twice at once
-                            plans = gen._plans
-                        for plan in plans:
-                            relisted = adapt(plan.final)
-                            if relisted and chosen(platform, plan.final.asset_key):
-                                found.append((plan.final.publish_ms, platform, int(relisted.origin[1])))
+                        adapt, key = FEEDS[platform][1], gen.lot_key
+                        for lot in _finals(gen):
+                            relisted = adapt(lot)
+                            if relisted and chosen(platform, lot.asset_key):
+                                found.append((relisted.publish_ms, platform, getattr(lot, key)))
                     self._ids = {(p, lot_id): FIRST_ID + i for i, (_, p, lot_id) in enumerate(sorted(found))}
         return self._ids
 

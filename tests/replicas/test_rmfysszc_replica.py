@@ -19,13 +19,22 @@ def replica():
 def test_a_share_of_each_platforms_court_assets_is_relisted_with_its_origin(replica):
     site = replica.rmfysszc
     truth = site.truth(1)
-    originals = {("alibaba_sf", str(lot.item_id)): lot for lot in replica.generator.lots_for(1)}
-    originals |= {("jd_auction", str(lot.paimai_id)): lot for lot in replica.jd_generator.lots_for(1)}
-    assert {lot.origin[0] for lot in truth.values()} == set(FEEDS)
+    # (court, title, address, appraisal, start price) of each original as its own platform states them
+    originals = {("alibaba_sf", str(lot.item_id)): (lot.unit, lot.title, lot.address, lot.consult_price,
+                                                    lot.initial_price) for lot in replica.generator.lots_for(1)}
+    originals |= {("jd_auction", str(lot.paimai_id)): (lot.shop_name, lot.title, lot.full_address,
+                                                       lot.assessment_price, lot.start_price)
+                  for lot in replica.jd_generator.lots_for(1)}
+    originals |= {("gpai", str(lot.item_id)): (lot.court, lot.title.split("】", 1)[1], lot.address or "",
+                                               lot.appraisal, lot.start_price)
+                  for lot in replica.gpai_generator.lots_for(1)}
+    originals |= {("caa123", f"sf-{lot.lot_id}"): (lot.court, lot.name, lot.position, lot.assess_price,
+                                                   lot.start_price)
+                  for lot in replica.caa_generator.lots_for(1) if lot.side == "sf"}
+    assert {lot.origin[0] for lot in truth.values()} == set(FEEDS) >= {"alibaba_sf", "jd_auction", "gpai", "caa123"}
     for relisted in truth.values():
-        original = originals[relisted.origin]
-        court = getattr(original, "unit", None) or original.shop_name
-        assert (relisted.court, relisted.title) == (court, original.title)
+        assert (relisted.court, relisted.title, relisted.address, relisted.appraisal,
+                relisted.start_price) == originals[relisted.origin]
     court_assets = {(p, a) for p, (_, adapt) in FEEDS.items() for gen in [FEEDS[p][0](replica)]
                     for lot in gen.lots_for(1) if adapt(lot) is not None for a in [lot.asset_key]}
     relisted_assets = {(p, a) for p, a in court_assets if chosen(p, a)}
