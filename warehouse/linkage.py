@@ -11,7 +11,8 @@ night's transaction, after the merge, and links only the lots this night's runs 
    the principal and the value (appraisal, else market price, else total claim). Kept in ``fct_lot_links``, so a
    later night matches its new lots against them without re-reading a million lots.
 2. **Candidates, in SQL**: each new lot against the existing lots and the other new lots that share a blocking key
-   (case number; debtor; city + address; city + title; city + asset type + numbers; source + title + value). A
+   (case number; debtor; city + address; city + title; city + asset type + numbers; disposal unit + title;
+   source + title + value). A
    lot with more than ``BLOCK_CAP`` partners in one block gets none from it (a key that common tells nothing).
    Never all pairs.
 3. **Scores, in Python, in batches**: exact comparisons come from SQL; title and address similarity are
@@ -56,8 +57,8 @@ RULES: tuple[tuple[str, str], ...] = (
      "different, and the same numbers or title similarity >= 92"),
     ("fuzzy_title_address", "title and address similarity >= 85, same value, asset type, unit and numbers not "
      "different"),
-    ("fuzzy_title_value", "title similarity >= 90, same disposal unit, same numbers, same value, asset type not "
-     "different"),
+    ("fuzzy_title_value", "title similarity >= 90, same disposal unit, same numbers (or one title, without a "
+     "number), same value, asset type not different"),
     ("relisted_title", "same source, same normalized title, the same value to the cent, asset type, unit and numbers "
      "not different, and not the same reserve price (a later round starts lower; lots sold side by side under one "
      "title and one appraisal start at one price)"),
@@ -148,6 +149,8 @@ _BLOCKS = {
     "address": ("place_key", "address_key"),
     "title": ("place_key", "title_key"),
     "numbers": ("place_key", "asset_type", "number_key"),
+    # one seller's lot that names no place (a car, shares, goods): the same court or seller and the same title
+    "unit_title": ("unit_key", "title_key"),
     # a site's re-listing of its own lot, where the lot says no place, court or address (人民法院诉讼资产网's list)
     "relisting": ("source", "title_key", "value"),
 }
@@ -332,7 +335,7 @@ def score_pairs(cols: dict[str, np.ndarray], titles: tuple, addresses: tuple
         (debtor == 1) & (pr >= RATIO_OK) & ok(nums) & (v_same | (vr < 0) | (ts >= 80)),
         (addr == 1) & v_same & ok(typ) & ok(unit) & ok(nums) & ((nums == 1) | (ts >= 92)),
         (ts >= 85) & (ads >= 85) & v_same & ok(typ) & ok(unit) & ok(nums),
-        (ts >= 90) & (unit == 1) & (nums == 1) & v_same & ok(typ),
+        (ts >= 90) & (unit == 1) & ((nums == 1) | (ts == 100)) & v_same & ok(typ),
         (source == 1) & (ts == 100) & (vr == 1) & ok(typ) & ok(unit) & ok(nums) & (reserve != 1),
         debt_package_fires(cols),
     ]
