@@ -4,8 +4,8 @@ builds it) measured in the same run.
 
 The set (one lot a line, with its ``asset_key``: the ground truth, and ``set``):
 
-- ``replica``: every lot of the Alibaba (sf) and JD replicas and of the 人民法院诉讼资产网 replica, which re-lists about a
-  third of their court assets (replicas/rmfysszc/feeds.py), as crawled and normalized (two nights); the truth is the
+- ``replica``: every lot of the Alibaba (sf), JD, 公拍网 (gpai) and 中拍平台 (caa123) replicas and of the 人民法院诉讼资产网
+  replica, which re-lists about a third of their court assets (replicas/rmfysszc/feeds.py), as crawled and normalized (two nights); the truth is the
   generators' ``asset_key`` and, for a re-listed lot, the original it copies. Hard non-pairs come with it: the same
   court selling other assets, relistings of other assets under similar titles;
 - ``derived``: hard non-pairs made from re-listed lots (the same court, address and title with another room, unit or
@@ -15,7 +15,8 @@ The set (one lot a line, with its ``asset_key``: the ground truth, and ``set``):
   the image path). Scored on its own: list records carry no court and no address.
 
 Pairwise precision / recall over same-asset pairs (as bench/linkage_data.pairwise), for the replica + derived lots
-(all pairs, and the pairs across two sources only) and for the real lots.
+(all pairs, the pairs across two sources only, and those pairs by the platform of the original a re-listing copies)
+and for the real lots.
 
     .venv/bin/python bench/linkage_cross.py            # print the figures
     .venv/bin/python bench/linkage_cross.py --build    # rebuild the set from the replicas (crawls, a few minutes)
@@ -47,6 +48,7 @@ FIELDS = ("source", "source_lot_id", "url", "fetched_at", "title", "asset_type",
           "case_number", "round", "status", "start_at", "end_at", "reserve_price", "appraisal_price", "market_price",
           "deposit", "principal", "total_claim", "debtor", "province", "city", "district", "address")
 # the real list page's assets, by hand: same title, same 评估值 and the same photo hash (tests/golden/real/rmfysszc)
+ORIGINS = ("alibaba_sf", "jd_auction", "gpai", "caa123")  # the platforms whose court lots the replica re-lists
 REAL_ASSETS = {"132030": "A", "130568": "A", "132004": "B", "130343": "B", "131986": "C", "130990": "C",
                "131593": "D", "129448": "D", "131237": "E", "130935": "E", "131219": "F", "130720": "F",
                "129976": "F"}
@@ -81,16 +83,24 @@ def evaluate(rows: list[dict]) -> dict:
             "SELECT source, source_lot_id, asset_id FROM fct_lot_links").fetchall()}
         con.close()
     keys = [((r["source"], r["source_lot_id"]), r["asset_key"]) for r in rows]
+    counts: dict[str, list[int]] = {}  # name -> [tp, fp, fn]
+    for (a, ka), (b, kb) in combinations(keys, 2):
+        same, linked = ka == kb, asset[a] == asset[b]
+        if not (same or linked):
+            continue
+        names = ["all"]
+        if a[0] != b[0]:
+            names.append("cross")
+            if "rmfysszc" in (a[0], b[0]):  # a re-listing and another platform's lot: counted under that platform
+                names.append(f"origin:{b[0] if a[0] == 'rmfysszc' else a[0]}")
+        for name in names:
+            c = counts.setdefault(name, [0, 0, 0])
+            c[0] += same and linked
+            c[1] += linked and not same
+            c[2] += same and not linked
     figures = {}
-    for name, cross_only in (("all", False), ("cross", True)):
-        tp = fp = fn = 0
-        for (a, ka), (b, kb) in combinations(keys, 2):
-            if cross_only and a[0] == b[0]:
-                continue
-            same, linked = ka == kb, asset[a] == asset[b]
-            tp += same and linked
-            fp += linked and not same
-            fn += same and not linked
+    for name in ("all", "cross", *sorted(n for n in counts if n.startswith("origin:"))):
+        tp, fp, fn = counts.get(name, [0, 0, 0])
         figures[name] = {"precision": tp / (tp + fp) if tp + fp else 1.0, "recall": tp / (tp + fn) if tp + fn else 1.0,
                          "true_pairs": tp + fn, "linked_pairs": tp + fp, "correct_pairs": tp}
     return figures
@@ -159,7 +169,7 @@ def build(path: Path = SET) -> None:
     from warehouse.db import connect
     from warehouse.ingest import ingest
 
-    sources = ("alibaba_sf", "jd_auction", "rmfysszc")
+    sources = (*ORIGINS, "rmfysszc")
     with tempfile.TemporaryDirectory(prefix="salvage-linkage-build-") as tmp:
         con = connect(Path(tmp) / "w.duckdb")
         truth: dict[tuple[str, str], str] = {}
@@ -177,9 +187,14 @@ def build(path: Path = SET) -> None:
                               for lot in replica.generator.lots_for(night) if lot.source == "sf"})
                 truth.update({("jd_auction", str(lot.paimai_id)): f"jd_auction:{lot.asset_key}"
                               for lot in replica.jd_generator.lots_for(night)})
+                truth.update({("gpai", str(lot.item_id)): f"gpai:{lot.asset_key}"
+                              for lot in replica.gpai_generator.lots_for(night)})
+                truth.update({("caa123", f"sf-{lot.lot_id}"): f"caa123:{lot.asset_key}"
+                              for lot in replica.caa_generator.lots_for(night) if lot.side == "sf"})
                 truth.update({("rmfysszc", rid): lot.asset_key for rid, lot in replica.rmfysszc.truth(night).items()})
+        # (caa123's commercial lots are not court sales: nothing re-lists them)
         cur = con.execute(f"SELECT {', '.join(FIELDS)} FROM lots WHERE source IN {sources} "
-                          "ORDER BY source, source_lot_id")
+                          "AND NOT (source = 'caa123' AND source_lot_id LIKE 'pm-%') ORDER BY source, source_lot_id")
         names = [d[0] for d in cur.description]
         lots = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         con.close()
@@ -213,8 +228,10 @@ def main() -> None:
     counts = {k: sum(r["set"] == k for r in rows) for k in ("replica", "derived", "real")}
     print(f"cross-platform set: {counts['replica']} replica lots + {counts['derived']} derived non-pairs "
           f"({sum(r['source'] == 'rmfysszc' and r['set'] == 'replica' for r in rows)} re-listed by rmfysszc)")
-    for name, f in (("all pairs", cross["all"]), ("cross-source pairs", cross["cross"]), ("real list page", real["all"])):
-        print(f"  {name:19s} precision {f['precision']:.4f} recall {f['recall']:.4f} "
+    by_origin = [(f"  of {name[7:]}", f) for name, f in cross.items() if name.startswith("origin:")]
+    for name, f in (("all pairs", cross["all"]), ("cross-source pairs", cross["cross"]), *by_origin,
+                    ("real list page", real["all"])):
+        print(f"  {name:22s} precision {f['precision']:.4f} recall {f['recall']:.4f} "
               f"({f['correct_pairs']} of {f['linked_pairs']} linked pairs right, {f['true_pairs']} true pairs)")
     print(f"  synthetic set       precision {synth['precision']:.4f} recall {synth['recall']:.4f} "
           f"({synth['correct_pairs']:,} of {synth['predicted_pairs']:,}, {synth['true_pairs']:,} true pairs)")

@@ -1,5 +1,5 @@
 """Cross-platform linkage on tests/golden/linkage/cross_platform.jsonl (built by ``bench/linkage_cross.py --build``
-from the Alibaba, JD and 人民法院诉讼资产网 replicas' ground truth, with hard non-pairs and the real list page's
+from the Alibaba, JD, 公拍网, 中拍平台 and 人民法院诉讼资产网 replicas' ground truth, with hard non-pairs and the real list page's
 re-listings): the figures bench/linkage_cross.py prints, asserted."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def test_the_set_has_cross_platform_pairs_and_hard_non_pairs(rows):
     relisted = [r for r in rows if r["set"] == "replica" and r["source"] == "rmfysszc"]
     assert relisted and all(len(sources[r["asset_key"]]) == 2 for r in relisted)  # each with its original
     origins = {next(iter(sources[r["asset_key"]] - {"rmfysszc"})) for r in relisted}
-    assert origins == {"alibaba_sf", "jd_auction"}
+    assert origins == {"alibaba_sf", "jd_auction", "gpai", "caa123"}
     # a derived non-pair shares its original's court and street but is another asset
     derived = [r for r in rows if r["set"] == "derived"]
     by_id = {r["source_lot_id"]: r for r in rows if r["set"] == "replica"}
@@ -39,6 +39,10 @@ def test_precision_and_recall_on_the_cross_platform_set(rows):
     assert figures["cross"]["true_pairs"] >= 100
     for name in ("all", "cross"):
         assert (figures[name]["precision"], figures[name]["recall"]) == (1.0, 1.0), (name, figures[name])
+    # and for the re-listings of each platform's lots (a platform whose lots stopped linking fails here)
+    for origin in ("alibaba_sf", "jd_auction", "gpai", "caa123"):
+        f = figures[f"origin:{origin}"]
+        assert f["true_pairs"] >= 30 and (f["precision"], f["recall"]) == (1.0, 1.0), (origin, f)
 
 
 def test_the_real_pages_relistings_are_linked_by_title_value_and_reserve(rows):
