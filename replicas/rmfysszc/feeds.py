@@ -7,7 +7,9 @@ asset, so that every round of a chosen asset is re-listed); each re-listed lot c
 original lot it copies (`Relisted.origin`, never served).
 
 A platform joins with one adapter (a generator lot → `Relisted`, or None for a lot that is not a court sale) and
-one line in `FEEDS`: ``"gpai": (lambda server: server.gpai_generator, from_gpai),``.
+one line in `FEEDS`: ``"gpai": (lambda server: server.gpai_generator, from_gpai),``. The site gives ids over every lot
+a generator plans (``plan.final``, or the plan's state at the end of time), so a generator's lots carry
+``asset_key`` and ``publish_ms``. Re-listed today: Alibaba (sf), JD, 公拍网 (gpai) and 中拍平台 (caa123, judicial side).
 """
 
 from __future__ import annotations
