@@ -162,14 +162,17 @@ def child_elements(node: Tag, *names: str) -> list[Tag]:
 # --------------------------------------------------------------------------------------------- text helpers
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
+# squash / nospace split on str.split()'s whitespace, which is the regex's: Python's ``\s`` and ``str.split()`` both
+# test ``str.isspace`` (\u3000 and \xa0 among it; checked over every code point) — the split is four times faster
+# than the regex on a cell's text, and a notice squashes some hundred texts.
 
 
 def squash(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
+    return " ".join(text.split()) if text else ""
 
 
 def nospace(text: str | None) -> str:
-    return _WS.sub("", text or "")
+    return "".join(text.split()) if text else ""
 
 
 def node_text(node: Tag | None) -> str:

@@ -36,6 +36,23 @@ def notice(html: str, title: str = "关于某公司等3户债权资产包的处�
     return amc.notice_fields(container, url=URL, fetched_at=AT, title=title, published="2026-11-01")
 
 
+# ------------------------------------------------------------------ text helpers
+
+
+def test_squash_and_nospace_treat_every_whitespace_character_as_the_regex_did():
+    import re
+    import sys
+
+    regex = re.compile(r"[\s\u3000\xa0]+")
+    spaces = "".join(ch for ch in map(chr, range(sys.maxunicode + 1)) if regex.fullmatch(ch))
+    assert "\u3000" in spaces and "\xa0" in spaces and "\u2028" in spaces
+    for text in (f"{spaces}本{spaces[::-1]}金 （元）{spaces}", "a\u3000\u3000b", "", None, "x"):
+        assert amc.squash(text) == regex.sub(" ", text or "").strip()
+        assert amc.nospace(text) == regex.sub("", text or "")
+    for ch in map(chr, range(sys.maxunicode + 1)):  # no character the split takes for a space that the regex did not
+        assert amc.nospace(f"a{ch}b") == regex.sub("", f"a{ch}b")
+
+
 # ------------------------------------------------------------------ the grid
 
 
