@@ -47,7 +47,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -187,27 +187,53 @@ def lines(node: Tag) -> list[str]:
 # --------------------------------------------------------------------------------------------- tables → grid
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """A position of a table's grid (a tuple: cheaper to make than a frozen dataclass, and a claim table makes
+    hundreds)."""
+
     text: str
     origin: int  # the source cell: spanned copies share it
     parts: tuple[str, ...] = ()  # the cell's lines when it has several (<br>, paragraphs): one name or item each
 
 
+_CELL_TAGS = frozenset(LexborHTMLParser("<table><tr><td>a</td><th>b</th></tr></table>").css_first(tag).tag_id
+                       for tag in ("td", "th"))  # lexbor's tag ids of td and th: an int test per child of a row
+_SECTIONS = ("tbody", "thead", "tfoot")
+
+
+def _span(value: str | None) -> int:
+    if value is None:  # (most cells: no exception raised and caught for them)
+        return 1
+    try:
+        return min(max(int(str(value).strip() or 1), 1), 500)
+    except ValueError:
+        return 1
+
+
+def _own_rows(table: Tag) -> list[Tag]:
+    """The table's own ``tr`` (not a nested table's): a row under one of the table's sections (what the HTML parser
+    makes of every row) is known without walking its ancestors. Nodes are told apart by ``mem_id`` (selectolax's
+    ``==`` of two different nodes serializes both to HTML and compares the texts; a nested table's HTML is never
+    its outer table's, so the two tests agree)."""
+    rows = []
+    own = table.mem_id
+    for tr in table.css("tr"):
+        parent = tr.parent
+        if parent is not None and (parent.mem_id == own or parent.tag in _SECTIONS and parent.parent is not None
+                                   and parent.parent.mem_id == own):
+            rows.append(tr)
+        elif (found := parent_tag(tr, "table")) is not None and found.mem_id == own:
+            rows.append(tr)
+    return rows
+
+
 def table_grid(table: Tag) -> list[list[Cell]]:
     """The table as a rectangular grid: every ``rowspan`` / ``colspan`` copied into each position it covers."""
-    rows = [tr for tr in table.css("tr") if parent_tag(tr, "table") == table]
     grid: list[list[Cell]] = []
     pending: dict[int, tuple[Cell, int]] = {}  # column → (cell, rows still to cover)
     counter = 0
-
-    def span(value: Any) -> int:
-        if value is None:  # (most cells: no exception raised and caught for them)
-            return 1
-        try:
-            return min(max(int(str(value).strip() or 1), 1), 500)
-        except ValueError:
-            return 1
+    cell_tags = _CELL_TAGS
+    make = tuple.__new__  # a Cell without the Python-level __new__ of a NamedTuple
 
     def take_pending(row: list[Cell]) -> None:
         while len(row) in pending:
@@ -218,19 +244,33 @@ def table_grid(table: Tag) -> list[list[Cell]]:
                 del pending[len(row)]
             row.append(cell)
 
-    for tr in rows:
+    for tr in _own_rows(table):
         row: list[Cell] = []
-        for td in child_elements(tr, "td", "th"):
-            take_pending(row)
-            parts = tuple(p for p in (squash(x) for x in td.text(separator="\n").split("\n")) if p)
-            cell = Cell(" ".join(parts), counter, parts if len(parts) > 1 else ())
+        td = tr.child
+        while td is not None:
+            if td.tag_id not in cell_tags:
+                td = td.next
+                continue
+            if pending:
+                take_pending(row)
+            text = td.text(separator="\n")
+            if "\n" in text:
+                parts = tuple(p for p in (" ".join(x.split()) for x in text.split("\n")) if p)
+                cell = make(Cell, (" ".join(parts), counter, parts if len(parts) > 1 else ()))
+            else:  # one line: printable without a double space, its squashed text is the stripped text
+                cell = make(Cell, (text.strip() if text.isprintable() and "  " not in text else " ".join(text.split()),
+                                   counter, ()))
             counter += 1
             attributes = td.attributes
-            down, across = span(attributes.get("rowspan")), span(attributes.get("colspan"))
-            for _ in range(across):
-                if down > 1:
-                    pending[len(row)] = (cell, down - 1)
+            if attributes and ("rowspan" in attributes or "colspan" in attributes):
+                down, across = _span(attributes.get("rowspan")), _span(attributes.get("colspan"))
+                for _ in range(across):
+                    if down > 1:
+                        pending[len(row)] = (cell, down - 1)
+                    row.append(cell)
+            else:
                 row.append(cell)
+            td = td.next
         take_pending(row)
         for column in sorted(c for c in pending if c > len(row)):  # spans beyond a short row
             while len(row) < column:
