@@ -47,6 +47,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
@@ -315,7 +316,9 @@ _AS_OF_TEXT = re.compile(r"(?:截至|截止(?:日期)?(?:到|至)?|基准日(?:�
                          r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)")
 
 
+@lru_cache(maxsize=1024)
 def header_field(label: str) -> str | None:
+    """The field a header label names (remembered: a site's tables repeat their labels page after page)."""
     key = nospace(_PAREN.sub("", label))
     if not key or len(key) > 16:
         return None
@@ -327,15 +330,21 @@ def header_field(label: str) -> str | None:
 
 def currency_code(text: str) -> str | None:
     """人民币 / 美元 / 港元 / USD … → ISO code, None when the text names no currency."""
-    for token in sorted(CURRENCIES, key=len, reverse=True):
-        if token in text.upper() and token not in ("$", "¥"):
+    upper = text.upper()
+    for token in _CURRENCY_TOKENS:
+        if token in upper:
             return CURRENCIES[token]
     return None
+
+
+_CURRENCY_TOKENS = [t for t in sorted(CURRENCIES, key=len, reverse=True) if t not in ("$", "¥")]
 
 
 def unit_of(text: str, *, line: bool = False) -> str | None:
     """``yuan`` / ``wan`` / ``yi`` stated by a header (``（万元）``) or, with ``line``, by a text that is only a unit
     declaration (``单位：万元``, ``金额单位：人民币元``)."""
+    if "元" not in text:  # (both patterns need it: most texts asked are table cells and lines of prose)
+        return None
     match = (_UNIT_LINE.match if line else _UNIT_PAREN.search)(nospace(text))
     return _UNITS[match.group(1)] if match else None
 
