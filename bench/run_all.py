@@ -256,9 +256,10 @@ def replica_pages() -> dict[tuple[str, str], list[tuple[bytes, str]]]:
 def forget() -> None:
     """Empty the parsers' per-page caches: a crawl parses a page once, so a bench that parses the same pages over and
     over must not find them there (Alibaba's fragment_text keeps the last 8 fragments for page_kind and parse_desc)."""
-    from crawlers.parsers import alibaba
+    from crawlers.parsers import alibaba, gwamc_notice
 
     alibaba.fragment_text.cache_clear()
+    gwamc_notice.money_total.cache_clear()  # (Great Wall's MoneyTotal texts: only a page's own repeats count)
 
 
 def parse_rows(runs: int, seconds: float, match: str = "") -> list[Row]:
