@@ -182,7 +182,7 @@ def node_text(node: Tag | None) -> str:
 
 def lines(node: Tag) -> list[str]:
     """The node's text, one squashed line per text node and per line break within one."""
-    return [line for line in (squash(x) for x in node.text(separator="\n").split("\n")) if line]
+    return [" ".join(x.split()) for x in node.text(separator="\n").split("\n") if x and not x.isspace()]
 
 
 # --------------------------------------------------------------------------------------------- tables → grid
