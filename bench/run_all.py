@@ -158,14 +158,16 @@ def _labelled(text: str) -> list[tuple[str, str]]:
 
 
 def anchor_html(body: bytes) -> object:
-    """selectolax of the page: the title, headings, table cells and list items' text, the inputs' values, and the
-    labelled values (``label：value``) of the page's text — the fields a page parser reads, plainly."""
+    """selectolax of the page: the title, headings, table cells and list items' text, the inputs' values, the links'
+    targets (a list page's lots and a notice's attachments are links), and the labelled values (``label：value``) of
+    the page's text — the fields a page parser reads, plainly."""
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(_decode(body))
     body_node = tree.body
     return ([n.text(strip=True) for n in tree.css("title, h1, h2, h3, td, li")],
             [n.attributes.get("value") for n in tree.css("input")],
+            [n.attributes.get("href") for n in tree.css("a[href]")],
             _labelled(body_node.text(separator="\n")) if body_node is not None else [])
 
 
