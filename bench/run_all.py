@@ -158,14 +158,16 @@ def _labelled(text: str) -> list[tuple[str, str]]:
 
 
 def anchor_html(body: bytes) -> object:
-    """selectolax of the page: the title, headings, table cells and list items' text, the inputs' values, and the
-    labelled values (``label：value``) of the page's text — the fields a page parser reads, plainly."""
+    """selectolax of the page: the title, headings, table cells and list items' text, the inputs' values, the links'
+    targets (a list page's lots and a notice's attachments are links), and the labelled values (``label：value``) of
+    the page's text — the fields a page parser reads, plainly."""
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(_decode(body))
     body_node = tree.body
     return ([n.text(strip=True) for n in tree.css("title, h1, h2, h3, td, li")],
             [n.attributes.get("value") for n in tree.css("input")],
+            [n.attributes.get("href") for n in tree.css("a[href]")],
             _labelled(body_node.text(separator="\n")) if body_node is not None else [])
 
 
@@ -256,9 +258,10 @@ def replica_pages() -> dict[tuple[str, str], list[tuple[bytes, str]]]:
 def forget() -> None:
     """Empty the parsers' per-page caches: a crawl parses a page once, so a bench that parses the same pages over and
     over must not find them there (Alibaba's fragment_text keeps the last 8 fragments for page_kind and parse_desc)."""
-    from crawlers.parsers import alibaba
+    from crawlers.parsers import alibaba, gwamc_notice
 
     alibaba.fragment_text.cache_clear()
+    gwamc_notice.money_total.cache_clear()  # (Great Wall's MoneyTotal texts: only a page's own repeats count)
 
 
 def parse_rows(runs: int, seconds: float, match: str = "") -> list[Row]:

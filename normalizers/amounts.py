@@ -397,9 +397,25 @@ def _plain_number(text: str, unit: str | None) -> Amount | None:
     return Amount(text, "amount", value=_quantize(Decimal(text.replace(",", "")) * UNIT_FACTORS[unit]))
 
 
+# A bare number with its unit (``1,234.56万元``, ``7,816,582.53元``, ``2.3亿元``): the unit is the text's, whatever
+# ``unit`` says, and the general path (some 24 µs against 2) reads nothing else in it (tests/normalizers: the two
+# paths agree). Great Wall's asset list writes most later amounts so, and claim-table cells often.
+_NUMBER_WITH_UNIT = re.compile(r"([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)(万|亿)?元")
+
+
+def _number_with_unit(text: str) -> Amount | None:
+    """The `Amount` of a bare number followed by 元 / 万元 / 亿元, None when ``text`` is anything else."""
+    if (m := _NUMBER_WITH_UNIT.fullmatch(text)) is None:
+        return None
+    mult = MULTIPLIERS[m[2]] if m[2] else Decimal(1)  # (multiplied as the general path does, 元 too)
+    return Amount(text, "amount", value=_quantize(Decimal(m[1].replace(",", "")) * mult))
+
+
 def _parse_text(text: str, unit: str | None) -> Amount:
     if (plain := _plain_number(text, unit)) is not None:
         return plain
+    if text[-1:] == "元" and (with_unit := _number_with_unit(text)) is not None:
+        return with_unit
     return _parse_words(text, unit)
 
 

@@ -42,8 +42,13 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     records: list[RawRecord] = []
     seen: set[str] = set()
     untitled: dict[str, str] = {}
+    # A link resolves to a notice's path only if its own path ends in .shtml (or, with no path of its own, if the
+    # list page's path is a notice's): the other links (navigation, most of a page's) are not resolved at all.
+    base_is_notice = _DETAIL_PATH.search(urlsplit(url).path) is not None
     for link in tree.css("a[href]"):
         href = link.attributes.get("href") or ""
+        if not base_is_notice and ".shtml" not in href.replace("\t", "").replace("\r", "").replace("\n", ""):
+            continue  # (urlsplit drops tabs and line breaks anywhere in a URL)
         match = _DETAIL_PATH.search(urlsplit(urljoin(url, href)).path)
         if not match or match.group(2) in seen:
             continue

@@ -36,13 +36,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from crawlers.parsers import amc
 from crawlers.parsers.amc import Body, decode, is_interstitial  # noqa: F401
 from crawlers.parsers.base import ListPage, ParseError, RawRecord
-from normalizers.amounts import parse_amount
+from normalizers.amounts import Amount, parse_amount
 from normalizers.places import parse_place
 
 SOURCE = "gwamc_notice"
@@ -120,6 +121,14 @@ def notice_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRec
     return record
 
 
+@lru_cache(maxsize=4096)
+def money_total(text: str) -> Amount:
+    """``parse_amount(text, unit=None)``, remembered (an `Amount` is frozen): the older pages of the real list give
+    most rows one of a few range texts (2006–2012: 92–95 rows of 100 repeat a text of their page, 500万元以下 94
+    times); later pages' amounts are their own."""
+    return parse_amount(text, unit=None)
+
+
 def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRecord:
     """One row of the asset list: a lot whose money is ``MoneyTotal`` read without a default unit."""
     lot_id = row.get("ID")
@@ -151,7 +160,7 @@ def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawReco
         raw["published_at"] = row["ADate"]
     text = row.get("MoneyTotal")
     if text not in (None, ""):
-        amount = parse_amount(str(text), unit=None)
+        amount = money_total(str(text))
         found_money = {k: v for k, v in amount.to_json().items() if v is not None}
         raw["MoneyTotal"] = found_money
         is_debt = record.get("asset_type") == "debt"

@@ -365,3 +365,25 @@ def test_the_fast_path_takes_bare_numbers_and_nothing_else(text):
         assert repr(_plain_number(text, unit)) == repr(_general(text, unit))
     for other in (f"{text}元", f"{text}万元", f"本金{text}", f"{text}-{text}", f" {text}", f"{text},", f"({text})"):
         assert _plain_number(other, "yuan") is None
+
+
+@given(st.from_regex(r"\A[0-9]{1,3}(,[0-9]{3}){0,4}(\.[0-9]{0,4})?(万|亿)?元\Z|\A[0-9]{1,30}(\.[0-9]{1,3})?(万|亿)?元\Z|"
+                     r"\A[0-9,.万亿 ]{1,12}元\Z"), st.sampled_from(["yuan", "wan", "fen", None]))
+def test_a_number_with_its_unit_reads_as_the_general_path_reads_it(text, unit):
+    from normalizers.amounts import _NUMBER_WITH_UNIT
+
+    if _NUMBER_WITH_UNIT.fullmatch(text):  # (parse_amount takes the fast path; "amount too large" included)
+        assert repr(parse_amount(text, unit=unit)) == repr(_general(text, unit))
+
+
+@pytest.mark.parametrize("text", ["1,234.56万元", "7,816,582.53元", "2.3亿元", "0元", "00012万元",
+                                  "123456789012345678901234567.891元"])
+def test_the_unit_fast_path_takes_a_number_and_its_unit_and_nothing_else(text):
+    from normalizers.amounts import _NUMBER_WITH_UNIT, _number_with_unit
+
+    assert _NUMBER_WITH_UNIT.fullmatch(text)
+    for unit in ("yuan", "wan", None):
+        assert repr(parse_amount(text, unit=unit)) == repr(_general(text, unit))
+    for other in (f"本金{text}", f"{text}整", f"约{text}", f"{text}（截至2018年5月21日）", f"1-{text}", f" {text}",
+                  f"{text}以下", f"人民币{text}", text.replace("元", "圆"), text.replace("元", "美元")):
+        assert _number_with_unit(other) is None
