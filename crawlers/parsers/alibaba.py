@@ -218,6 +218,44 @@ def without_query(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+_FREQUENT = frozenset("拍卖中的价物有人元公司第一二三次正置在地年月日不")
+
+
+def _pivot(word: str) -> int:
+    """The index of the character of ``word`` that `find_word` looks for: CPython finds one character of a two-byte
+    string with memchr on its low byte, fast when that byte is rare in the page's two-byte image (not printable ASCII,
+    nor 0x4E-0x9F, the high byte of every common Chinese character) and the character itself is not one an auction
+    page is full of (``_FREQUENT``)."""
+    def score(char: str) -> int:
+        low = ord(char) & 0xFF
+        frequent = 3 if char in _FREQUENT else 0
+        return frequent + (3 if low == 0 else 2 if 0x20 <= low <= 0x7E else 1 if 0x4E <= low <= 0x9F else 0)
+
+    return min(range(len(word)), key=lambda i: score(word[i]))
+
+
+@functools.lru_cache(maxsize=64)
+def _pivots(word: str) -> tuple[str, int]:
+    at = _pivot(word)
+    return word[at], at
+
+
+def find_word(text: str, word: str, start: int = 0) -> int:
+    """``text.find(word, start)``, faster for a word of Chinese characters in a page: CPython 3.11 searches a
+    two-byte string for a word of several characters character by character (1-2 ns each, 50 us a 45 kB page),
+    one character by memchr (a microsecond). One character of the word is found that way and the word checked
+    around each hit; the first hit that holds the word is the leftmost occurrence."""
+    if len(word) < 2 or word.isascii() or text.isascii():
+        return text.find(word, start)
+    char, offset = _pivots(word)
+    at = text.find(char, start + offset)
+    while at != -1:
+        if text.startswith(word, at - offset):
+            return at - offset
+        at = text.find(char, at + 1)
+    return -1
+
+
 def _int_text(text: str | None) -> int | None:
     digits = re.sub(r"[,\s]", "", text or "")
     return int(digits) if digits.isdigit() else None
@@ -457,9 +495,9 @@ def labelled(html: str, label: str) -> str | None:
     # its character-by-character scan of a 25 kB page for the label's first character.
     pattern = re.compile(re.escape(label) + r"\s*[:：]\s*(?:<[^>]+>\s*)*([^<]+)")
     match = None
-    at = html.find(label)
+    at = find_word(html, label)
     while at != -1 and (match := pattern.match(html, at)) is None:
-        at = html.find(label, at + 1)
+        at = find_word(html, label, at + 1)
     if not match:
         return None
     value = squash(htmllib.unescape(match.group(1)))
@@ -475,7 +513,7 @@ def _status(tree: LexborHTMLParser, page: str, countdown: LexborNode | None, sol
     """The detail page's state as the site's list status code (todo/doing/done/failure/break/revocation)."""
     # A banner names its outcome (流拍 / 撤回 / 中止 / 暂缓): on a page whose text has none of the words (a lot on sale)
     # the banner nodes are not looked for (the query costs a tenth of the page's parse).
-    banners = tree.css(_BANNER_NODES) if any(word in page for word in _BANNER_WORDS) else ()
+    banners = tree.css(_BANNER_NODES) if any(find_word(page, word) != -1 for word in _BANNER_WORDS) else ()
     for node in banners:
         match = _BANNER_RE.search(node.text(deep=True))
         if match:

@@ -402,3 +402,20 @@ def test_mtop_sf_home_row_without_link_or_auction_title() -> None:
     assert record["reserve_price"] == 123456700 and record["units"]["reserve_price"] == "fen"
     assert auction_round(record["round"]) == "second" and record["bid_count"] == 3
     assert status(record["source"], record["status"]) == "ongoing"
+
+
+def test_find_word_is_str_find() -> None:
+    """find_word looks for one character of the word and checks the word around it: the same index as str.find,
+    the leftmost occurrence, at every start, for words whose chosen character repeats or starts the text."""
+    import random
+
+    from crawlers.parsers.alibaba import find_word
+
+    rng = random.Random(5)
+    alphabet = "流拍撤回中止暂缓处置单位本场已<>a ,\u200b"
+    words = ["流拍", "中止", "处置单位", "拍拍", "本场拍卖已流拍", "a", "<a", "止中"]
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        for word in words:
+            for start in (0, 1, 5, 39):
+                assert find_word(text, word, start) == text.find(word, start), (text, word, start)
