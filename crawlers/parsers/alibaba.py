@@ -451,12 +451,18 @@ def price_table(tree: LexborHTMLParser) -> dict[str, str] | None:
     if tbody is None:
         return None
     table: dict[str, str] = {}
+    # Three queries over the table, each cell's first mark and price found by walking each span's ancestors: what a
+    # css_first per cell gives (the first in document order, nested cells included), without compiling two
+    # selectors a cell (2 us each, a tenth of a small page's parse).
+    stop = tbody.mem_id
+    marks = _first_in_cells(tbody.css("span.pay-mark"), stop)
+    prices = _first_in_cells(tbody.css("span.J_Price"), stop)
     for cell in tbody.css("td"):
-        mark = cell.css_first("span.pay-mark")
+        mark = marks.get(cell.mem_id)
         if mark is None:
             continue
         label = _LABEL_JUNK_RE.sub("", mark.text(deep=True))
-        price = cell.css_first("span.J_Price")
+        price = prices.get(cell.mem_id)
         if price is not None:
             value = price.text(deep=True)
         else:
@@ -466,6 +472,19 @@ def price_table(tree: LexborHTMLParser) -> dict[str, str] | None:
         if label and label not in table:
             table[label] = value
     return table
+
+
+def _first_in_cells(nodes: list[LexborNode], stop: int) -> dict[int, LexborNode]:
+    """For every ``td`` that holds one of ``nodes`` (in document order), below the node whose mem_id is ``stop``:
+    td's mem_id → the first of them it holds."""
+    first: dict[int, LexborNode] = {}
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and (at := parent.mem_id) != stop:
+            if parent.tag == "td" and at not in first:
+                first[at] = node
+            parent = parent.parent
+    return first
 
 
 def price_fields(table: dict[str, str]) -> dict[str, str]:

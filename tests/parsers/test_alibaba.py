@@ -419,3 +419,13 @@ def test_find_word_is_str_find() -> None:
         for word in words:
             for start in (0, 1, 5, 39):
                 assert find_word(text, word, start) == text.find(word, start), (text, word, start)
+
+
+def test_price_table_cell_reads_its_first_mark_and_price_nested_cells_included() -> None:
+    """A cell's label and price are the first span.pay-mark / span.J_Price inside it in document order, those of a
+    cell nested in it included (as css_first on the cell gives them), and a price before the label still counts."""
+    rows = ("<tr><td><span class='pay-mark'>起拍价</span><table><tr><td><span class='pay-mark'>评估价</span>"
+            "<span class='J_Price'>5</span></td></tr></table><span class='J_Price'>7</span></td>"
+            "<td><span class='J_Price'>9</span><span class='pay-mark'>保 证 金</span></td>"
+            "<td><span class='pay-mark'>竞价周期</span><span>: 1天</span></td></tr>")
+    assert table(rows) == {"起拍价": "5", "评估价": "5", "保证金": "9", "竞价周期": "1天"}
