@@ -759,7 +759,11 @@ _EMPTY_VALUES = {"", "-", "--", "/", "无"}
 
 # A label and, looked ahead at (the match ends with the label, so a label inside what follows is found too), its value;
 # an occurrence without a value does not match, and a later one of the same label may.
-_DESC_LABEL_RE = re.compile(r">\s*(" + "|".join(re.escape(l) for ls in DESC_LABELS.values() for l in ls) + ")"
+# (The lookahead after ">" holds whitespace and the labels' first characters: at most of a fragment's ">" the next
+# character is "<" or text, refused by one set test instead of an attempt at each of the eleven labels.)
+_DESC_LABEL_FIRST = "".join(sorted({label[0] for labels in DESC_LABELS.values() for label in labels}))
+_DESC_LABEL_RE = re.compile(r">(?=[\s" + _DESC_LABEL_FIRST + r"])\s*("
+                            + "|".join(re.escape(l) for ls in DESC_LABELS.values() for l in ls) + ")"
                             r"(?=\s*[:：]\s*(?:<[^>]*>\s*)+([^<]+?)\s*<)")
 
 
