@@ -429,3 +429,23 @@ def test_price_table_cell_reads_its_first_mark_and_price_nested_cells_included()
             "<td><span class='J_Price'>9</span><span class='pay-mark'>保 证 金</span></td>"
             "<td><span class='pay-mark'>竞价周期</span><span>: 1天</span></td></tr>")
     assert table(rows) == {"起拍价": "5", "评估价": "5", "保证金": "9", "竞价周期": "1天"}
+
+
+def test_next_link_found_in_the_three_spellings_only() -> None:
+    """The next link is looked for where the text holds next, Next or NEXT (found through the page's lowered one-byte
+    image): any of the three counts, other mixed cases do not, Chinese and Latin-1 text around it changes nothing,
+    and a page cleaned of control characters is searched as cleaned."""
+    base = "https://sf.taobao.com/item_list.htm?page=1"
+
+    def page(link: str) -> str:
+        return f"<html><body>下一页 é {link}<i class='icon'>下一页</i></body></html>"
+
+    for tag in ('<a class="next" href="?page=2">', '<A CLASS="Next" HREF="?page=2">', '<a class="pg NEXT" href="?page=2">',
+                '<a class="中 next" href="?page=2">'):
+        text = alibaba.decode(page(tag))
+        assert alibaba.next_page(text, base) == "https://sf.taobao.com/item_list.htm?page=2", tag
+    assert alibaba.next_page(alibaba.decode(page('<a class="nExt" href="?page=2">')), base) is None
+    assert alibaba.next_page(alibaba.decode(page('<a class="ne\x1b[0mxt" href="?page=2">')), base) == \
+        "https://sf.taobao.com/item_list.htm?page=2"
+    # a text that did not come through decode (no image kept for it) is read the same way
+    assert alibaba.next_page(page('<a class="Next" href="?page=2">'), base) == "https://sf.taobao.com/item_list.htm?page=2"
