@@ -449,3 +449,14 @@ def test_next_link_found_in_the_three_spellings_only() -> None:
         "https://sf.taobao.com/item_list.htm?page=2"
     # a text that did not come through decode (no image kept for it) is read the same way
     assert alibaba.next_page(page('<a class="Next" href="?page=2">'), base) == "https://sf.taobao.com/item_list.htm?page=2"
+
+
+@pytest.mark.parametrize("name, literal, _pattern", alibaba._STRONG_MARKERS)
+def test_an_ascii_fragment_with_a_marker_is_still_an_interstitial(name: str, literal: str, _pattern: object) -> None:
+    """An ASCII text (a JSON fragment) is searched for a marker only when the marker's rarest character is in it:
+    every marker's page is still told, as JSON and inside other text."""
+    samples = {"亲，小二正忙，滑动一下马上回来": "亲，小二正忙，滑动一下马上回来", "霸下通用 web 页面": "霸下通用 web 页面",
+               "x5referer": "写入到 x5referer", "login redirect": "location.href='//login.taobao.com/x'"}
+    text = samples.get(name, literal)
+    assert alibaba.interstitial_marker('{"ret":["' + text + '"],"data":{}}') == name
+    assert alibaba.interstitial_marker('{"ret":["ok"],"data":{}}') is None
