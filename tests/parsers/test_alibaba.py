@@ -402,3 +402,61 @@ def test_mtop_sf_home_row_without_link_or_auction_title() -> None:
     assert record["reserve_price"] == 123456700 and record["units"]["reserve_price"] == "fen"
     assert auction_round(record["round"]) == "second" and record["bid_count"] == 3
     assert status(record["source"], record["status"]) == "ongoing"
+
+
+def test_find_word_is_str_find() -> None:
+    """find_word looks for one character of the word and checks the word around it: the same index as str.find,
+    the leftmost occurrence, at every start, for words whose chosen character repeats or starts the text."""
+    import random
+
+    from crawlers.parsers.alibaba import find_word
+
+    rng = random.Random(5)
+    alphabet = "流拍撤回中止暂缓处置单位本场已<>a ,\u200b"
+    words = ["流拍", "中止", "处置单位", "拍拍", "本场拍卖已流拍", "a", "<a", "止中"]
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        for word in words:
+            for start in (0, 1, 5, 39):
+                assert find_word(text, word, start) == text.find(word, start), (text, word, start)
+
+
+def test_price_table_cell_reads_its_first_mark_and_price_nested_cells_included() -> None:
+    """A cell's label and price are the first span.pay-mark / span.J_Price inside it in document order, those of a
+    cell nested in it included (as css_first on the cell gives them), and a price before the label still counts."""
+    rows = ("<tr><td><span class='pay-mark'>起拍价</span><table><tr><td><span class='pay-mark'>评估价</span>"
+            "<span class='J_Price'>5</span></td></tr></table><span class='J_Price'>7</span></td>"
+            "<td><span class='J_Price'>9</span><span class='pay-mark'>保 证 金</span></td>"
+            "<td><span class='pay-mark'>竞价周期</span><span>: 1天</span></td></tr>")
+    assert table(rows) == {"起拍价": "5", "评估价": "5", "保证金": "9", "竞价周期": "1天"}
+
+
+def test_next_link_found_in_the_three_spellings_only() -> None:
+    """The next link is looked for where the text holds next, Next or NEXT (found through the page's lowered one-byte
+    image): any of the three counts, other mixed cases do not, Chinese and Latin-1 text around it changes nothing,
+    and a page cleaned of control characters is searched as cleaned."""
+    base = "https://sf.taobao.com/item_list.htm?page=1"
+
+    def page(link: str) -> str:
+        return f"<html><body>下一页 é {link}<i class='icon'>下一页</i></body></html>"
+
+    for tag in ('<a class="next" href="?page=2">', '<A CLASS="Next" HREF="?page=2">', '<a class="pg NEXT" href="?page=2">',
+                '<a class="中 next" href="?page=2">'):
+        text = alibaba.decode(page(tag))
+        assert alibaba.next_page(text, base) == "https://sf.taobao.com/item_list.htm?page=2", tag
+    assert alibaba.next_page(alibaba.decode(page('<a class="nExt" href="?page=2">')), base) is None
+    assert alibaba.next_page(alibaba.decode(page('<a class="ne\x1b[0mxt" href="?page=2">')), base) == \
+        "https://sf.taobao.com/item_list.htm?page=2"
+    # a text that did not come through decode (no image kept for it) is read the same way
+    assert alibaba.next_page(page('<a class="Next" href="?page=2">'), base) == "https://sf.taobao.com/item_list.htm?page=2"
+
+
+@pytest.mark.parametrize("name, literal, _pattern", alibaba._STRONG_MARKERS)
+def test_an_ascii_fragment_with_a_marker_is_still_an_interstitial(name: str, literal: str, _pattern: object) -> None:
+    """An ASCII text (a JSON fragment) is searched for a marker only when the marker's rarest character is in it:
+    every marker's page is still told, as JSON and inside other text."""
+    samples = {"亲，小二正忙，滑动一下马上回来": "亲，小二正忙，滑动一下马上回来", "霸下通用 web 页面": "霸下通用 web 页面",
+               "x5referer": "写入到 x5referer", "login redirect": "location.href='//login.taobao.com/x'"}
+    text = samples.get(name, literal)
+    assert alibaba.interstitial_marker('{"ret":["' + text + '"],"data":{}}') == name
+    assert alibaba.interstitial_marker('{"ret":["ok"],"data":{}}') is None
