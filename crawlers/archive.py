@@ -65,6 +65,27 @@ H_FETCHED, H_METHOD, H_BODY = "WARC-Salvage-Fetched-At", "WARC-Salvage-Method", 
 RESUMABLE_CALLBACKS = frozenset({"parse_detail", "parse_part"})  # pages about one lot, not lists
 
 
+# zlib's (and gzip's) default level: warcio compresses at 9, which cost the crawl 1.45 ms a page (a third of its
+# time next to bare Scrapy) for an archive 0.8 % smaller than at 6 (0.64 ms a page) on the Alibaba replica's pages
+GZIP_LEVEL = 6
+
+
+class MemberWriter(WARCWriter):
+    """warcio's writer, each record still its own gzip member, compressed at ``GZIP_LEVEL`` in one call: the record
+    is built uncompressed in memory (the same headers, digests and bytes as warcio's), then deflated at once (warcio
+    feeds its level-9 compressor piece by piece)."""
+
+    def __init__(self, filebuf: Any, level: int = GZIP_LEVEL) -> None:
+        super().__init__(filebuf, gzip=False)
+        self.level = level
+
+    def write_record(self, record: Any, params: Any = None) -> None:
+        raw = BytesIO()
+        self._write_warc_record(raw, record)
+        member = zlib.compressobj(self.level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.out.write(member.compress(raw.getbuffer()) + member.flush())
+
+
 def archive_path(runs: str | Path, source: str, run_id: str) -> Path:
     return Path(runs) / source / f"{run_id}.warc.gz"
 
@@ -176,7 +197,7 @@ class WarcArchiveMiddleware:
         self.resume_hours = resume_hours
         self.resume: dict[tuple[str, str, str], tuple] = {}
         self._handle = None
-        self._writer: WARCWriter | None = None
+        self._writer: MemberWriter | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -218,7 +239,7 @@ class WarcArchiveMiddleware:
             logger.info("resuming %s: %d pages of the killed run's archive", killed, len(self.resume))
         self._handle = open(self.part, "wb")
         fcntl.flock(self._handle, fcntl.LOCK_EX)  # alive: nobody recovers this file under us
-        self._writer = WARCWriter(self._handle, gzip=True)
+        self._writer = MemberWriter(self._handle)
 
     def spider_closed(self, spider: Any) -> None:
         if self._handle is None:
