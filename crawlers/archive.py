@@ -191,6 +191,18 @@ def _key(method: str, url: str, digest: str) -> tuple[str, str, str]:
     return method.upper(), url, digest
 
 
+def response_record(writer: WARCWriter, request: Request, response: Response, fetched: datetime) -> Any:
+    """The WARC record of ``response`` (as fetched for ``request`` at ``fetched``). The body's length is given, so
+    warcio hashes the body where it lies instead of first copying it to a temporary file and hashing it twice (the
+    record's bytes are the same: tests/crawlers/test_archive_writer.py)."""
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
+    reason = "OK" if response.status == 200 else "-"
+    http = StatusAndHeaders(f"{response.status} {reason}", headers, protocol="HTTP/1.1")
+    return writer.create_warc_record(
+        response.url, "response", payload=BytesIO(response.body), length=len(response.body), http_headers=http,
+        warc_headers_dict={H_FETCHED: fetched.isoformat(), H_METHOD: request.method, H_BODY: _body_digest(request)})
+
+
 class WarcArchiveMiddleware:
     def __init__(self, crawler: Crawler, path: Path, keep_days: float, resume_hours: float = 0) -> None:
         self.crawler = crawler
@@ -280,14 +292,7 @@ class WarcArchiveMiddleware:
         request.meta[FETCHED_AT] = fetched
         if self._writer is None:
             return response
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
-        reason = "OK" if response.status == 200 else "-"
-        http = StatusAndHeaders(f"{response.status} {reason}", headers, protocol="HTTP/1.1")
-        record = self._writer.create_warc_record(
-            response.url, "response", payload=BytesIO(response.body), http_headers=http,
-            warc_headers_dict={H_FETCHED: fetched.isoformat(), H_METHOD: request.method,
-                               H_BODY: _body_digest(request)})
-        self._writer.write_record(record)
+        self._writer.write_record(response_record(self._writer, request, response, fetched))
         self._handle.flush()  # whole records reach the OS: a kill loses at most the one being written
         self.crawler.stats.inc_value("salvage/archived")
         return response

@@ -47,3 +47,36 @@ def test_the_level_given_is_the_level_used():
     default = _write(MemberWriter(BytesIO()))
     assert len(ours) > len(default)
     assert gzip.decompress(ours) == gzip.decompress(default)
+
+
+def test_a_responses_record_is_the_one_warcio_builds_without_being_told_the_length():
+    from datetime import datetime, timezone
+
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from crawlers.archive import response_record
+
+    import re
+
+    def same_id_and_date(record: bytes) -> bytes:  # both are made anew for every record
+        record = re.sub(rb"WARC-Record-ID: <urn:uuid:[-0-9a-f]+>", b"WARC-Record-ID: <id>", record)
+        return re.sub(rb"WARC-Date: [-0-9T:.]+Z", b"WARC-Date: <date>", record)
+
+    request = Request("https://sf.taobao.com/item_list.htm?page=2", method="POST", body=b"page=2")
+    fetched = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)
+    for status, body in ((200, PAGES[3]), (500, b""), (429, b"<h1>429</h1>")):
+        response = HtmlResponse(request.url, status=status, body=body, request=request,
+                                headers={"Content-Type": "text/html;charset=GBK", "Set-Cookie": ["a=1", "b=2"]})
+        ours = MemberWriter(BytesIO())
+        ours.write_record(response_record(ours, request, response, fetched))
+        theirs = WARCWriter(BytesIO(), gzip=True)  # the record as the crawl built it before: no length given
+        http = StatusAndHeaders(f"{status} {'OK' if status == 200 else '-'}",
+                                [("Content-Type", "text/html;charset=GBK"), ("Set-Cookie", "a=1"),
+                                 ("Set-Cookie", "b=2")], protocol="HTTP/1.1")
+        theirs.write_record(theirs.create_warc_record(
+            request.url, "response", payload=BytesIO(body), http_headers=http,
+            warc_headers_dict={"WARC-Salvage-Fetched-At": fetched.isoformat(), "WARC-Salvage-Method": "POST",
+                               "WARC-Salvage-Request-Digest": "b941a131dcbf32cc906cd9a100bc5b7eafebf9fb"}))
+        assert same_id_and_date(gzip.decompress(ours.out.getvalue())) == \
+            same_id_and_date(gzip.decompress(theirs.out.getvalue()))
