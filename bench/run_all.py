@@ -443,7 +443,7 @@ def crawl_rows(runs: int, quick: bool) -> list[Row]:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return [Row("crawl alibaba_sf (parse+stage)", statistics.median(ours), statistics.median(bare), "pages/s",
-                statistics.median(ratios), "ratio>=0.85", f"{lots} lots; anchor: bare Scrapy, same URLs"),
+                statistics.median(ratios), "ratio>=0.85", f"{lots} lots; anchor: bare Scrapy, same URLs and settings"),
             Row("crawl peak RSS (memusage/max)", statistics.median(peaks), None, "MB", None, "value<=200",
                 "sampled every 0.25 s")]
 
