@@ -1,13 +1,14 @@
 """The raw archive: every response a crawl fetches goes to a compressed WARC beside its run file, and a re-parse
 answers every request from that WARC, with no network.
 
-- `WarcArchiveMiddleware` writes ``<runs>/<source>/<run_id>.warc.gz`` (warcio, one gzip member per record; written
-  as ``.warc.gz.part`` and renamed when the spider closes). It sits next to the download handler (after replica
-  routing has put back the real URL), so it keeps every response as it came off the wire: robots.txt, anti-bot
-  pages, 429s and 500s, retries, compressed bodies. Each record carries the request's method and a digest of its
-  body (POST list APIs) and ``WARC-Salvage-Fetched-At``, the crawl clock's time of the fetch; the same time is put
-  in ``request.meta["salvage_fetched_at"]``, which the spider uses as the lot's ``fetched_at``. Archives older
-  than ``SALVAGE_WARC_DAYS`` days (default 30; 0 keeps them forever) are deleted when a crawl of the source starts.
+- `WarcArchiveMiddleware` writes ``<runs>/<source>/<run_id>.warc.gz`` (warcio's records, one gzip member each,
+  deflated by ISA-L; written as ``.warc.gz.part`` and renamed when the spider closes). It sits next to the download
+  handler (after replica routing has put back the real URL), so it keeps every response as it came off the wire:
+  robots.txt, anti-bot pages, 429s and 500s, retries, compressed bodies. Each record carries the request's method
+  and a digest of its body (POST list APIs) and ``WARC-Salvage-Fetched-At``, the crawl clock's time of the fetch;
+  the same time is put in ``request.meta["salvage_fetched_at"]``, which the spider uses as the lot's ``fetched_at``.
+  Archives older than ``SALVAGE_WARC_DAYS`` days (default 30; 0 keeps them forever) are deleted when a crawl of the
+  source starts.
 - **A killed crawl keeps what it archived.** Each record is its own gzip member, flushed to the OS as soon as it is
   written, and the writer holds an OS lock on its ``.part`` file. When a crawl of the source starts, every other
   ``.warc.gz.part`` whose writer is dead (its lock is free) is cut after its last whole record and renamed to
@@ -47,6 +48,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from isal import isal_zlib
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -63,6 +65,28 @@ H_FETCHED, H_METHOD, H_BODY = "WARC-Salvage-Fetched-At", "WARC-Salvage-Method", 
 
 
 RESUMABLE_CALLBACKS = frozenset({"parse_detail", "parse_part"})  # pages about one lot, not lists
+
+
+# Each record is deflated by ISA-L (the `isal` package: Intel's deflate, gzip-compatible, read by warcio and zlib
+# like any gzip member) at its default level. Measured on the Alibaba replica's pages: warcio's own writer (zlib at
+# level 9, fed piece by piece) took 1.47 ms a page, a third of the crawl's time next to bare Scrapy; zlib at 6
+# 0.64 ms; ISA-L at 2 0.07 ms, for an archive 12 % larger than warcio's.
+GZIP_LEVEL = isal_zlib.ISAL_DEFAULT_COMPRESSION
+
+
+class MemberWriter(WARCWriter):
+    """warcio's writer, each record still its own gzip member, compressed by ISA-L at ``GZIP_LEVEL`` in one call:
+    the record is built uncompressed in memory (the same headers, digests and bytes as warcio's), then deflated."""
+
+    def __init__(self, filebuf: Any, level: int = GZIP_LEVEL) -> None:
+        super().__init__(filebuf, gzip=False)
+        self.level = level
+
+    def write_record(self, record: Any, params: Any = None) -> None:
+        raw = BytesIO()
+        self._write_warc_record(raw, record)
+        member = isal_zlib.compressobj(self.level, isal_zlib.DEFLATED, 31)  # 31: a gzip header and trailer
+        self.out.write(member.compress(raw.getbuffer()) + member.flush())
 
 
 def archive_path(runs: str | Path, source: str, run_id: str) -> Path:
@@ -167,6 +191,18 @@ def _key(method: str, url: str, digest: str) -> tuple[str, str, str]:
     return method.upper(), url, digest
 
 
+def response_record(writer: WARCWriter, request: Request, response: Response, fetched: datetime) -> Any:
+    """The WARC record of ``response`` (as fetched for ``request`` at ``fetched``). The body's length is given, so
+    warcio hashes the body where it lies instead of first copying it to a temporary file and hashing it twice (the
+    record's bytes are the same: tests/crawlers/test_archive_writer.py)."""
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
+    reason = "OK" if response.status == 200 else "-"
+    http = StatusAndHeaders(f"{response.status} {reason}", headers, protocol="HTTP/1.1")
+    return writer.create_warc_record(
+        response.url, "response", payload=BytesIO(response.body), length=len(response.body), http_headers=http,
+        warc_headers_dict={H_FETCHED: fetched.isoformat(), H_METHOD: request.method, H_BODY: _body_digest(request)})
+
+
 class WarcArchiveMiddleware:
     def __init__(self, crawler: Crawler, path: Path, keep_days: float, resume_hours: float = 0) -> None:
         self.crawler = crawler
@@ -176,7 +212,7 @@ class WarcArchiveMiddleware:
         self.resume_hours = resume_hours
         self.resume: dict[tuple[str, str, str], tuple] = {}
         self._handle = None
-        self._writer: WARCWriter | None = None
+        self._writer: MemberWriter | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -218,7 +254,7 @@ class WarcArchiveMiddleware:
             logger.info("resuming %s: %d pages of the killed run's archive", killed, len(self.resume))
         self._handle = open(self.part, "wb")
         fcntl.flock(self._handle, fcntl.LOCK_EX)  # alive: nobody recovers this file under us
-        self._writer = WARCWriter(self._handle, gzip=True)
+        self._writer = MemberWriter(self._handle)
 
     def spider_closed(self, spider: Any) -> None:
         if self._handle is None:
@@ -256,14 +292,7 @@ class WarcArchiveMiddleware:
         request.meta[FETCHED_AT] = fetched
         if self._writer is None:
             return response
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
-        reason = "OK" if response.status == 200 else "-"
-        http = StatusAndHeaders(f"{response.status} {reason}", headers, protocol="HTTP/1.1")
-        record = self._writer.create_warc_record(
-            response.url, "response", payload=BytesIO(response.body), http_headers=http,
-            warc_headers_dict={H_FETCHED: fetched.isoformat(), H_METHOD: request.method,
-                               H_BODY: _body_digest(request)})
-        self._writer.write_record(record)
+        self._writer.write_record(response_record(self._writer, request, response, fetched))
         self._handle.flush()  # whole records reach the OS: a kill loses at most the one being written
         self.crawler.stats.inc_value("salvage/archived")
         return response

@@ -381,11 +381,12 @@ def _and_extras(raw: str, m: re.Match[str], unit: str | None, mult: Decimal | No
     return replace(amount, raw=raw)
 
 
-# A bare number as table cells write it (``1,234,567.89``, ``300``): ASCII digits, thousands grouped by threes or
-# not at all. Its reading by the general path below is fixed (no label, unit, as-of or note can be in it), so it is
-# read directly: the general path runs some thirty regular expressions over it, and a claim table has hundreds of
-# such cells (tests/normalizers: the two paths agree).
-_PLAIN_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
+# A bare number as table cells write it (``1,234,567.89``, ``300``; Alibaba's price table as ``2,490,416.8 ``, a
+# space after it): ASCII digits, thousands grouped by threes or not at all, spaces or tabs around. Its reading by the
+# general path below is fixed (no label, unit, as-of or note can be in it), so it is read directly: the general path
+# runs some thirty regular expressions over it, and a claim table has hundreds of such cells (tests/normalizers: the
+# two paths agree).
+_PLAIN_NUMBER = re.compile(r"[ \t]*(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)[ \t]*")
 
 
 def _plain_number(text: str, unit: str | None) -> Amount | None:

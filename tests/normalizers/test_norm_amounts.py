@@ -348,7 +348,8 @@ def _general(text: str, unit: str | None) -> Amount:
 
 
 @given(st.from_regex(r"\A[0-9]{1,3}(,[0-9]{3}){0,4}(\.[0-9]{0,4})?\Z|\A[0-9]{1,16}(\.[0-9]{1,3})?\Z|"
-                     r"\A[0-9,. ]{1,12}\Z"), st.sampled_from(["yuan", "wan", "fen", None]))
+                     r"\A[0-9,. ]{1,12}\Z|\A[ \t]{0,2}[0-9,.]{1,12}[ \t]{0,3}\Z"),
+       st.sampled_from(["yuan", "wan", "fen", None]))
 def test_a_bare_number_reads_as_the_general_path_reads_it(text, unit):
     from normalizers.amounts import _plain_number
 
@@ -362,8 +363,11 @@ def test_the_fast_path_takes_bare_numbers_and_nothing_else(text):
     from normalizers.amounts import _plain_number
 
     for unit in ("yuan", None):
-        assert repr(_plain_number(text, unit)) == repr(_general(text, unit))
-    for other in (f"{text}元", f"{text}万元", f"本金{text}", f"{text}-{text}", f" {text}", f"{text},", f"({text})"):
+        for spaced in (text, f"{text} ", f" {text}", f"\t{text}  "):  # Alibaba's prices end in a space
+            assert _plain_number(spaced, unit) is not None
+            assert repr(_plain_number(spaced, unit)) == repr(_general(spaced, unit))
+    for other in (f"{text}元", f"{text}万元", f"本金{text}", f"{text}-{text}", f"{text}\u3000", f"{text},", f"({text})",
+                  f"{text} {text}"):
         assert _plain_number(other, "yuan") is None
 
 
