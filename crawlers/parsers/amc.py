@@ -228,8 +228,9 @@ def _own_rows(table: Tag) -> list[Tag]:
     return rows
 
 
-def table_grid(table: Tag) -> list[list[Cell]]:
-    """The table as a rectangular grid: every ``rowspan`` / ``colspan`` copied into each position it covers."""
+def table_grid(table: Tag, rows: list[Tag] | None = None) -> list[list[Cell]]:
+    """The table as a rectangular grid: every ``rowspan`` / ``colspan`` copied into each position it covers. Over
+    ``rows`` when the caller has found them, else over the table's own rows."""
     grid: list[list[Cell]] = []
     pending: dict[int, tuple[Cell, int]] = {}  # column → (cell, rows still to cover)
     counter = 0
@@ -245,7 +246,7 @@ def table_grid(table: Tag) -> list[list[Cell]]:
                 del pending[len(row)]
             row.append(cell)
 
-    for tr in _own_rows(table):
+    for tr in (_own_rows(table) if rows is None else rows):
         row: list[Cell] = []
         td = tr.child
         while td is not None:

@@ -26,7 +26,7 @@ import hashlib
 import re
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import orjson
@@ -323,81 +323,11 @@ def _cells(tr: LexborNode) -> list[LexborNode]:
     return [c for c in tr.iter() if c.tag in ("td", "th")]
 
 
-class GridCell(NamedTuple):
-    """A cell of a table's grid, read by the AMC claim-table functions as their `amc.Cell` (a tuple is cheaper to
-    make than that frozen dataclass, and a 债权明细 table makes dozens per page)."""
-
-    text: str
-    origin: int
-    parts: tuple[str, ...] = ()
+GridCell = amc.Cell  # a cell of a table's grid, read by the AMC claim-table functions
 
 
 _CELL_TAGS = frozenset(LexborHTMLParser("<table><tr><td>a</td><th>b</th></tr></table>").css_first(tag).tag_id
                        for tag in ("td", "th"))  # lexbor's tag ids of td and th (an int test per child of a row)
-
-
-def _span(value: str | None) -> int:
-    if not value:
-        return 1
-    try:
-        return min(max(int(value.strip() or 1), 1), 500)
-    except ValueError:
-        return 1
-
-
-def table_grid(table: LexborNode, trs: list[LexborNode] | None = None) -> list[list[GridCell]]:
-    """The table as a rectangular grid (rowspan / colspan copied into every position they cover), as
-    `amc.table_grid` makes it, but over every ``tr`` under the table (amc's keeps only the table's own rows) or
-    the rows ``trs`` the caller has found, and without amc's per-cell tuple of parts for a one-line cell."""
-    grid: list[list[GridCell]] = []
-    pending: dict[int, tuple[GridCell, int]] = {}
-    counter = 0
-    cell_tags = _CELL_TAGS
-    make = tuple.__new__  # a GridCell without the Python-level __new__ of a NamedTuple (squash inlined too)
-
-    def take(row: list[GridCell]) -> None:
-        while len(row) in pending:
-            cell, left = pending[len(row)]
-            if left > 1:
-                pending[len(row)] = (cell, left - 1)
-            else:
-                del pending[len(row)]
-            row.append(cell)
-
-    for tr in (table.css("tr") if trs is None else trs):
-        row: list[GridCell] = []
-        for td in tr.iter():
-            if td.tag_id not in cell_tags:
-                continue
-            if pending:
-                take(row)
-            text = td.text(separator="\n")
-            if "\n" in text:
-                parts = tuple(p for p in (squash(x) for x in text.split("\n")) if p)
-                cell = make(GridCell, (" ".join(parts), counter, parts if len(parts) > 1 else ()))
-            else:
-                cell = make(GridCell, (text.strip() if text.isprintable() and "  " not in text else squash(text),
-                                       counter, ()))
-            counter += 1
-            attributes = td.attributes
-            if attributes and ("rowspan" in attributes or "colspan" in attributes):
-                down = _span(attributes.get("rowspan")) if "rowspan" in attributes else 1
-                across = _span(attributes.get("colspan")) if "colspan" in attributes else 1
-                for _ in range(across):
-                    if down > 1:
-                        pending[len(row)] = (cell, down - 1)
-                    row.append(cell)
-            else:
-                row.append(cell)
-        if pending:
-            take(row)
-        grid.append(row)
-    width = max((len(r) for r in grid), default=0)
-    for row in grid:
-        while len(row) < width:
-            row.append(GridCell("", counter))
-            counter += 1
-    return grid
 
 
 @lru_cache(maxsize=512)
@@ -592,7 +522,7 @@ def parse_detail(body: bytes | str, url: str, fetched_at: datetime) -> RawRecord
         if not trs or not _DEBTOR_HEAD.search(trs[0].text()):
             label_tables.append((table, trs))  # a label/value table (a claim table's header names a debtor)
             continue
-        grid = table_grid(table, trs)
+        grid = amc.table_grid(table, trs)  # every row under the table, found once
         header = header_rows(grid)
         if header is not None:
             grids.append((table, grid, header))
