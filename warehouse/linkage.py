@@ -199,7 +199,7 @@ def _debt_package_evidence(con: duckdb.DuckDBPyConnection) -> None:
 def _pairs_sql() -> str:
     """SQL: lk_pairs, the candidate pairs with their exact comparisons. Each new lot (``a``, an idx of lk_new) is
     paired with the linked lots (``b`` NULL, their ``asset_id``) and with the later new lots (``b`` their idx) that
-    share a blocking key; the partner's keys come along, so nothing is copied or joined twice.
+    share a blocking key; the distinct pairs then get the partner's keys, each joined once.
 
     Blocks are bounded before any pair is made: a new lot's partners in a block are counted from the block sizes
     (the linked lots with its key, by a grouped count of fct_lot_links restricted to tonight's keys, plus the later
@@ -226,16 +226,23 @@ def _pairs_sql() -> str:
             ok AS MATERIALIZED (
                 SELECT nb.idx, {", ".join(f"nb.{c}" for c in cols)} FROM nb LEFT JOIN ex USING ({key})
                 WHERE coalesce(ex.linked, 0) + nb.later <= {BLOCK_CAP})
-            SELECT n.idx AS a, NULL::BIGINT AS b, p.asset_id, p.source AS b_source, p.source_lot_id AS b_lot, {keys}
+            SELECT n.idx AS a, NULL::BIGINT AS b, p.asset_id, p.source AS b_source, p.source_lot_id AS b_lot
             FROM ok n JOIN fct_lot_links p ON {on}
             UNION ALL
-            SELECT n.idx, p.idx, NULL::BIGINT, p.source, p.source_lot_id, {keys}
+            SELECT n.idx, p.idx, NULL::BIGINT, p.source, p.source_lot_id
             FROM ok n JOIN lk_new p ON {on} AND p.idx > n.idx)""")
     tri = "coalesce((n.{c} = c.q_{c})::TINYINT, -1)"
     ratio = "coalesce(least(n.{c}, c.q_{c}) / nullif(greatest(n.{c}, c.q_{c}), 0), -1)::DOUBLE"
     return f"""
     CREATE OR REPLACE TEMP TABLE lk_pairs AS
-    WITH cand AS (SELECT DISTINCT * FROM ({" UNION ALL ".join(blocks)}))
+    WITH cand AS (SELECT DISTINCT * FROM ({" UNION ALL ".join(blocks)})),
+    -- the partners' keys joined once per distinct pair (carried through every block, they made the DISTINCT hash
+    -- every key column of every candidate row: out of memory at 3M lots linked in one night)
+    ck AS (
+        SELECT c.*, {keys} FROM (SELECT * FROM cand WHERE b IS NULL) c
+        JOIN fct_lot_links p ON p.source = c.b_source AND p.source_lot_id = c.b_lot
+        UNION ALL
+        SELECT c.*, {keys} FROM (SELECT * FROM cand WHERE b IS NOT NULL) c JOIN lk_new p ON p.idx = c.b)
     SELECT c.a, c.b, c.asset_id, c.b_source, c.b_lot,
            {tri.format(c="case_key")} AS same_case_number,
            {tri.format(c="unit_key")} AS same_disposal_unit,
@@ -253,7 +260,7 @@ def _pairs_sql() -> str:
                 ELSE coalesce((n.reserve_price = bv.reserve_price)::TINYINT, -1) END AS same_reserve,
            {tri.format(c="debtors_key")} AS same_debtors_set, {tri.format(c="claim_as_of")} AS same_claim_as_of,
            n.title_key AS a_title, c.q_title_key AS b_title, n.address_key AS a_address, c.q_address_key AS b_address
-    FROM cand c
+    FROM ck c
     JOIN lk_new n ON n.idx = c.a
     -- the partner's reserve price, read only for a pair of one source and one title (rule relisted_title)
     LEFT JOIN fct_lot_versions bv ON n.source = c.b_source AND n.title_key = c.q_title_key
