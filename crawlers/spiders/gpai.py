@@ -9,14 +9,15 @@ Navigation only (parsing is `crawlers.parsers.gpai`):
    real court list pages (``court.do``) carry; that ``search.do`` takes it too is assumed (unverified);
 2. each lot's page ``item2.do?Web_Item_ID=N``; the list record and the lot page's record are merged, the page winning;
 3. an error page (a script redirect), for a lot page as public crawlers do and for a list page too, is followed up to
-   ``MAX_REDIRECTS`` times; then the page is given up with an error naming its URL.
+   ``MAX_REDIRECTS`` times, after a pause that doubles each time; then the page is given up with an error naming its URL.
 
 ``-a lot_urls=https://www.gpai.net/sf/item2.do?Web_Item_ID=N,…`` refreshes given lots without the lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import scrapy
@@ -29,6 +30,7 @@ from crawlers.spiders.base import SalvageSpider
 LIST_URL = "http://www.gpai.net/sf/search.do?action=court&cityNum=35&restate={}&at={}"
 TYPES = (376, 381, 372, 378, 383, 377, 382, 379)
 MAX_REDIRECTS = 3
+REDIRECT_BACKOFF = 0.25  # seconds before the first redirect is followed; doubled for each further one
 
 
 class GpaiSpider(SalvageSpider):
@@ -38,35 +40,40 @@ class GpaiSpider(SalvageSpider):
     start_urls = [LIST_URL.format(restate, kind) for restate in (1, 2, 3, 4) for kind in TYPES]
     min_items = 20
 
-    def parse_list(self, response: Response, redirects: int = 0) -> Iterable[Any]:
+    async def parse_list(self, response: Response, redirects: int = 0) -> AsyncIterator[Any]:
         target = self.parser.redirect_target(response.body, response.url)
         if target is not None:
-            yield self.follow_redirect(response, target, redirects, callback=self.parse_list, cb_kwargs={})
+            yield await self.follow_redirect(response, target, redirects, callback=self.parse_list, cb_kwargs={})
             return
         page = self.parser.parse_list(response.body, response.url, self.fetched_at(response))
         for record in page.records:
             yield self.lot_request({**record})
-        yield from self.follow_next(page.next_url)
+        for request in self.follow_next(page.next_url):
+            yield request
 
     def lot_request(self, seed: dict[str, Any]) -> scrapy.Request:
         """A lot's page: ``seed`` is its list record, or (refresh) its ``url`` and maybe list fields."""
         record = {k: v for k, v in seed.items() if k != "url" or "source_lot_id" in seed}
         return scrapy.Request(seed["url"], callback=self.parse_detail, cb_kwargs={"record": record, "redirects": 0})
 
-    def parse_detail(self, response: Response, record: dict[str, Any], redirects: int) -> Iterable[Any]:
+    async def parse_detail(self, response: Response, record: dict[str, Any], redirects: int) -> AsyncIterator[Any]:
         target = self.parser.redirect_target(response.body, response.url)
         if target is not None:
-            yield self.follow_redirect(response, target, redirects, callback=self.parse_detail,
-                                       cb_kwargs={"record": record})
+            yield await self.follow_redirect(response, target, redirects, callback=self.parse_detail,
+                                             cb_kwargs={"record": record})
             return
         yield {**record, **self.parser.parse_detail(response.body, response.url, self.fetched_at(response))}
 
-    def follow_redirect(self, response: Response, target: str, redirects: int, *, callback: Any,
-                        cb_kwargs: dict[str, Any]) -> scrapy.Request:
-        """The request an error page's script redirect asks for; after `MAX_REDIRECTS` the page is refused."""
+    async def follow_redirect(self, response: Response, target: str, redirects: int, *, callback: Any,
+                              cb_kwargs: dict[str, Any]) -> scrapy.Request:
+        """The request an error page's script redirect asks for, after a pause that doubles with each redirect of the
+        same page (`REDIRECT_BACKOFF`, so that a site that answers with its error page is not asked again at once) and one priority step down, as
+        Scrapy's retries go, so that a burst of error pages is spread over the waiting pages rather than spent on one;
+        after `MAX_REDIRECTS` the page is refused. Other requests go on during the pause."""
         self.crawler.stats.inc_value("salvage/gpai_redirects")
         if redirects >= MAX_REDIRECTS:
             raise ParseError(gpai.SOURCE, "page", response.url,
                              f"still an error page after {MAX_REDIRECTS} redirects (last to {target!r})")
-        return scrapy.Request(target, callback=callback, dont_filter=True,
+        await asyncio.sleep(REDIRECT_BACKOFF * 2 ** redirects)
+        return scrapy.Request(target, callback=callback, dont_filter=True, priority=response.request.priority - 1,
                               cb_kwargs={**cb_kwargs, "redirects": redirects + 1})

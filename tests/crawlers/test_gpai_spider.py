@@ -1,20 +1,23 @@
 """The gpai spider's navigation, without a network: four states × eight types of list, the next page followed, each
 lot's page requested with its list record and merged under it, the error page's redirect followed at most
-`MAX_REDIRECTS` times and then refused with the lot's URL."""
+`MAX_REDIRECTS` times, after a pause that doubles each time and one priority step down, and then refused with the
+lot's URL."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from crawlers.parsers import gpai
 from crawlers.parsers.base import ParseError
-from crawlers.spiders.gpai import MAX_REDIRECTS, GpaiSpider
+from crawlers.spiders import gpai as gpai_spider
+from crawlers.spiders.gpai import MAX_REDIRECTS, REDIRECT_BACKOFF, GpaiSpider
 
 AT = datetime(2026, 11, 20, 2, tzinfo=ZoneInfo("Asia/Shanghai"))
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "gpai"
@@ -27,8 +30,29 @@ def make_spider() -> GpaiSpider:
     return spider
 
 
-def page(url: str, case: str, request=None) -> HtmlResponse:
-    return HtmlResponse(url, body=(GOLDEN / case / "input.html").read_bytes(), encoding="utf-8", request=request)
+@pytest.fixture(autouse=True)
+def pauses(monkeypatch) -> list[float]:
+    """The pauses the spider asked for, none of them slept."""
+    asked: list[float] = []
+
+    async def no_sleep(seconds: float) -> None:
+        asked.append(seconds)
+
+    monkeypatch.setattr(gpai_spider.asyncio, "sleep", no_sleep)
+    return asked
+
+
+def run(callback_output) -> list:
+    """All that an async callback yields."""
+    async def collect():
+        return [x async for x in callback_output]
+    return asyncio.run(collect())
+
+
+def page(url: str, case: str, request: Request | None = None) -> HtmlResponse:
+    """The golden page ``case`` as the answer to ``request`` (a first request for ``url`` by default)."""
+    return HtmlResponse(url, body=(GOLDEN / case / "input.html").read_bytes(), encoding="utf-8",
+                        request=request or Request(url))
 
 
 def test_start_urls_cover_every_state_and_type():
@@ -41,7 +65,7 @@ def test_start_urls_cover_every_state_and_type():
 def test_a_list_page_requests_each_lot_and_the_next_page():
     spider = make_spider()
     url = "http://www.gpai.net/sf/search.do?action=court&cityNum=35&restate=1&at=376"
-    out = list(spider.parse_list(page(url, "list_upcoming_houses_page0")))
+    out = run(spider.parse_list(page(url, "list_upcoming_houses_page0")))
     lots, pages = out[:-1], out[-1:]
     assert len(lots) == 20 and all(r.url.startswith("https://www.gpai.net/sf/item2.do?Web_Item_ID=") for r in lots)
     assert lots[0].cb_kwargs["record"]["category"] == "376" and lots[0].cb_kwargs["redirects"] == 0
@@ -52,25 +76,30 @@ def test_the_lot_page_is_merged_over_the_list_record():
     spider = make_spider()
     record = {"source": "gpai", "source_lot_id": "30163", "url": LOT, "category": "376", "start_at": "x",
               "status": "即将开始"}
-    (merged,) = spider.parse_detail(page(LOT, "detail_upcoming_house"), record=record, redirects=0)
+    (merged,) = run(spider.parse_detail(page(LOT, "detail_upcoming_house"), record=record, redirects=0))
     assert merged["category"] == "376" and merged["start_at"] == "x"  # kept from the list
     assert merged["disposal_unit"] == "上海市第三中级人民法院" and merged["round"] == "第一次拍卖"  # from the page
 
 
-def test_the_error_redirect_is_followed_then_refused():
+def test_the_error_redirect_is_followed_then_refused(pauses):
     spider = make_spider()
     record = {"source": "gpai", "source_lot_id": "30163", "url": LOT}
-    (retry,) = spider.parse_detail(page(LOT, "error_redirect"), record=record, redirects=0)
+    (retry,) = run(spider.parse_detail(page(LOT, "error_redirect"), record=record, redirects=0))
     assert retry.url.startswith("http://www.gpai.net/sf/item2.do?Web_Item_ID=") and retry.dont_filter
     assert retry.cb_kwargs == {"record": record, "redirects": 1}
+    assert retry.priority == -1  # behind the pages already waiting
+    (again,) = run(spider.parse_detail(page(LOT, "error_redirect", request=retry), **retry.cb_kwargs))
+    assert again.cb_kwargs["redirects"] == 2 and again.priority == -2
+    assert pauses == [REDIRECT_BACKOFF, 2 * REDIRECT_BACKOFF]
     with pytest.raises(ParseError, match=rf"after {MAX_REDIRECTS} redirects.*Web_Item_ID="):
-        list(spider.parse_detail(page(LOT, "error_redirect"), record=record, redirects=MAX_REDIRECTS))
+        run(spider.parse_detail(page(LOT, "error_redirect"), record=record, redirects=MAX_REDIRECTS))
+    assert len(pauses) == 2  # no pause before a refusal
 
 
 def test_a_list_answered_by_the_error_page_is_retried_not_read_as_empty():
     spider = make_spider()
     url = "http://www.gpai.net/sf/search.do?action=court&cityNum=35&restate=1&at=376"
-    (retry,) = spider.parse_list(page(url, "error_redirect"))
+    (retry,) = run(spider.parse_list(page(url, "error_redirect")))
     assert retry.callback == spider.parse_list and retry.cb_kwargs == {"redirects": 1} and retry.dont_filter
     with pytest.raises(ParseError, match="not a list page"):
         gpai.parse_list(b"<html><body><p>busy</p></body></html>", url, AT)
