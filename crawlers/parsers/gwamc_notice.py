@@ -28,7 +28,8 @@
   normalizer puts its parts in ``principal`` / ``interest`` (and ``total_claim`` only where a total is stated); the
   as-of date becomes ``claim_as_of``. The money fields carry ``units`` None, so the normalizer too reads them without
   a default unit. ``抵债资产账面值`` (the book value of assets taken in settlement) is neither a claim nor an
-  appraisal nor a market price: raw only (``raw["book_value"]``, yuan). Anything else (a range, shares, a number
+  appraisal nor a market price: raw only (``raw["book_value"]``, yuan). An amount the text calls an appraisal
+  (``资产评估价值为30409.52万元``, a 物权 asset of 2017) is the lot's ``appraisal_price``, whatever its type. Anything else (a range, shares, a number
   without a unit) stays out of the money fields and is kept, with what it is, in ``raw["MoneyTotal"]`` — a bare
   number is never guessed to be yuan or 万元.
 """
@@ -53,6 +54,7 @@ ASSET_URL = BASE + "MCInfoDetail.aspx?ID={id}"
 ASSET_TYPES = {"债权资产": "debt", "债权": "debt", "股权资产": "equity", "股权": "equity", "上市公司": "equity"}
 # 实物资产 / 物权资产 / 无 / empty: typed by the title
 BOOK_VALUE = "抵债资产账面值"
+APPRAISAL = "评估价"  # 资产评估价值为…, 评估价…
 
 
 def page_kind(text: str) -> str | None:
@@ -166,6 +168,9 @@ def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawReco
         is_debt = record.get("asset_type") == "debt"
         if amount.kind == "amount" and amount.currency == "CNY" and BOOK_VALUE in str(text):
             raw["book_value"] = str(amount.value)
+        elif amount.kind == "amount" and amount.currency == "CNY" and APPRAISAL in str(text):
+            record["appraisal_price"] = str(text)
+            record["units"] = {"appraisal_price": None}
         elif amount.kind == "amount" and amount.currency == "CNY" and is_debt:
             field = ("principal" if amount.principal is not None else
                      "interest" if amount.interest is not None else "total_claim")

@@ -467,6 +467,19 @@ def test_real_great_wall_rows_read_province_from_city_name_and_money_parts():
     assert gwamc_notice.parse_list(full, url.replace("pIndex=0", "pIndex=153"), AT).next_url is None
 
 
+def test_real_great_wall_appraisal_text_is_the_appraisal_price_not_a_claim():
+    """ID 14380 of the dump (2017-11-page11): a 物权 asset whose MoneyTotal is its appraisal; it was kept in raw only.
+    The same words on a 债权 row are still an appraisal, never a claim."""
+    row = {"ADate": "2017-11-01", "City": 190, "CityName": "湖南", "ID": 14380, "MoneyTotal": "资产评估价值为30409.52万元",
+           "PName": 18, "ProName": "中国长城资产管理股份有限公司湖南省分公司关于浏阳市开心商业广场物权资产的网络营销公告",
+           "ProType": 3, "ProTypeName": "物权资产", "Trade": 20, "TradeName": "房地产业", "r_n": 1111}
+    debt_row = dict(row, ID=1, ProTypeName="债权资产", ProType=2)
+    body = json.dumps({"pager": [{"pCount": 154}], "ds": [row, debt_row]}, ensure_ascii=False).encode()
+    page = gwamc_notice.parse_list(body, "https://www.gwamcc.com/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=11", AT)
+    for lot in (to_lot(r) for r in page.records):
+        assert (lot.appraisal_price, lot.total_claim, lot.principal) == (Decimal("304095200.00"), None, None)
+
+
 def test_real_great_wall_row_with_a_city_name_in_city_reads_it_within_its_province():
     """Five real rows give ``City`` as a name, not the site's number: 锡林浩特 in 内蒙古 (ID 11711, 2012-05-22)."""
     row = {"ADate": "2012-05-22", "City": "锡林浩特", "CityName": "内蒙古", "ID": 11711, "MoneyTotal": "500-1000万元",
