@@ -4,7 +4,7 @@ against the replica generator's ground truth, and the changes between the nights
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -48,20 +48,11 @@ COLUMNS = ("title, asset_type, round, status, start_at, end_at, reserve_price, a
 
 
 @pytest.fixture(scope="module")
-def two_nights(tmp_path_factory):
-    work = tmp_path_factory.mktemp("e2e_caa123")
-    con = connect(work / "w.duckdb")
-    con.execute("SET TimeZone = 'Asia/Shanghai'")
-    crawls, truth = {}, {}
-    with ReplicaServer(seed=9, n_lots=120, night=1, interstitial_rate=0) as replica:
-        for night in (1, 2):
-            replica.set_night(night)
-            clock = NIGHT_1 + timedelta(days=night - 1)
-            crawls[night] = run_crawl("caa123", work / "runs", replica=replica.base_url, clock=clock, timeout=300)
-            ingest(con, [crawls[night].paths.meta])
-            truth[night] = {lot_id(lot): lot for lot in replica.caa_generator.lots_for(night)}
-    yield con, crawls, truth
-    con.close()
+def two_nights(crawl_two_nights):
+    with crawl_two_nights("e2e_caa123", ("caa123",), seed=9, n_lots=120,
+                          truth=lambda replica, night: {lot_id(lot): lot
+                                                        for lot in replica.caa_generator.lots_for(night)}) as run:
+        yield run.con, run.of("caa123"), run.truth
 
 
 def test_every_lot_of_both_nights_and_both_sides_is_crawled_with_its_truth(two_nights):
