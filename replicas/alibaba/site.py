@@ -34,7 +34,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 import cn2an
@@ -43,6 +42,7 @@ from markupsafe import Markup
 
 from replicas.alibaba import data
 from replicas.alibaba.generator import TZ, AlibabaGenerator, Lot
+from replicas.responses import Response, robots
 
 HOSTS = (
     "sf.taobao.com",
@@ -85,14 +85,6 @@ ROBOTS = {
 }
 _DISALLOW = ("/pay_foregift.htm", "/frame.htm", "/kill_auction.htm", "/download_attach.do", "/console/")
 _CALLBACK_RE = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
-
-
-class Response(NamedTuple):
-    status: int
-    body: bytes
-    content_type: str
-    kind: str  # what was served, for the server's stats
-    headers: tuple[tuple[str, str], ...] = ()
 
 
 # --------------------------------------------------------------------------------------------- formatting
@@ -306,9 +298,7 @@ class AlibabaSite:
         return self._script(f"{name}({json.dumps(payload, ensure_ascii=False)});", kind)
 
     def _robots(self, host: str) -> Response:
-        allowed = ROBOTS.get(host, ())
-        lines = ["User-agent: *", *(f"Allow: {p}" for p in allowed), *(f"Disallow: {p}" for p in _DISALLOW)]
-        return Response(200, ("\n".join(lines) + "\n").encode(), "text/plain", "robots")
+        return robots(ROBOTS.get(host, ()), _DISALLOW)
 
     def _interstitial(self, night: int, host: str, target: str) -> bool:
         with self._lock:

@@ -38,7 +38,7 @@ import threading
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
-from replicas.alibaba.site import Response
+from replicas.responses import Response, forbidden, not_found, robots
 from replicas.caa123.generator import STATUS_LABELS, CaaGenerator, CaaLot
 from replicas.nights import TZ
 
@@ -102,7 +102,7 @@ class CaaSite:
         parts = urlsplit(target)
         path, query = parts.path or "/", dict(parse_qsl(parts.query, keep_blank_values=True))
         if path == "/robots.txt":
-            return Response(200, b"User-agent: *\nAllow: /\n", "text/plain", "robots")
+            return robots()
         if host == SF_HOST:
             if path == LIST_PATH:
                 return self._sf_list(query)
@@ -123,13 +123,12 @@ class CaaSite:
         return self.not_found()
 
     def not_found(self) -> Response:  # INVENTED
-        body = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404-中拍平台</title></head>"
-                "<body><div class=\"lot-empty\">您访问的页面不存在</div></body></html>")
-        return Response(404, body.encode(), HTML_TYPE, "not_found")
+        return not_found("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404-中拍平台</title></head>"
+                         "<body><div class=\"lot-empty\">您访问的页面不存在</div></body></html>", HTML_TYPE)
 
     def _antibot(self, night: int, host: str, target: str) -> Response:
         """For the server's ``antibot`` fault mode only (INVENTED: no block page of the site is known)."""
-        return Response(403, "<html><body><h1>403 Forbidden</h1></body></html>".encode(), HTML_TYPE, "interstitial")
+        return forbidden(HTML_TYPE)
 
     # ----------------------------------------------------------------------------------------- judicial JSON
 

@@ -28,7 +28,7 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from replicas.alibaba.site import Response
+from replicas.responses import Response, not_found, robots
 from replicas.gpai.generator import GpaiGenerator, GpaiLot, at
 
 HOSTS = ("www.gpai.net", "s.gpai.net")
@@ -157,7 +157,7 @@ class GpaiSite:
         query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
         path = parts.path.replace("\\", "/")
         if path == "/robots.txt":
-            return Response(200, b"User-agent: *\nAllow: /\n", "text/plain", "robots")
+            return robots()
         index = self._index(self.night)
         if path == "/sf/search.do" and query.get("action", "court") == "court":
             page = int(query["page"]) if query.get("page", "").isdigit() else 0
@@ -170,9 +170,8 @@ class GpaiSite:
         return self.not_found()
 
     def not_found(self) -> Response:
-        body = "<!DOCTYPE html><html><head><meta charset=\"UTF-8\"/><title>公拍网</title></head><body>" \
-               "<div class=\"error\">您访问的页面不存在</div></body></html>"
-        return Response(404, body.encode(), UTF8, "not_found")
+        return not_found("<!DOCTYPE html><html><head><meta charset=\"UTF-8\"/><title>公拍网</title></head><body>"
+                         "<div class=\"error\">您访问的页面不存在</div></body></html>", UTF8)
 
     def _antibot(self, night: int, host: str, target: str) -> Response:
         """For the server's ``antibot`` fault mode: gpai.net has no known anti-bot page; its error page is served."""
