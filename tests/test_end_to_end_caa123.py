@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crawlers.runner import run_crawl
-from replicas.caa123 import CaaSite, relistable_lots
+from replicas.caa123 import CaaSite
 from replicas.server import ReplicaServer
 from warehouse.db import connect
 from warehouse.ingest import ingest
@@ -89,18 +89,6 @@ def test_changes_between_nights_open_versions_and_relistings_are_new_lots(two_ni
     assert {"upcoming", "ongoing", "sold", "unsold", "withdrawn", "suspended"} <= statuses
     rounds = {r[0] for r in con.execute("SELECT DISTINCT round FROM lots WHERE source = 'caa123'").fetchall()}
     assert {"first", "second", None} <= rounds
-
-
-def test_relistable_lots_are_the_court_lots_the_crawl_stored():
-    """What another replica copies from this one (`relistable_lots`) is what a crawl of this replica stores."""
-    lots = relistable_lots(1, seed=9, n_lots=120)
-    with ReplicaServer(seed=9, n_lots=120, night=1, interstitial_rate=0) as replica:
-        court_lots = [lot for lot in replica.caa_generator.lots_for(1) if lot.side == "sf"]
-    assert [entry["id"] for entry in lots] == [str(lot.lot_id) for lot in court_lots]
-    for entry, lot in zip(lots, court_lots, strict=True):
-        assert (entry["court"], entry["title"], entry["address"], entry["start_price"], entry["start_at"]) == (
-            lot.court, lot.name, lot.position, lot.start_price, at(lot.start_ms))
-        assert "法院" in entry["court"] and entry["start_price"] > 0
 
 
 def test_a_refresh_of_given_lots_reads_both_sides(tmp_path):

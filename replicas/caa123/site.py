@@ -68,6 +68,15 @@ def _yuan(value: float) -> str:
     return f"¥{value:,.2f}"  # INVENTED format
 
 
+def _filtered(lots: list[CaaLot], status: str, standard: str) -> list[CaaLot]:
+    """The lots of a list query's status (a digit; anything else does not filter) and standardType (empty: all)."""
+    if status.isdigit():
+        lots = [lot for lot in lots if lot.lot_status == int(status)]
+    if standard:
+        lots = [lot for lot in lots if lot.standard_type == standard]
+    return lots
+
+
 class CaaSite:
     """Serves both 中拍平台 hosts from a `CaaGenerator` for the current night."""
 
@@ -133,11 +142,7 @@ class CaaSite:
     # ----------------------------------------------------------------------------------------- judicial JSON
 
     def _sf_list(self, query: dict[str, str]) -> Response:
-        lots = self._side(self.night, "sf")
-        if (status := query.get("lotStatus", "")).isdigit():
-            lots = [lot for lot in lots if lot.lot_status == int(status)]
-        if standard := query.get("standardType", ""):
-            lots = [lot for lot in lots if lot.standard_type == standard]
+        lots = _filtered(self._side(self.night, "sf"), query.get("lotStatus", ""), query.get("standardType", ""))
         try:
             start, count = max(int(query.get("start") or 0), 0), int(query.get("count") or 12)
         except ValueError:
@@ -175,11 +180,8 @@ class CaaSite:
     # ----------------------------------------------------------------------------------------- commercial HTML
 
     def _pm_list(self, query: dict[str, str]) -> Response:
-        lots = self._side(self.night, "pm")
-        if (status := query.get("status", "")).isdigit():
-            lots = [lot for lot in lots if lot.lot_status == int(status)]
-        if standard := query.get("standardType", ""):
-            lots = [lot for lot in lots if lot.standard_type == standard]
+        status, standard = query.get("status", ""), query.get("standardType", "")
+        lots = _filtered(self._side(self.night, "pm"), status, standard)
         num = int(query["num"]) if query.get("num", "").isdigit() else 0
         page = lots[num * PM_PAGE_SIZE:(num + 1) * PM_PAGE_SIZE]
         total_pages = -(-len(lots) // PM_PAGE_SIZE)
