@@ -42,6 +42,7 @@ from markupsafe import Markup
 
 from replicas.alibaba import data
 from replicas.alibaba.generator import TZ, AlibabaGenerator, Lot
+from replicas.nights import per_night
 from replicas.responses import Response, robots
 
 HOSTS = (
@@ -258,26 +259,20 @@ class AlibabaSite:
     # ----------------------------------------------------------------------------------------- helpers
 
     def _index(self, night: int) -> _Night:
-        index = self._nights.get(night)
-        if index is None:
-            with self._lock:
-                index = self._nights.get(night)
-                if index is None:
-                    lots = self.gen.lots_for(night)
-                    by_source = {
-                        source: sorted((lot for lot in lots if lot.source == source), key=_list_order)
-                        for source in ("sf", "zc")
-                    }
-                    index = self._nights[night] = _Night(
-                        now=self.gen.now_ms(night),
-                        lots=by_source,
-                        by_id={lot.item_id: lot for lot in lots},
-                        by_project={lot.project_id: lot for lot in lots},
-                        position={
-                            lot.item_id: i for group in by_source.values() for i, lot in enumerate(group)
-                        },
-                    )
-        return index
+        return per_night(self._nights, night, self._lock, lambda: self._build_index(night))
+
+    def _build_index(self, night: int) -> _Night:
+        lots = self.gen.lots_for(night)
+        by_source = {
+            source: sorted((lot for lot in lots if lot.source == source), key=_list_order) for source in ("sf", "zc")
+        }
+        return _Night(
+            now=self.gen.now_ms(night),
+            lots=by_source,
+            by_id={lot.item_id: lot for lot in lots},
+            by_project={lot.project_id: lot for lot in lots},
+            position={lot.item_id: i for group in by_source.values() for i, lot in enumerate(group)},
+        )
 
     def _render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(**context)

@@ -40,7 +40,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from replicas.responses import Response, forbidden, not_found, robots
 from replicas.caa123.generator import STATUS_LABELS, CaaGenerator, CaaLot
-from replicas.nights import TZ
+from replicas.nights import TZ, per_night
 
 SF_HOST, PM_HOST = "sf.caa123.org.cn", "paimai.caa123.org.cn"
 HOSTS = (SF_HOST, PM_HOST)
@@ -96,16 +96,12 @@ class CaaSite:
         self._side(night, "sf")
 
     def _side(self, night: int, side: str) -> list[CaaLot]:
-        sides = self._sides.get(night)
-        if sides is None:
-            with self._lock:
-                sides = self._sides.get(night)
-                if sides is None:
-                    lots = self.gen.lots_for(night)
-                    # INVENTED order: newest start first, then id (the API's default sort is not documented)
-                    order = sorted(lots, key=lambda lot: (-lot.start_ms, lot.lot_id))
-                    sides = self._sides[night] = {s: [lot for lot in order if lot.side == s] for s in ("sf", "pm")}
-        return sides[side]
+        def build() -> dict[str, list[CaaLot]]:
+            # INVENTED order: newest start first, then id (the API's default sort is not documented)
+            order = sorted(self.gen.lots_for(night), key=lambda lot: (-lot.start_ms, lot.lot_id))
+            return {s: [lot for lot in order if lot.side == s] for s in ("sf", "pm")}
+
+        return per_night(self._sides, night, self._lock, build)[side]
 
     def handle(self, host: str, target: str) -> Response:
         parts = urlsplit(target)

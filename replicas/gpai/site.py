@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from replicas.responses import Response, not_found, robots
 from replicas.gpai.generator import GpaiGenerator, GpaiLot, at
+from replicas.nights import per_night
 
 HOSTS = ("www.gpai.net", "s.gpai.net")
 PAGE_SIZE = 20
@@ -142,15 +143,11 @@ class GpaiSite:
         self._index(night)
 
     def _index(self, night: int) -> _Night:
-        index = self._nights.get(night)
-        if index is None:
-            with self._lock:
-                index = self._nights.get(night)
-                if index is None:
-                    lots = self.gen.lots_for(night)
-                    index = self._nights[night] = _Night(self.gen.now_ms(night), lots,
-                                                         {lot.item_id: lot for lot in lots})
-        return index
+        def build() -> _Night:
+            lots = self.gen.lots_for(night)
+            return _Night(self.gen.now_ms(night), lots, {lot.item_id: lot for lot in lots})
+
+        return per_night(self._nights, night, self._lock, build)
 
     def handle(self, host: str, target: str) -> Response:
         parts = urlsplit(target)

@@ -43,6 +43,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 from replicas.responses import Response, forbidden, not_found, robots
 from replicas.jd import data
 from replicas.jd.generator import TZ, JdGenerator, JdLot, Package
+from replicas.nights import per_night
 
 HOSTS = ("api.m.jd.com", "paimai.jd.com", "pmsearch.jd.com")
 API_APPIDS = {"paimai", "paimai-search-soa", "paimai-item-pc"}
@@ -179,15 +180,11 @@ class JdSite:
     # ----------------------------------------------------------------------------------------- helpers
 
     def _index(self, night: int) -> _Night:
-        index = self._nights.get(night)
-        if index is None:
-            with self._lock:
-                index = self._nights.get(night)
-                if index is None:
-                    lots = sorted(self.gen.lots_for(night), key=_search_order)
-                    index = self._nights[night] = _Night(
-                        now=self.gen.now_ms(night), lots=lots, by_id={lot.paimai_id: lot for lot in lots})
-        return index
+        def build() -> _Night:
+            lots = sorted(self.gen.lots_for(night), key=_search_order)
+            return _Night(now=self.gen.now_ms(night), lots=lots, by_id={lot.paimai_id: lot for lot in lots})
+
+        return per_night(self._nights, night, self._lock, build)
 
     @staticmethod
     def _shell(config: str, kind: str) -> Response:
