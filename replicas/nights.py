@@ -10,11 +10,11 @@ from __future__ import annotations
 import gc
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -22,6 +22,19 @@ MINUTE = 60_000
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 CRAWL_HOUR = 2  # the nightly crawl's server time
+T = TypeVar("T")
+
+
+def per_night(cache: dict[int, T], night: int, lock: threading.Lock, build: Callable[[], T]) -> T:
+    """``cache[night]``, made by ``build()`` the first time it is asked for: once, under ``lock``, however many of
+    the server's threads ask at the same moment (``build`` must not take ``lock`` itself)."""
+    value = cache.get(night)
+    if value is None:
+        with lock:
+            value = cache.get(night)
+            if value is None:
+                value = cache[night] = build()
+    return value
 
 
 class FastRandom(random.Random):
@@ -76,17 +89,14 @@ class NightlyGenerator:
         return self._night(night)[1].get(lot_id)
 
     def _night(self, night: int) -> tuple[list[Any], dict[int, Any]]:
-        cached = self._nights.get(night)
-        if cached is None:
-            with self._lock:
-                cached = self._nights.get(night)
-                if cached is None:
-                    now, key = self.now_ms(night), attrgetter(self.lot_key)
-                    with gc_paused():
-                        lots = [lot for plan in self._plans if (lot := self._state(plan, now)) is not None]
-                        lots.sort(key=key)
-                        cached = self._nights[night] = (lots, {key(lot): lot for lot in lots})
-        return cached
+        return per_night(self._nights, night, self._lock, lambda: self._build_night(night))
+
+    def _build_night(self, night: int) -> tuple[list[Any], dict[int, Any]]:
+        now, key = self.now_ms(night), attrgetter(self.lot_key)
+        with gc_paused():
+            lots = [lot for plan in self._plans if (lot := self._state(plan, now)) is not None]
+            lots.sort(key=key)
+            return lots, {key(lot): lot for lot in lots}
 
     _plans: Any  # the subclass's night-independent plans
 

@@ -35,7 +35,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from replicas.alibaba.generator import AlibabaGenerator
 from replicas.alibaba.mtop import MtopSite
-from replicas.alibaba.site import AlibabaSite, Response
+from replicas.alibaba.site import AlibabaSite
+from replicas.responses import Response, status_page
 from replicas.jd import JdGenerator, JdSite
 from replicas.amc import AmcGenerator, amc_sites
 from replicas.caa123 import CaaGenerator, CaaSite
@@ -65,7 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
             response = self.replica.respond(host, self.path, form)
         except Exception:  # a replica bug must show as a 500, not as a dropped connection
             logger.exception("replica failed on %s%s", host, self.path)
-            response = Response(500, b"<h1>500 Internal Server Error</h1>", "text/html", "error")
+            response = status_page(500, "error")
         if response is None:  # fault "down": close the connection without an answer
             self.close_connection = True
             return
@@ -243,9 +244,9 @@ class ReplicaServer:
         if mode == "down":
             return None
         if mode == "500":
-            return Response(500, b"<h1>500 Internal Server Error</h1>", "text/html", "fault")
+            return status_page(500, "fault")
         if mode == "429":
-            return Response(429, b"<h1>429 Too Many Requests</h1>", "text/html", "fault", (("Retry-After", "1"),))
+            return status_page(429, "fault", (("Retry-After", "1"),))
         if mode == "antibot":
             site = self._by_host.get(host) or self.sites[0]
             return site._antibot(self.night, host, target + "#fault")

@@ -3,18 +3,10 @@ checked lot by lot against the replica generator's ground truth."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from replicas.server import ReplicaServer
-from crawlers.runner import run_crawl
-from warehouse.db import connect
-from warehouse.ingest import ingest
-
-NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 STATUS = {"todo": "upcoming", "doing": "ongoing", "failure": "unsold", "break": "suspended",
           "revocation": "withdrawn"}
 pytestmark = pytest.mark.slow
@@ -26,23 +18,11 @@ def expected(lot) -> tuple:
 
 
 @pytest.fixture(scope="module")
-def two_nights(tmp_path_factory):
-    work = tmp_path_factory.mktemp("e2e")
-    con = connect(work / "w.duckdb")
-    crawls = {}
-    with ReplicaServer(seed=5, n_lots=120, night=1, interstitial_rate=0.05) as replica:
-        truth = {}
-        for night in (1, 2):
-            replica.set_night(night)
-            clock = NIGHT_1 + timedelta(days=night - 1)
-            crawls[night] = [run_crawl(source, work / "runs", replica=replica.base_url, clock=clock, timeout=300)
-                             for source in ("alibaba_sf", "alibaba_zc")]
-            ingest(con, [c.paths.meta for c in crawls[night]])
-            truth[night] = {(f"alibaba_{lot.source}", str(lot.item_id)): lot
-                            for lot in replica.generator.lots_for(night)}
-        served = replica.stats()
-    yield con, crawls, truth, served
-    con.close()
+def two_nights(crawl_two_nights):
+    with crawl_two_nights("e2e", ("alibaba_sf", "alibaba_zc"), seed=5, n_lots=120, interstitial_rate=0.05,
+                          truth=lambda replica, night: {(f"alibaba_{lot.source}", str(lot.item_id)): lot
+                                                        for lot in replica.generator.lots_for(night)}) as run:
+        yield run.con, {n: list(c.values()) for n, c in run.crawls.items()}, run.truth, run.stats[2]
 
 
 def test_every_lot_of_both_nights_is_crawled_with_its_truth(two_nights):

@@ -7,7 +7,6 @@ difference recorded in the lot's ``raw.loan_checks`` — exactly the difference 
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -18,11 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from replicas.amc.attachments import attachment_truth, completed_seqs, expected_attachment_loans, is_broken
 from replicas.amc.generator import shown, stated_totals
 from replicas.amc.truth import HOSTS, SOURCES, expected_asset, expected_notice
-from replicas.server import ReplicaServer
-from crawlers.runner import run_crawl
 from salvage.reparse import reparse
-from warehouse.db import connect
-from warehouse.ingest import ingest
 
 NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 FIELDS = ("title", "asset_type", "seller_type", "disposal_unit", "status", "start_at", "end_at", "principal",
@@ -31,29 +26,21 @@ pytestmark = pytest.mark.slow
 two_nights_generator: list = []  # the replica's generator, for the attachments' truth
 
 
+def night_truth(replica, night: int) -> tuple[dict, dict]:
+    """The night's notices ({(source, notice id): (notice, expected)}) and Great Wall's assets."""
+    generator, at = replica.amc_generator, replica.amc_generator.night_time(night)
+    return ({(SOURCES[amc], n.notice_id): (n, expected_notice(n, at)) for amc in SOURCES
+             for n in generator.notices(amc, night)},
+            {f"asset-{a.asset_id}": (a, expected_asset(a)) for a in generator.assets(night)})
+
+
 @pytest.fixture(scope="module")
-def two_nights(tmp_path_factory):
-    work = tmp_path_factory.mktemp("e2e_amc")
-    con = connect(work / "w.duckdb")
-    con.execute("SET TimeZone = 'Asia/Shanghai'")
-    crawls, truth, assets = {}, {}, {}
-    with ReplicaServer(seed=5, n_lots=20, night=1, interstitial_rate=0) as replica:
-        generator = replica.amc_generator
-        for night in (1, 2):
-            replica.set_night(night)
-            clock = NIGHT_1 + timedelta(days=night - 1)
-            with ThreadPoolExecutor(len(SOURCES)) as pool:
-                results = pool.map(lambda s, clock=clock: run_crawl(s, work / "runs", replica=replica.base_url,
-                                                                    clock=clock, timeout=600), SOURCES.values())
-                crawls[night] = dict(zip(SOURCES.values(), results))
-            ingest(con, [c.paths.meta for c in crawls[night].values()])
-            at = generator.night_time(night)
-            truth[night] = {(SOURCES[amc], n.notice_id): (n, expected_notice(n, at))
-                            for amc in SOURCES for n in generator.notices(amc, night)}
-            assets[night] = {f"asset-{a.asset_id}": (a, expected_asset(a)) for a in generator.assets(night)}
-        two_nights_generator[:] = [generator]
-    yield con, crawls, truth, assets
-    con.close()
+def two_nights(crawl_two_nights):
+    with crawl_two_nights("e2e_amc", tuple(SOURCES.values()), seed=5, n_lots=20, parallel=True, timeout=600,
+                          truth=night_truth) as run:
+        two_nights_generator[:] = [run.replica.amc_generator]
+        yield (run.con, run.crawls, {n: t[0] for n, t in run.truth.items()},
+               {n: t[1] for n, t in run.truth.items()})
 
 
 def test_every_crawl_is_ok_and_complete_on_both_nights(two_nights):

@@ -4,14 +4,14 @@ against the replica generator's ground truth, and the changes between the nights
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from crawlers.runner import run_crawl
-from replicas.caa123 import CaaSite, relistable_lots
+from replicas.caa123 import CaaSite
 from replicas.server import ReplicaServer
 from warehouse.db import connect
 from warehouse.ingest import ingest
@@ -48,20 +48,11 @@ COLUMNS = ("title, asset_type, round, status, start_at, end_at, reserve_price, a
 
 
 @pytest.fixture(scope="module")
-def two_nights(tmp_path_factory):
-    work = tmp_path_factory.mktemp("e2e_caa123")
-    con = connect(work / "w.duckdb")
-    con.execute("SET TimeZone = 'Asia/Shanghai'")
-    crawls, truth = {}, {}
-    with ReplicaServer(seed=9, n_lots=120, night=1, interstitial_rate=0) as replica:
-        for night in (1, 2):
-            replica.set_night(night)
-            clock = NIGHT_1 + timedelta(days=night - 1)
-            crawls[night] = run_crawl("caa123", work / "runs", replica=replica.base_url, clock=clock, timeout=300)
-            ingest(con, [crawls[night].paths.meta])
-            truth[night] = {lot_id(lot): lot for lot in replica.caa_generator.lots_for(night)}
-    yield con, crawls, truth
-    con.close()
+def two_nights(crawl_two_nights):
+    with crawl_two_nights("e2e_caa123", ("caa123",), seed=9, n_lots=120,
+                          truth=lambda replica, night: {lot_id(lot): lot
+                                                        for lot in replica.caa_generator.lots_for(night)}) as run:
+        yield run.con, run.of("caa123"), run.truth
 
 
 def test_every_lot_of_both_nights_and_both_sides_is_crawled_with_its_truth(two_nights):
@@ -98,18 +89,6 @@ def test_changes_between_nights_open_versions_and_relistings_are_new_lots(two_ni
     assert {"upcoming", "ongoing", "sold", "unsold", "withdrawn", "suspended"} <= statuses
     rounds = {r[0] for r in con.execute("SELECT DISTINCT round FROM lots WHERE source = 'caa123'").fetchall()}
     assert {"first", "second", None} <= rounds
-
-
-def test_relistable_lots_are_the_court_lots_the_crawl_stored():
-    """What another replica copies from this one (`relistable_lots`) is what a crawl of this replica stores."""
-    lots = relistable_lots(1, seed=9, n_lots=120)
-    with ReplicaServer(seed=9, n_lots=120, night=1, interstitial_rate=0) as replica:
-        court_lots = [lot for lot in replica.caa_generator.lots_for(1) if lot.side == "sf"]
-    assert [entry["id"] for entry in lots] == [str(lot.lot_id) for lot in court_lots]
-    for entry, lot in zip(lots, court_lots, strict=True):
-        assert (entry["court"], entry["title"], entry["address"], entry["start_price"], entry["start_at"]) == (
-            lot.court, lot.name, lot.position, lot.start_price, at(lot.start_ms))
-        assert "法院" in entry["court"] and entry["start_price"] > 0
 
 
 def test_a_refresh_of_given_lots_reads_both_sides(tmp_path):

@@ -5,45 +5,24 @@ linked to their AMC notices (rule debt_package) once the AMC notices of night 1 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 import pytest
 
-from crawlers.runner import run_crawl
 from replicas.cbex.generator import wan
-from replicas.server import ReplicaServer
-from warehouse.db import connect
-from warehouse.ingest import ingest
 from warehouse.linkage import link_assets
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=SHANGHAI)
+AMC_NOTICES = ("gwamc_notice", "coamc_notice")  # the AMC notices the CBEX packages mirror: the two with most of them
 STATUS = {"预披露": "upcoming", "正式披露": "ongoing", "已成交": "sold"}
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def two_nights(tmp_path_factory):
-    work = tmp_path_factory.mktemp("e2e_cbex")
-    con = connect(work / "w.duckdb")
-    con.execute("SET TimeZone = 'Asia/Shanghai'")
-    crawls, truth = {}, {}
-    with ReplicaServer(seed=7, n_lots=30, night=1, interstitial_rate=0) as replica:
-        for night in (1, 2):
-            replica.set_night(night)
-            clock = NIGHT_1 + timedelta(days=night - 1)
-            metas = []
-            if night == 1:  # the AMC notices the CBEX packages mirror: the two AMCs with most of them
-                for source in ("gwamc_notice", "coamc_notice"):
-                    metas.append(run_crawl(source, work / "runs", replica=replica.base_url, clock=clock,
-                                           timeout=300, spider_args={"attachments": "0"}).paths.meta)
-            crawls[night] = run_crawl("cbex", work / "runs", replica=replica.base_url, clock=clock, timeout=300)
-            ingest(con, [*metas, crawls[night].paths.meta], hooks=[link_assets])
-            truth[night] = {x.code: x for x in replica.cbex_generator.listings(night)}
-        stats = replica.stats()
-    yield con, crawls, truth, stats
-    con.close()
+def two_nights(crawl_two_nights):
+    with crawl_two_nights(
+        "e2e_cbex", lambda night: (*AMC_NOTICES, "cbex") if night == 1 else ("cbex",), seed=7, n_lots=30,
+        hooks=[link_assets], spider_args=dict.fromkeys(AMC_NOTICES, {"attachments": "0"}),
+        truth=lambda replica, night: {x.code: x for x in replica.cbex_generator.listings(night)},
+    ) as run:
+        yield run.con, run.of("cbex"), run.truth, run.stats[2]
 
 
 def test_the_gate_is_solved_and_every_listing_of_both_nights_is_crawled(two_nights):

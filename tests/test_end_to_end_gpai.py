@@ -4,7 +4,7 @@ and the lots that changed between the nights opened new versions in `lot_history
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -13,8 +13,6 @@ import pytest
 from crawlers.runner import run_crawl
 from replicas.gpai.generator import at
 from replicas.server import ReplicaServer
-from warehouse.db import connect
-from warehouse.ingest import ingest
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=SHANGHAI)
@@ -47,22 +45,12 @@ COLUMNS = ("title, asset_type, round, status, start_at, reserve_price, appraisal
 
 
 @pytest.fixture(scope="module")
-def two_nights(tmp_path_factory):
-    work = tmp_path_factory.mktemp("e2e_gpai")
-    con = connect(work / "w.duckdb")
-    con.execute("SET TimeZone = 'Asia/Shanghai'")
-    crawls, truth, redirects = {}, {}, {}
-    with ReplicaServer(seed=11, n_lots=120, night=1, interstitial_rate=0) as replica:
-        for night in (1, 2):
-            replica.set_night(night)
-            replica.reset_stats()
-            clock = NIGHT_1 + timedelta(days=night - 1)
-            crawls[night] = run_crawl("gpai", work / "runs", replica=replica.base_url, clock=clock, timeout=300)
-            ingest(con, [crawls[night].paths.meta])
-            truth[night] = {str(lot.item_id): lot for lot in replica.gpai_generator.lots_for(night)}
-            redirects[night] = replica.stats()["by_kind"].get("error", 0)
-    yield con, crawls, truth, redirects
-    con.close()
+def two_nights(crawl_two_nights):
+    with crawl_two_nights("e2e_gpai", ("gpai",), seed=11, n_lots=120, reset_stats=True,
+                          truth=lambda replica, night: {str(lot.item_id): lot
+                                                        for lot in replica.gpai_generator.lots_for(night)}) as run:
+        redirects = {night: stats["by_kind"].get("error", 0) for night, stats in run.stats.items()}
+        yield run.con, run.of("gpai"), run.truth, redirects
 
 
 def test_every_lot_of_both_nights_is_crawled_with_its_fields(two_nights):

@@ -7,19 +7,13 @@ and must be exactly the replica's known slips; no package is dropped for one).""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from replicas.server import ReplicaServer
-from crawlers.runner import run_crawl
-from warehouse.db import connect
-from warehouse.ingest import ingest
-
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=SHANGHAI)
 CENT = Decimal("0.01")
 ASSET_TYPES = {"house": "real_estate", "commercial": "real_estate", "industrial": "real_estate", "land": "land",
                "vehicle": "vehicle", "equity": "equity", "debt": "debt", "equipment": "equipment",
@@ -59,20 +53,11 @@ COLUMNS = ("title, asset_type, round, status, start_at, end_at, reserve_price, a
 
 
 @pytest.fixture(scope="module")
-def two_nights(tmp_path_factory):
-    work = tmp_path_factory.mktemp("e2e_jd")
-    con = connect(work / "w.duckdb")
-    con.execute("SET TimeZone = 'Asia/Shanghai'")
-    crawls, truth = {}, {}
-    with ReplicaServer(seed=9, n_lots=150, night=1, interstitial_rate=0) as replica:
-        for night in (1, 2):
-            replica.set_night(night)
-            clock = NIGHT_1 + timedelta(days=night - 1)
-            crawls[night] = run_crawl("jd_auction", work / "runs", replica=replica.base_url, clock=clock, timeout=300)
-            ingest(con, [crawls[night].paths.meta])
-            truth[night] = {str(lot.paimai_id): lot for lot in replica.jd_generator.lots_for(night)}
-    yield con, crawls, truth
-    con.close()
+def two_nights(crawl_two_nights):
+    with crawl_two_nights("e2e_jd", ("jd_auction",), seed=9, n_lots=150,
+                          truth=lambda replica, night: {str(lot.paimai_id): lot
+                                                        for lot in replica.jd_generator.lots_for(night)}) as run:
+        yield run.con, run.of("jd_auction"), run.truth
 
 
 def test_every_lot_of_both_nights_is_crawled_with_its_truth(two_nights):

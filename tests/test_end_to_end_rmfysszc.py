@@ -4,20 +4,15 @@ against the replica's ground truth, and every re-listed lot must share its asset
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawlers.runner import run_crawl
-from replicas.server import ReplicaServer
-from warehouse.db import connect
-from warehouse.ingest import ingest
 from warehouse.linkage import link_assets
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=SHANGHAI)
 CENT = Decimal("0.01")
 KINDS = {"房产": "real_estate", "土地": "land", "机动车": "vehicle", "股权": "equity", "机械设备": "equipment",
          "债权": "debt", "其他": "other"}
@@ -49,21 +44,10 @@ COLUMNS = ("title, asset_type, round, status, start_at, end_at, reserve_price, a
 
 
 @pytest.fixture(scope="module")
-def two_nights(tmp_path_factory):
-    work = tmp_path_factory.mktemp("e2e_rmfysszc")
-    con = connect(work / "w.duckdb")
-    con.execute("SET TimeZone = 'Asia/Shanghai'")
-    crawls, truth = {}, {}
-    with ReplicaServer(seed=9, n_lots=150, night=1, interstitial_rate=0) as replica:
-        for night in (1, 2):
-            replica.set_night(night)
-            clock = NIGHT_1 + timedelta(days=night - 1)
-            crawls[night] = {source: run_crawl(source, work / "runs", replica=replica.base_url, clock=clock,
-                                               timeout=300) for source in (*ORIGINS, "rmfysszc")}
-            ingest(con, [c.paths.meta for c in crawls[night].values()], hooks=[link_assets])
-            truth[night] = replica.rmfysszc.truth(night)
-    yield con, crawls, truth
-    con.close()
+def two_nights(crawl_two_nights):
+    with crawl_two_nights("e2e_rmfysszc", (*ORIGINS, "rmfysszc"), seed=9, n_lots=150, hooks=[link_assets],
+                          truth=lambda replica, night: replica.rmfysszc.truth(night)) as run:
+        yield run.con, run.crawls, run.truth
 
 
 def test_every_lot_of_both_nights_is_crawled_with_its_truth(two_nights):

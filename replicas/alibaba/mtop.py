@@ -56,7 +56,8 @@ from urllib.parse import parse_qsl, urlsplit
 import jinja2
 
 from replicas.alibaba.generator import HOUR, AlibabaGenerator, Lot
-from replicas.alibaba.site import FILTERS, Response, _list_order
+from replicas.alibaba.site import FILTERS, _list_order
+from replicas.responses import Response, robots, status_page
 
 HOST = "h5api.m.taobao.com"
 LIST_API = "mtop.taobao.datafront.invoke.auctionwalle"
@@ -120,12 +121,12 @@ class MtopSite:
         self._lots(night)
 
     def not_found(self) -> Response:
-        return Response(404, b"<h1>404 Not Found</h1>", "text/html", "not_found")
+        return status_page(404, "not_found")
 
     def handle(self, host: str, target: str, cookie: str | None = None) -> Response:
         parts = urlsplit(target)
         if parts.path == "/robots.txt":
-            return Response(200, b"User-agent: *\nAllow: /h5/\n", "text/plain", "robots")
+            return robots(allow=("/h5/",))
         match = _PATH_RE.match(parts.path.lower())
         if match is None:
             return self.not_found()

@@ -34,7 +34,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 import cn2an
@@ -43,6 +42,8 @@ from markupsafe import Markup
 
 from replicas.alibaba import data
 from replicas.alibaba.generator import TZ, AlibabaGenerator, Lot
+from replicas.nights import per_night
+from replicas.responses import Response, robots
 
 HOSTS = (
     "sf.taobao.com",
@@ -85,14 +86,6 @@ ROBOTS = {
 }
 _DISALLOW = ("/pay_foregift.htm", "/frame.htm", "/kill_auction.htm", "/download_attach.do", "/console/")
 _CALLBACK_RE = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
-
-
-class Response(NamedTuple):
-    status: int
-    body: bytes
-    content_type: str
-    kind: str  # what was served, for the server's stats
-    headers: tuple[tuple[str, str], ...] = ()
 
 
 # --------------------------------------------------------------------------------------------- formatting
@@ -266,26 +259,20 @@ class AlibabaSite:
     # ----------------------------------------------------------------------------------------- helpers
 
     def _index(self, night: int) -> _Night:
-        index = self._nights.get(night)
-        if index is None:
-            with self._lock:
-                index = self._nights.get(night)
-                if index is None:
-                    lots = self.gen.lots_for(night)
-                    by_source = {
-                        source: sorted((lot for lot in lots if lot.source == source), key=_list_order)
-                        for source in ("sf", "zc")
-                    }
-                    index = self._nights[night] = _Night(
-                        now=self.gen.now_ms(night),
-                        lots=by_source,
-                        by_id={lot.item_id: lot for lot in lots},
-                        by_project={lot.project_id: lot for lot in lots},
-                        position={
-                            lot.item_id: i for group in by_source.values() for i, lot in enumerate(group)
-                        },
-                    )
-        return index
+        return per_night(self._nights, night, self._lock, lambda: self._build_index(night))
+
+    def _build_index(self, night: int) -> _Night:
+        lots = self.gen.lots_for(night)
+        by_source = {
+            source: sorted((lot for lot in lots if lot.source == source), key=_list_order) for source in ("sf", "zc")
+        }
+        return _Night(
+            now=self.gen.now_ms(night),
+            lots=by_source,
+            by_id={lot.item_id: lot for lot in lots},
+            by_project={lot.project_id: lot for lot in lots},
+            position={lot.item_id: i for group in by_source.values() for i, lot in enumerate(group)},
+        )
 
     def _render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(**context)
@@ -306,9 +293,7 @@ class AlibabaSite:
         return self._script(f"{name}({json.dumps(payload, ensure_ascii=False)});", kind)
 
     def _robots(self, host: str) -> Response:
-        allowed = ROBOTS.get(host, ())
-        lines = ["User-agent: *", *(f"Allow: {p}" for p in allowed), *(f"Disallow: {p}" for p in _DISALLOW)]
-        return Response(200, ("\n".join(lines) + "\n").encode(), "text/plain", "robots")
+        return robots(ROBOTS.get(host, ()), _DISALLOW)
 
     def _interstitial(self, night: int, host: str, target: str) -> bool:
         with self._lock:

@@ -32,7 +32,7 @@ import threading
 from html import escape
 from urllib.parse import parse_qsl, urlsplit
 
-from replicas.alibaba.site import Response
+from replicas.responses import Response, not_found, robots
 from replicas.amc.attachments import render as attachment_file
 from replicas.amc.generator import COAMC_TYPES, COMPANY, GW_PROVINCE_IDS, AmcGenerator, Asset, Notice
 from replicas.amc.notices import body_html, summary_amount
@@ -40,7 +40,7 @@ from replicas.amc.notices import body_html, summary_amount
 JSON_UTF8 = "application/json;charset=UTF-8"
 HTML_UTF8 = "text/html; charset=utf-8"
 NOT_FOUND = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head>"
-             "<body><h1>404 - 找不到文件或目录。</h1></body></html>").encode()
+             "<body><h1>404 - 找不到文件或目录。</h1></body></html>")
 
 
 def mojibake(text: str) -> str:
@@ -76,8 +76,7 @@ class AmcSite:
         parts = urlsplit(target)
         path, query = parts.path or "/", dict(parse_qsl(parts.query, keep_blank_values=True))
         if path == "/robots.txt":
-            lines = ["User-agent: *", *(f"Allow: {p}" for p in self.robots_allow), "Disallow: /admin/"]
-            return Response(200, ("\n".join(lines) + "\n").encode(), "text/plain", "robots")
+            return robots(self.robots_allow, ("/admin/",))
         if path.startswith(self.attachment_prefix):
             return self._attachment(path)
         return self.get(path, query)
@@ -94,7 +93,7 @@ class AmcSite:
         return Response(405, b'{"error":"method not allowed"}', JSON_UTF8, "not_found")
 
     def not_found(self) -> Response:
-        return Response(404, NOT_FOUND, HTML_UTF8, "not_found")
+        return not_found(NOT_FOUND, HTML_UTF8)
 
     def _attachment(self, path: str) -> Response:
         """The notice's PDF / XLSX / XLS, made from its plan (replicas/amc/attachments.py)."""

@@ -283,15 +283,12 @@ def _base_price(rng: FastRandom, kind: str) -> float:
     return low + (high - low) * rng.random() ** 2
 
 
+_PLACE_TITLES = {"house": "住宅", "shop": "商铺", "plant": "工业厂房", "land": "国有建设用地使用权"}  # after the address
+
+
 def _title(rng: FastRandom, kind: str, position: str, city: str, firm: str) -> str:
-    if kind == "house":
-        return f"{position}住宅"
-    if kind == "shop":
-        return f"{position}商铺"
-    if kind == "plant":
-        return f"{position}工业厂房"
-    if kind == "land":
-        return f"{position}国有建设用地使用权"
+    if kind in _PLACE_TITLES:
+        return position + _PLACE_TITLES[kind]
     if kind == "equity":
         return f"{city}{firm}投资有限公司{rng.randint(5, 100)}%股权"
     if kind == "debt":

@@ -38,9 +38,9 @@ import threading
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
-from replicas.alibaba.site import Response
+from replicas.responses import Response, forbidden, not_found, robots
 from replicas.caa123.generator import STATUS_LABELS, CaaGenerator, CaaLot
-from replicas.nights import TZ
+from replicas.nights import TZ, per_night
 
 SF_HOST, PM_HOST = "sf.caa123.org.cn", "paimai.caa123.org.cn"
 HOSTS = (SF_HOST, PM_HOST)
@@ -68,6 +68,15 @@ def _yuan(value: float) -> str:
     return f"¥{value:,.2f}"  # INVENTED format
 
 
+def _filtered(lots: list[CaaLot], status: str, standard: str) -> list[CaaLot]:
+    """The lots of a list query's status (a digit; anything else does not filter) and standardType (empty: all)."""
+    if status.isdigit():
+        lots = [lot for lot in lots if lot.lot_status == int(status)]
+    if standard:
+        lots = [lot for lot in lots if lot.standard_type == standard]
+    return lots
+
+
 class CaaSite:
     """Serves both 中拍平台 hosts from a `CaaGenerator` for the current night."""
 
@@ -87,22 +96,18 @@ class CaaSite:
         self._side(night, "sf")
 
     def _side(self, night: int, side: str) -> list[CaaLot]:
-        sides = self._sides.get(night)
-        if sides is None:
-            with self._lock:
-                sides = self._sides.get(night)
-                if sides is None:
-                    lots = self.gen.lots_for(night)
-                    # INVENTED order: newest start first, then id (the API's default sort is not documented)
-                    order = sorted(lots, key=lambda lot: (-lot.start_ms, lot.lot_id))
-                    sides = self._sides[night] = {s: [lot for lot in order if lot.side == s] for s in ("sf", "pm")}
-        return sides[side]
+        def build() -> dict[str, list[CaaLot]]:
+            # INVENTED order: newest start first, then id (the API's default sort is not documented)
+            order = sorted(self.gen.lots_for(night), key=lambda lot: (-lot.start_ms, lot.lot_id))
+            return {s: [lot for lot in order if lot.side == s] for s in ("sf", "pm")}
+
+        return per_night(self._sides, night, self._lock, build)[side]
 
     def handle(self, host: str, target: str) -> Response:
         parts = urlsplit(target)
         path, query = parts.path or "/", dict(parse_qsl(parts.query, keep_blank_values=True))
         if path == "/robots.txt":
-            return Response(200, b"User-agent: *\nAllow: /\n", "text/plain", "robots")
+            return robots()
         if host == SF_HOST:
             if path == LIST_PATH:
                 return self._sf_list(query)
@@ -123,22 +128,17 @@ class CaaSite:
         return self.not_found()
 
     def not_found(self) -> Response:  # INVENTED
-        body = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404-中拍平台</title></head>"
-                "<body><div class=\"lot-empty\">您访问的页面不存在</div></body></html>")
-        return Response(404, body.encode(), HTML_TYPE, "not_found")
+        return not_found("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404-中拍平台</title></head>"
+                         "<body><div class=\"lot-empty\">您访问的页面不存在</div></body></html>", HTML_TYPE)
 
     def _antibot(self, night: int, host: str, target: str) -> Response:
         """For the server's ``antibot`` fault mode only (INVENTED: no block page of the site is known)."""
-        return Response(403, "<html><body><h1>403 Forbidden</h1></body></html>".encode(), HTML_TYPE, "interstitial")
+        return forbidden(HTML_TYPE)
 
     # ----------------------------------------------------------------------------------------- judicial JSON
 
     def _sf_list(self, query: dict[str, str]) -> Response:
-        lots = self._side(self.night, "sf")
-        if (status := query.get("lotStatus", "")).isdigit():
-            lots = [lot for lot in lots if lot.lot_status == int(status)]
-        if standard := query.get("standardType", ""):
-            lots = [lot for lot in lots if lot.standard_type == standard]
+        lots = _filtered(self._side(self.night, "sf"), query.get("lotStatus", ""), query.get("standardType", ""))
         try:
             start, count = max(int(query.get("start") or 0), 0), int(query.get("count") or 12)
         except ValueError:
@@ -176,11 +176,8 @@ class CaaSite:
     # ----------------------------------------------------------------------------------------- commercial HTML
 
     def _pm_list(self, query: dict[str, str]) -> Response:
-        lots = self._side(self.night, "pm")
-        if (status := query.get("status", "")).isdigit():
-            lots = [lot for lot in lots if lot.lot_status == int(status)]
-        if standard := query.get("standardType", ""):
-            lots = [lot for lot in lots if lot.standard_type == standard]
+        status, standard = query.get("status", ""), query.get("standardType", "")
+        lots = _filtered(self._side(self.night, "pm"), status, standard)
         num = int(query["num"]) if query.get("num", "").isdigit() else 0
         page = lots[num * PM_PAGE_SIZE:(num + 1) * PM_PAGE_SIZE]
         total_pages = -(-len(lots) // PM_PAGE_SIZE)

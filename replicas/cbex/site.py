@@ -30,7 +30,7 @@ from html import escape
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlsplit
 
-from replicas.alibaba.site import Response
+from replicas.responses import Response, not_found, robots
 from replicas.cbex.generator import WAN, CbexGenerator, Listing, wan
 
 HOST = "www.cbex.com.cn"
@@ -73,8 +73,8 @@ class CbexSite:
         return None
 
     def not_found(self) -> Response:
-        body = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head><body>页面不存在</body></html>"
-        return Response(404, body.encode(), HTML, "not_found")
+        return not_found("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head>"
+                         "<body>页面不存在</body></html>", HTML)
 
     # ------------------------------------------------------------------------------------------------ the gate
 
@@ -135,7 +135,7 @@ class CbexSite:
         parts = urlsplit(target)
         path, query = parts.path or "/", dict(parse_qsl(parts.query, keep_blank_values=True))
         if path == "/robots.txt":
-            return Response(200, b"User-agent: *\nDisallow: /admin/\n", "text/plain", "robots")
+            return robots(allow=(), disallow=("/admin/",))
         gate = self._gate(target)
         if gate is not None:
             return gate

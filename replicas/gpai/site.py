@@ -28,8 +28,9 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from replicas.alibaba.site import Response
+from replicas.responses import Response, not_found, robots
 from replicas.gpai.generator import GpaiGenerator, GpaiLot, at
+from replicas.nights import per_night
 
 HOSTS = ("www.gpai.net", "s.gpai.net")
 PAGE_SIZE = 20
@@ -142,22 +143,18 @@ class GpaiSite:
         self._index(night)
 
     def _index(self, night: int) -> _Night:
-        index = self._nights.get(night)
-        if index is None:
-            with self._lock:
-                index = self._nights.get(night)
-                if index is None:
-                    lots = self.gen.lots_for(night)
-                    index = self._nights[night] = _Night(self.gen.now_ms(night), lots,
-                                                         {lot.item_id: lot for lot in lots})
-        return index
+        def build() -> _Night:
+            lots = self.gen.lots_for(night)
+            return _Night(self.gen.now_ms(night), lots, {lot.item_id: lot for lot in lots})
+
+        return per_night(self._nights, night, self._lock, build)
 
     def handle(self, host: str, target: str) -> Response:
         parts = urlsplit(target)
         query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
         path = parts.path.replace("\\", "/")
         if path == "/robots.txt":
-            return Response(200, b"User-agent: *\nAllow: /\n", "text/plain", "robots")
+            return robots()
         index = self._index(self.night)
         if path == "/sf/search.do" and query.get("action", "court") == "court":
             page = int(query["page"]) if query.get("page", "").isdigit() else 0
@@ -170,9 +167,8 @@ class GpaiSite:
         return self.not_found()
 
     def not_found(self) -> Response:
-        body = "<!DOCTYPE html><html><head><meta charset=\"UTF-8\"/><title>公拍网</title></head><body>" \
-               "<div class=\"error\">您访问的页面不存在</div></body></html>"
-        return Response(404, body.encode(), UTF8, "not_found")
+        return not_found("<!DOCTYPE html><html><head><meta charset=\"UTF-8\"/><title>公拍网</title></head><body>"
+                         "<div class=\"error\">您访问的页面不存在</div></body></html>", UTF8)
 
     def _antibot(self, night: int, host: str, target: str) -> Response:
         """For the server's ``antibot`` fault mode: gpai.net has no known anti-bot page; its error page is served."""

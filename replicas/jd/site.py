@@ -40,9 +40,10 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from replicas.alibaba.site import Response  # what every site answers the server
+from replicas.responses import Response, forbidden, not_found, robots
 from replicas.jd import data
 from replicas.jd.generator import TZ, JdGenerator, JdLot, Package
+from replicas.nights import per_night
 
 HOSTS = ("api.m.jd.com", "paimai.jd.com", "pmsearch.jd.com")
 API_APPIDS = {"paimai", "paimai-search-soa", "paimai-item-pc"}
@@ -157,7 +158,7 @@ class JdSite:
         parts = urlsplit(target)
         path = parts.path or "/"
         if path == "/robots.txt":
-            return Response(200, b"User-agent: *\nAllow: /\n", "text/plain", "robots")
+            return robots()
         if host == "api.m.jd.com" and path == "/api":
             return self._api(self._index(self.night), dict(parse_qsl(parts.query, keep_blank_values=True)))
         if host == "paimai.jd.com" and re.fullmatch(r"/\d{6,12}", path):
@@ -167,28 +168,23 @@ class JdSite:
         return self.not_found()
 
     def not_found(self) -> Response:
-        body = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404 - 京东</title></head>" \
-               "<body><div class=\"error\">抱歉，您访问的页面不存在</div></body></html>"
-        return Response(404, body.encode(), "text/html;charset=utf-8", "not_found")
+        return not_found("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404 - 京东</title></head>"
+                         "<body><div class=\"error\">抱歉，您访问的页面不存在</div></body></html>",
+                         "text/html;charset=utf-8")
 
     def _antibot(self, night: int, host: str, target: str) -> Response:
         """For the server's ``antibot`` fault mode only: JD's block page is not documented (sources.md §2), so
         this invented answer is a plain HTTP 403 that no parser takes for content."""
-        body = "<html><body><h1>403 Forbidden</h1><p>访问被拒绝</p></body></html>".encode()
-        return Response(403, body, "text/html;charset=utf-8", "interstitial")
+        return forbidden("text/html;charset=utf-8", "<p>访问被拒绝</p>")
 
     # ----------------------------------------------------------------------------------------- helpers
 
     def _index(self, night: int) -> _Night:
-        index = self._nights.get(night)
-        if index is None:
-            with self._lock:
-                index = self._nights.get(night)
-                if index is None:
-                    lots = sorted(self.gen.lots_for(night), key=_search_order)
-                    index = self._nights[night] = _Night(
-                        now=self.gen.now_ms(night), lots=lots, by_id={lot.paimai_id: lot for lot in lots})
-        return index
+        def build() -> _Night:
+            lots = sorted(self.gen.lots_for(night), key=_search_order)
+            return _Night(now=self.gen.now_ms(night), lots=lots, by_id={lot.paimai_id: lot for lot in lots})
+
+        return per_night(self._nights, night, self._lock, build)
 
     @staticmethod
     def _shell(config: str, kind: str) -> Response:

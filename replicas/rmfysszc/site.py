@@ -31,7 +31,7 @@ from datetime import datetime
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
-from replicas.alibaba.site import Response
+from replicas.responses import Response, forbidden, not_found, robots
 from replicas.nights import TZ
 from replicas.rmfysszc.feeds import FEEDS, Relisted, chosen
 
@@ -134,7 +134,7 @@ class RmfysszcSite:
         parts = urlsplit(target)
         path = parts.path or "/"
         if path == "/robots.txt":
-            return Response(200, b"User-agent: *\nAllow: /\n", "text/plain", "robots")
+            return robots()
         m = re.fullmatch(r"/statichtml/rm_obj/(\d+)\.shtml", path)
         if m:
             lot = self._index(self.night).by_id.get(int(m.group(1)))
@@ -163,13 +163,12 @@ class RmfysszcSite:
                         "text/html; charset=utf-8", "list")
 
     def not_found(self) -> Response:
-        body = "<html><head><title>404</title></head><body><h2>您访问的页面不存在</h2></body></html>"
-        return Response(404, body.encode("gb18030"), "text/html", "not_found")
+        return not_found("<html><head><title>404</title></head><body><h2>您访问的页面不存在</h2></body></html>",
+                         "text/html", "gb18030")
 
     def _antibot(self, night: int, host: str, target: str) -> Response:
         """For the server's ``antibot`` fault mode only: no block page of this site is known; a plain 403."""
-        return Response(403, "<html><body><h1>403 Forbidden</h1></body></html>".encode(), "text/html",
-                        "interstitial")
+        return forbidden("text/html")
 
 
 # --------------------------------------------------------------------------------------------- list

@@ -95,10 +95,10 @@ def test_a_page_cut_short_is_refused_before_a_parser_reads_it_and_becomes_a_reje
     url = "https://sf-item.taobao.com/sf_item/1.htm"
     whole = "<!DOCTYPE html><html><body><span>65,454,900 </span></body></html>".encode()
     crawler = crawler_for(SALVAGE_RUNS=str(tmp_path))
-    middleware = WholePageMiddleware()
-    middleware.process_spider_input(HtmlResponse(url, body=whole), crawler.spider)  # a whole page passes
+    middleware = WholePageMiddleware.from_crawler(crawler)
+    middleware.process_spider_input(HtmlResponse(url, body=whole))  # a whole page passes
     with pytest.raises(ParseError) as refused:
-        middleware.process_spider_input(HtmlResponse(url, body=whole[:40]), crawler.spider)  # "…65,45"
+        middleware.process_spider_input(HtmlResponse(url, body=whole[:40]))  # "…65,45"
     assert "alibaba_sf" in str(refused.value) and url in str(refused.value)
 
     stage = StagePipeline(crawler)
