@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import shutil
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -51,3 +53,33 @@ def test_growth_bench_at_tiny_sizes(tmp_path) -> None:
     lines = [ln for ln in text.splitlines() if " 2k " in ln or " 6k " in ln]
     assert len(lines) == 2  # one line per (stage, size)
     assert list(tmp_path.iterdir()) == []  # the warehouses are removed
+
+
+def test_merge_statements_bench_runs_the_merge_ingest_runs(tmp_path) -> None:
+    """The statement bench's statements are the merge's: run one by one they leave the warehouse `ingest` leaves."""
+    from bench.bench_growth import _connect, setup
+    from bench.bench_merge_statements import ANCHOR, main as statements_main, statements
+    from warehouse.ingest import ingest
+
+    info = setup("merge", 3_000, tmp_path, "1GB")
+    night2 = Path(info["night2"][0])
+    tables = "SELECT * FROM dim_lots ORDER BY ALL", "SELECT * FROM fct_lot_versions ORDER BY ALL"
+    seen = []
+    for by_statement in (False, True):
+        db = tmp_path / f"copy{by_statement}.duckdb"
+        shutil.copyfile(tmp_path / "base.duckdb", db)
+        con = _connect(db, "1GB")
+        if by_statement:
+            con.execute("BEGIN")
+            for sql in statements(con, night2):
+                con.execute(sql)
+            con.execute("COMMIT")
+        else:
+            ingest(con, [night2])
+        seen.append([con.execute(q).fetchall() for q in tables])
+        con.close()
+    assert seen[0] == seen[1] and len(seen[0][1]) > 3_000  # night 2 opened versions
+    figures = statements_main(["--sizes", "2k,4k", "--repeats", "1", "--work", str(tmp_path / "bench")])
+    for per_size in figures.values():
+        assert ANCHOR in per_size and "COMMIT" in per_size and len(per_size) == 11  # the anchor, nine statements (stg_keys and stg_changes apart), COMMIT, CHECKPOINT
+        assert all(s >= 0 for s in per_size.values())
