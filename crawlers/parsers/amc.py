@@ -49,7 +49,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -757,6 +757,18 @@ def branch_of(*texts: str) -> str | None:
         if match:
             return match.group()
     return None
+
+
+_PLAIN_ROOT_PATH = re.compile(r"/(?!/)[A-Za-z0-9_\-/.]*")
+
+
+def joined_path(base: str, href: str) -> str:
+    """``urlsplit(urljoin(base, href)).path``; a plain root-relative ``href`` (ASCII letters, digits, ``_-/.``, no
+    ``//`` start, no dot segment) is its own path, which urljoin would return unchanged (its dot segments are all it
+    resolves in such a path), without the two calls (some 40 µs a list page of a few dozen links)."""
+    if _PLAIN_ROOT_PATH.fullmatch(href) and "/." not in href:
+        return href
+    return urlsplit(urljoin(base, href)).path
 
 
 ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar", ".wps", ".et")

@@ -49,7 +49,7 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
         href = link.attributes.get("href") or ""
         if not base_is_notice and ".shtml" not in href.replace("\t", "").replace("\r", "").replace("\n", ""):
             continue  # (urlsplit drops tabs and line breaks anywhere in a URL)
-        match = _DETAIL_PATH.search(urlsplit(urljoin(url, href)).path)
+        match = _DETAIL_PATH.search(amc.joined_path(url, href))
         if not match or match.group(2) in seen:
             continue
         title = amc.squash(link.attributes.get("title") or link.text(deep=True))
@@ -57,7 +57,7 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
             untitled.setdefault(match.group(2), href)
             continue
         seen.add(match.group(2))
-        record = amc.identity(SOURCE, match.group(2), urljoin("https://www.famc.citic/", match.group()), fetched_at)
+        record = amc.identity(SOURCE, match.group(2), "https://www.famc.citic" + match.group(), fetched_at)
         record.update(title=title, seller_type="amc")
         unit = amc.branch_of(title)
         if unit:
