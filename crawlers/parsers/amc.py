@@ -804,13 +804,13 @@ def attachments(container: Tag, base_url: str) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     seen: set[str] = set()
     for a in container.css("a[href]"):
-        href = (a.attributes.get("href") or "").strip()
+        href = (a.attrs.get("href") or "").strip()  # (attrs: one attribute read, not the node's whole dict)
         path = href.split("?")[0].split("#")[0].lower()
         label = node_text(a)
         if not path.endswith(ATTACHMENT_EXTS) and not (("附件" in label or "清单" in label)
                                                          and re.search(r"download|upload|attach|file", path)):
             continue
-        url = urljoin(base_url, href)
+        url = joined_url(base_url, href)
         if url not in seen:
             seen.add(url)
             out.append({"name": label or url.rsplit("/", 1)[-1], "url": url})

@@ -46,13 +46,13 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     # list page's path is a notice's): the other links (navigation, most of a page's) are not resolved at all.
     base_is_notice = _DETAIL_PATH.search(urlsplit(url).path) is not None
     for link in tree.css("a[href]"):
-        href = link.attributes.get("href") or ""
+        href = link.attrs.get("href") or ""  # (attrs: one attribute read, not the node's whole dict)
         if not base_is_notice and ".shtml" not in href.replace("\t", "").replace("\r", "").replace("\n", ""):
             continue  # (urlsplit drops tabs and line breaks anywhere in a URL)
         match = _DETAIL_PATH.search(amc.joined_path(url, href))
         if not match or match.group(2) in seen:
             continue
-        title = amc.squash(link.attributes.get("title") or link.text(deep=True))
+        title = amc.squash(link.attrs.get("title") or link.text(deep=True))
         if not title or title in SECTION_NAMES:  # an image or section link; the titled link follows
             untitled.setdefault(match.group(2), href)
             continue
