@@ -45,19 +45,20 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     # A link resolves to a notice's path only if its own path ends in .shtml (or, with no path of its own, if the
     # list page's path is a notice's): the other links (navigation, most of a page's) are not resolved at all.
     base_is_notice = _DETAIL_PATH.search(urlsplit(url).path) is not None
-    for link in tree.css("a[href]"):
-        href = link.attributes.get("href") or ""
+    links = tree.css("a[href]")
+    for link in links:
+        href = link.attrs.get("href") or ""  # (attrs: one attribute read, not the node's whole dict)
         if not base_is_notice and ".shtml" not in href.replace("\t", "").replace("\r", "").replace("\n", ""):
             continue  # (urlsplit drops tabs and line breaks anywhere in a URL)
-        match = _DETAIL_PATH.search(urlsplit(urljoin(url, href)).path)
+        match = _DETAIL_PATH.search(amc.joined_path(url, href))
         if not match or match.group(2) in seen:
             continue
-        title = amc.squash(link.attributes.get("title") or link.text(deep=True))
+        title = amc.squash(link.attrs.get("title") or link.text(deep=True))
         if not title or title in SECTION_NAMES:  # an image or section link; the titled link follows
             untitled.setdefault(match.group(2), href)
             continue
         seen.add(match.group(2))
-        record = amc.identity(SOURCE, match.group(2), urljoin("https://www.famc.citic/", match.group()), fetched_at)
+        record = amc.identity(SOURCE, match.group(2), "https://www.famc.citic" + match.group(), fetched_at)
         record.update(title=title, seller_type="amc")
         unit = amc.branch_of(title)
         if unit:
@@ -71,7 +72,7 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     missing = [href for lot_id, href in untitled.items() if lot_id not in seen]
     if missing:
         raise ParseError(SOURCE, "title", url, f"link {missing[0]} has no title")
-    next_link = next((a for a in tree.css("a[href]") if "下一页" in a.text(deep=True)), None)
+    next_link = next((a for a in links if "下一页" in a.text(deep=True)), None)
     next_url = urljoin(url, next_link.attributes["href"]) if next_link is not None else None
     total = re.search(r"共\s*(\d+)\s*页", tree.body.text(deep=True) if tree.body else "")
     return ListPage(records, next_url=next_url, total_pages=int(total.group(1)) if total else None)

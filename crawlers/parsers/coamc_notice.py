@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from crawlers.parsers import amc
 from crawlers.parsers.amc import Body, decode, is_interstitial  # noqa: F401
@@ -70,7 +70,7 @@ def list_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRecor
         raise ParseError(SOURCE, "url", url)
     if row.get("id") is None or not str(row["id"]).strip():  # refused naming the list page, not the lot's
         raise ParseError(SOURCE, "id", url, "a list row without an id")
-    record = amc.identity(SOURCE, row.get("id"), urljoin(BASE, href), fetched_at)
+    record = amc.identity(SOURCE, row.get("id"), amc.joined_url(BASE, href), fetched_at)
     title = amc.squash(row.get("title"))
     if not title:
         raise ParseError(SOURCE, "title", url)

@@ -391,3 +391,27 @@ def test_the_unit_fast_path_takes_a_number_and_its_unit_and_nothing_else(text):
     for other in (f"本金{text}", f"{text}整", f"约{text}", f"{text}（截至2018年5月21日）", f"1-{text}", f" {text}",
                   f"{text}以下", f"人民币{text}", text.replace("元", "圆"), text.replace("元", "美元")):
         assert _number_with_unit(other) is None
+
+
+@given(st.from_regex(r"\A[0-9]{1,30}(\.[0-9]{1,3})?(万|亿)?-[0-9]{1,30}(\.[0-9]{1,3})?(万|亿)?元\Z|"
+                     r"\A[0-9]{1,30}(\.[0-9]{1,3})?(万元|亿元|万|亿|元)(以下|以内|以上)\Z|"
+                     r"\A[0-9,.万亿元 -]{1,10}(以下|以内|以上|元)\Z"), st.sampled_from(["yuan", "wan", "fen", None]))
+def test_a_range_or_bound_with_its_unit_reads_as_the_general_path_reads_it(text, unit):
+    from normalizers.amounts import _NUMBER_RANGE
+
+    if _NUMBER_RANGE.fullmatch(text):  # (parse_amount takes the fast path; "amount too large" and low > high included)
+        assert repr(parse_amount(text, unit=unit)) == repr(_general(text, unit))
+
+
+@pytest.mark.parametrize("text", ["100-300万元", "50-150万元", "100万-3亿元", "1.5-2亿元", "100-300元", "500万元以下",
+                                  "1亿以上", "300万以内", "20元以下", "300-100万元"])
+def test_the_range_fast_path_takes_a_range_or_bound_and_nothing_else(text):
+    from normalizers.amounts import _NUMBER_RANGE, _number_range
+
+    assert _NUMBER_RANGE.fullmatch(text)
+    for unit in ("yuan", "wan", None):
+        assert repr(parse_amount(text, unit=unit)) == repr(_general(text, unit))
+    for other in (f"约{text}", f"{text}左右", f"本金{text}", f"{text}（截至2018年5月21日）", f"人民币{text}", f" {text}",
+                  text.replace("-", "至"), text.replace("以", "及以"), "100-300", "500以下", "1,000-3,000万元"):
+        if other != text:  # (a replacement that found nothing to replace)
+            assert _number_range(other) is None
