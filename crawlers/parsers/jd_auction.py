@@ -475,7 +475,6 @@ def parse_desc(body: Body, url: str, fetched_at: datetime) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------------------------- the debt table
 
-_WS = re.compile(r"\s+")
 _EMPTY = {"", "-", "--", "—", "——", "/", "无", "暂无"}
 _FOREIGN = re.compile(r"美元|USD|US\$|港元|港币|HKD|HK\$|欧元|EUR|日元|JPY|英镑|GBP")
 _CURRENCY_OF = {"美元": "USD", "USD": "USD", "US$": "USD", "港元": "HKD", "港币": "HKD", "HKD": "HKD", "HK$": "HKD",
@@ -491,7 +490,9 @@ AMOUNTS = ("principal", "interest", "fees", "total")
 
 
 def _squash(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    """Whitespace runs as one space, none at the ends: ``re.sub(r"\\s+", " ", text).strip()`` (``\\s`` and ``str.split``
+    know the same whitespace), without the regex (a fifth of a debt table's cells' time)."""
+    return " ".join(text.split())
 
 
 def _cells(tr) -> list[tuple[str, int, int]]:
@@ -499,12 +500,18 @@ def _cells(tr) -> list[tuple[str, int, int]]:
     for cell in tr:
         if cell.tag not in ("td", "th"):
             continue
-        try:
-            rowspan = max(int(cell.get("rowspan") or 1), 1)
-            colspan = max(int(cell.get("colspan") or 1), 1)
-        except ValueError:
-            rowspan = colspan = 1
-        out.append((_squash(cell.text_content()), min(rowspan, 1000), min(colspan, 50)))
+        # the spans are read only from a cell that has either attribute (most have neither: two lookups and two
+        # int() a cell, a third of the cells' time, for 1 and 1)
+        keys = cell.keys()
+        if keys and ("rowspan" in keys or "colspan" in keys):
+            try:
+                rowspan = max(int(cell.get("rowspan") or 1), 1)
+                colspan = max(int(cell.get("colspan") or 1), 1)
+            except ValueError:
+                rowspan = colspan = 1
+            out.append((_squash(cell.text_content()), min(rowspan, 1000), min(colspan, 50)))
+        else:
+            out.append((_squash(cell.text_content()), 1, 1))
     return out
 
 
@@ -513,12 +520,18 @@ def table_grid(table) -> list[list[str]]:
     grid: list[list[str]] = []
     carry: dict[int, tuple[int, str]] = {}  # column → (rows still to fill, text) of a rowspan from above
     for tr in table.iter("tr"):
-        if tr.getparent() is not None and tr.getparent().tag not in ("table", "tbody", "thead", "tfoot"):
+        parent = tr.getparent()
+        if parent is not None and parent.tag not in ("table", "tbody", "thead", "tfoot"):
+            continue
+        cells = _cells(tr)
+        if not carry and all(rowspan == 1 and colspan == 1 for _, rowspan, colspan in cells):
+            if cells:  # nothing merged from above or across (most rows): the row is its cells' texts
+                grid.append([text for text, _, _ in cells])
             continue
         out: dict[int, str] = {}
         new: dict[int, tuple[int, str]] = {}
         col = 0
-        for cell in (*_cells(tr), None):  # None: the end of the row
+        for cell in (*cells, None):  # None: the end of the row
             text, rowspan, colspan = cell or (None, 1, 1)
             # cells merged from above fill their columns first (all that remain, after the row's last cell)
             while carry and (text is None or col in carry):

@@ -1,0 +1,68 @@
+"""Alibaba's decode reads a GBK page as GBK and skips `clean_text` when the page's bytes show nothing for it to strip
+(`base.bytes_clean`): it must give exactly the GB18030 text cleaned by `clean_text`, for every stripped character
+raw, as a JSON escape or as an HTML reference, and for clean pages; and GBK must read every sequence it accepts as
+GB18030 does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawlers.parsers import alibaba
+from crawlers.parsers.base import _STRIPPED_CHARS, bytes_clean, clean_text
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+PAGES = sorted(GOLDEN.glob("alibaba_*/*detail*/input.html"))[:2] + sorted(GOLDEN.glob("alibaba_*/*list*/input.html"))[:1]
+
+
+def _slow(body: bytes) -> str:
+    """What decode gave before: GB18030 (the alias of the declared GBK), then `clean_text`."""
+    return clean_text(body.decode("gb18030"))
+
+
+def test_gbk_reads_as_gb18030_and_holds_no_stripped_character():
+    stripped = set(_STRIPPED_CHARS)
+    for lead in range(0x80, 0x100):
+        for sequence in [bytes([lead])] + [bytes([lead, trail]) for trail in range(0x30, 0x100)]:
+            try:
+                text = sequence.decode("gbk")
+            except UnicodeDecodeError:
+                continue
+            assert text == sequence.decode("gb18030"), sequence
+            assert not set(text) & stripped, sequence
+    for byte in range(0x80):
+        assert bytes([byte]).decode("gbk") == chr(byte)
+
+
+def test_pages_are_gbk():
+    assert len(PAGES) == 3
+    for path in PAGES:
+        body = path.read_bytes()
+        assert alibaba.declared_charset(body) == "gbk"
+        body.decode("gbk")  # (raises if not)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")
+def test_clean_pages_are_read_as_they_are(path):
+    body = path.read_bytes()
+    assert bytes_clean(body)
+    assert alibaba.decode(body) == _slow(body) == body.decode("gbk")
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")
+def test_every_stripped_character_is_stripped_as_clean_text_strips_it(path):
+    text = path.read_bytes().decode("gbk")
+    at = text.index("<div", 100)
+    for char in _STRIPPED_CHARS:
+        for spelled in (char, f"&#{ord(char)};", f"&#x{ord(char):x};", f"\\u{ord(char):04x}"):
+            dirty = (text[:at] + "x" + spelled + "y" + text[at:]).encode("gb18030")
+            got = alibaba.decode(dirty)
+            assert got == _slow(dirty), (hex(ord(char)), spelled)
+            if spelled == char:
+                assert char not in got, hex(ord(char))
+    # a GBK trail byte that looks like ASCII (0x5C, a backslash) before "u0000": a false alarm, cleaned as before
+    trail = bytes([0x81, 0x5C]) + b"u0000"
+    dirty = text[:at].encode("gbk") + trail + text[at:].encode("gbk")
+    assert not bytes_clean(dirty)
+    assert alibaba.decode(dirty) == _slow(dirty)
