@@ -776,11 +776,16 @@ def branch_of(*texts: str) -> str | None:
 _PLAIN_ROOT_PATH = re.compile(r"/(?!/)[A-Za-z0-9_\-/.]*")
 
 
+def _plain_root_path(href: str) -> bool:
+    """Whether ``href`` is a plain root-relative path (ASCII letters, digits, ``_-/.``, no ``//`` start, no dot
+    segment): urljoin returns it unchanged as the path of any base (its dot segments are all it resolves in one)."""
+    return _PLAIN_ROOT_PATH.fullmatch(href) is not None and "/." not in href
+
+
 def joined_path(base: str, href: str) -> str:
-    """``urlsplit(urljoin(base, href)).path``; a plain root-relative ``href`` (ASCII letters, digits, ``_-/.``, no
-    ``//`` start, no dot segment) is its own path, which urljoin would return unchanged (its dot segments are all it
-    resolves in such a path), without the two calls (some 40 µs a list page of a few dozen links)."""
-    if _PLAIN_ROOT_PATH.fullmatch(href) and "/." not in href:
+    """``urlsplit(urljoin(base, href)).path``; a plain root-relative ``href`` (`_plain_root_path`) is its own path,
+    without the two calls (some 40 µs a list page of a few dozen links)."""
+    if _plain_root_path(href):
         return href
     return urlsplit(urljoin(base, href)).path
 
@@ -789,9 +794,9 @@ _ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(?::\d+)?(?=/|$)")
 
 
 def joined_url(base: str, href: str) -> str:
-    """``urljoin(base, href)``; for a plain root-relative ``href`` (as `joined_path` takes) and a base with a plain
+    """``urljoin(base, href)``; for a plain root-relative ``href`` (`_plain_root_path`) and a base with a plain
     http(s) origin, that origin and ``href`` (what urljoin returns for them)."""
-    if _PLAIN_ROOT_PATH.fullmatch(href) and "/." not in href and (origin := _ORIGIN.match(base)):
+    if _plain_root_path(href) and (origin := _ORIGIN.match(base)):
         return origin.group() + href
     return urljoin(base, href)
 

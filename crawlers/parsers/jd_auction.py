@@ -502,16 +502,15 @@ def _cells(tr) -> list[tuple[str, int, int]]:
             continue
         # the spans are read only from a cell that has either attribute (most have neither: two lookups and two
         # int() a cell, a third of the cells' time, for 1 and 1)
+        rowspan = colspan = 1
         keys = cell.keys()
-        if keys and ("rowspan" in keys or "colspan" in keys):
+        if "rowspan" in keys or "colspan" in keys:
             try:
-                rowspan = max(int(cell.get("rowspan") or 1), 1)
-                colspan = max(int(cell.get("colspan") or 1), 1)
+                rowspan = min(max(int(cell.get("rowspan") or 1), 1), 1000)
+                colspan = min(max(int(cell.get("colspan") or 1), 1), 50)
             except ValueError:
                 rowspan = colspan = 1
-            out.append((_squash(cell.text_content()), min(rowspan, 1000), min(colspan, 50)))
-        else:
-            out.append((_squash(cell.text_content()), 1, 1))
+        out.append((_squash(cell.text_content()), rowspan, colspan))
     return out
 
 
