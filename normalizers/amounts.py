@@ -204,8 +204,12 @@ _AMOUNT_START = (
     r"(?=人民币|美元|港元|港币|欧元|日元|英镑|RMB|CNY|USD|HKD|EUR|JPY|GBP|US\$|HK\$|[\d¥$.]"
     r"|[零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖])"
 )
-# A label written before the number without a colon: 债权总额10748.33万元, 债权总额为…, 抵债金额…, 其中本金….
-_LEAD_LABEL = re.compile(rf"^(?P<label>[^-\d¥$.,{_NUMERALS}]*?)(?:为|是|计|:)?{_AMOUNT_START}")
+# A label written before the number without a colon: 债权总额10748.33万元, 债权总额为…, 抵债金额…, 其中本金…; a count of
+# debtors or loans may stand in it (…等27户债权总额33682.44万元, 3笔贷款本金…).
+_COUNT = rf"[\d{_NUMERALS}]+(?:户|笔|家)(?=[^-\d¥$.,{_NUMERALS}])"
+_LEAD_LABEL = re.compile(
+    rf"^(?P<label>(?:[^-\d¥$.,{_NUMERALS}]|{_COUNT})*?)(?:为|是|计|:)?(?!{_COUNT}){_AMOUNT_START}"
+)
 # Words that make a number a bound or an estimate, not an amount.
 _APPROX = re.compile(r"(?:约|近|逾|超过|超|不低于|不少于|不超过|高于|低于|最高|最低|大约|预计|估计)$")
 # A label after the number: 3,000万元本金, 500万元债权.

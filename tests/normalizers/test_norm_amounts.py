@@ -277,6 +277,8 @@ def test_never_raises_and_never_guesses(text):
         ("欠款利息1888.22元（截止至2018年3月11日）", D("1888.22"), date(2018, 3, 11)),
         ("利息截至2023年6月30日为200万元", D("2000000"), date(2023, 6, 30)),
         ("100万元（含税）", D("1000000"), None),  # a note in parentheses
+        ("对某公司等27户债权总额33682.44万元", D("336824400"), None),  # a count of debtors in the label
+        ("3笔贷款合计1,000万元", D("10000000"), None),  # and of loans
     ],
 )
 def test_labelled_amounts(text, value, as_of):
@@ -415,3 +417,8 @@ def test_the_range_fast_path_takes_a_range_or_bound_and_nothing_else(text):
                   text.replace("-", "至"), text.replace("以", "及以"), "100-300", "500以下", "1,000-3,000万元"):
         if other != text:  # (a replacement that found nothing to replace)
             assert _number_range(other) is None
+
+
+@pytest.mark.parametrize("text", ["27户", "等3笔", "三户100"])
+def test_a_count_alone_is_not_an_amount(text):
+    assert parse_amount(text).kind == "unparseable"
