@@ -68,23 +68,27 @@ _MOJIBAKE_LEADS = bytes(range(0xC2, 0xF5))
 _HIGH_RUN = re.compile(r"[\x80-\xff]+")
 
 
+def _utf8_of(run: str) -> str:
+    """``run`` read back as UTF-8 when that gives text past Latin (CJK, full-width punctuation: U+2000 and up), else
+    ``run`` as it is; raises UnicodeDecodeError where the run is not UTF-8."""
+    fixed = run.encode("latin1").decode("utf-8")
+    return fixed if max(fixed) >= "\u2000" else run
+
+
 def _fix(match: re.Match[str]) -> str:
     try:
-        fixed = match.group().encode("latin1").decode("utf-8")
+        return _utf8_of(match.group())
     except (UnicodeEncodeError, UnicodeDecodeError):
         return match.group()
-    return fixed if max(fixed) >= "\u2000" else match.group()
 
 
 def _fix_high_run(match: re.Match[str]) -> str:
     """A maximal run of U+0080-U+00FF characters: decoded whole when it is valid UTF-8 (the pattern then matches it
     whole: its lead bytes each take one form), else run by run."""
-    run = match.group()
     try:
-        fixed = run.encode("latin1").decode("utf-8")
+        return _utf8_of(match.group())
     except UnicodeDecodeError:
-        return _MOJIBAKE.sub(_fix, run)
-    return fixed if max(fixed) >= "\u2000" else run
+        return _MOJIBAKE.sub(_fix, match.group())
 
 
 def repair_mojibake(text: str) -> str:

@@ -166,12 +166,13 @@ def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawReco
         found_money = {k: v for k, v in amount.to_json().items() if v is not None}
         raw["MoneyTotal"] = found_money
         is_debt = record.get("asset_type") == "debt"
-        if amount.kind == "amount" and amount.currency == "CNY" and BOOK_VALUE in str(text):
+        one_yuan_amount = amount.kind == "amount" and amount.currency == "CNY"
+        if one_yuan_amount and BOOK_VALUE in str(text):
             raw["book_value"] = str(amount.value)
-        elif amount.kind == "amount" and amount.currency == "CNY" and APPRAISAL in str(text):
+        elif one_yuan_amount and APPRAISAL in str(text):
             record["appraisal_price"] = str(text)
             record["units"] = {"appraisal_price": None}
-        elif amount.kind == "amount" and amount.currency == "CNY" and is_debt:
+        elif one_yuan_amount and is_debt:
             field = ("principal" if amount.principal is not None else
                      "interest" if amount.interest is not None else "total_claim")
             record[field] = str(text)
