@@ -169,11 +169,13 @@ class TimedHook(EventsHook):
     def __init__(self, searches: list[Search]) -> None:
         super().__init__(searches=searches)
         self.seconds: list[float] = []
+        self.cpu_seconds: list[float] = []  # every thread of the process (time.process_time)
 
     def __call__(self, con, results) -> None:  # type: ignore[no-untyped-def]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         super().__call__(con, results)
         self.seconds.append(time.perf_counter() - t0)
+        self.cpu_seconds.append(time.process_time() - c0)
 
 
 def main() -> None:

@@ -20,7 +20,10 @@ Stages (each reusing the generator of its own benchmark):
   anchor: the same point query on a plain copy of the table with an ART index (``CREATE INDEX``), in the same
   process. The history is appended night by night as ingest appends it (lot i has 1 + i % 4 versions).
 
-The growth exponent b of time ≈ a·n^b is fitted by least squares on log-log (numpy); b > 1.1 is flagged.
+The growth exponent b of time ≈ a·n^b is fitted by least squares on log-log (numpy); b > 1.1 is flagged. Each stage is
+timed twice over: wall seconds, and CPU seconds (``time.process_time`` of the measuring child: every thread, DuckDB's
+included). On a shared machine other jobs stretch the wall seconds of a long run more than a short one; the CPU
+seconds count only the stage's own work, so their b is the steadier one.
 
     .venv/bin/python bench/bench_growth.py [--sizes 1M,3M,10M] [--quick] [--repeats R] [--stages merge,views]
 
@@ -225,11 +228,25 @@ def _history_warehouse(base: Path, rows: int, memory_limit: str) -> None:
     con.close()
 
 
+class Clock:
+    """Wall seconds and CPU seconds (``time.process_time``: every thread of this process, DuckDB's included) of one
+    timed block. CPU seconds count the work done, not the time other jobs on a shared machine take the cores away,
+    so their growth is the steadier figure where the machine is busy."""
+
+    def __enter__(self) -> Clock:
+        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall0, time.process_time() - self.cpu0
+
+
 def measure(stage: str, n: int, work: Path, repeats: int, memory_limit: str, info: dict) -> dict:
     from warehouse.ingest import ingest
 
     base = work / "base.duckdb"
     times: list[float] = []
+    cpu: list[float] = []
     extra: dict = {}
     if stage in ("merge", "linkage", "alerts"):
         night2 = [Path(p) for p in info["night2"]]
@@ -237,28 +254,31 @@ def measure(stage: str, n: int, work: Path, repeats: int, memory_limit: str, inf
             db = _fresh_copy(base, work)
             con = _connect(db, memory_limit)
             if stage == "merge":
-                t0 = time.perf_counter()
-                ingest(con, night2)
-                times.append(time.perf_counter() - t0)
+                with Clock() as clock:
+                    ingest(con, night2)
+                times.append(clock.wall)
+                cpu.append(clock.cpu)
             elif stage == "linkage":
                 from warehouse.linkage import link_assets
 
-                hook_times: list[float] = []
+                clocks: list[Clock] = []
 
-                def timed(connection, results, hook_times=hook_times):
-                    t0 = time.perf_counter()
-                    stats = link_assets(connection, results)
-                    hook_times.append(time.perf_counter() - t0)
+                def timed(connection, results, clocks=clocks):
+                    with Clock() as clock:
+                        stats = link_assets(connection, results)
+                    clocks.append(clock)
                     extra["new_lots"] = stats.new_lots
 
                 ingest(con, night2, hooks=[timed])
-                times.append(hook_times[0])
+                times.append(clocks[0].wall)
+                cpu.append(clocks[0].cpu)
             else:
                 from bench.bench_alerts import TimedHook, make_searches
 
                 hook = TimedHook(make_searches(1000))
                 ingest(con, night2, hooks=[hook])
                 times.append(hook.seconds[0])
+                cpu.append(hook.cpu_seconds[0])
             extra["lots"] = con.execute("SELECT count(*) FROM dim_lots").fetchone()[0]
             con.close()
             db.unlink()
@@ -267,17 +287,21 @@ def measure(stage: str, n: int, work: Path, repeats: int, memory_limit: str, inf
 
         con = _connect(base, memory_limit, read_only=True)
         per_view: dict[str, float] = {}
+        per_view_cpu: dict[str, float] = {}
         for view in ANALYST_VIEWS:
-            runs = []
+            runs, cpu_runs = [], []
             for _ in range(repeats):
-                t0 = time.perf_counter()
-                con.execute(f"SELECT bit_xor(hash(COLUMNS(*))) FROM {view}").fetchall()
-                runs.append(time.perf_counter() - t0)
+                with Clock() as clock:
+                    con.execute(f"SELECT bit_xor(hash(COLUMNS(*))) FROM {view}").fetchall()
+                runs.append(clock.wall)
+                cpu_runs.append(clock.cpu)
             per_view[view] = statistics.median(runs)
+            per_view_cpu[view] = statistics.median(cpu_runs)
         extra["lots"] = con.execute("SELECT count(*) FROM lots").fetchone()[0]
         con.close()
         extra["views"] = per_view
         times = [sum(per_view.values())]
+        cpu = [sum(per_view_cpu.values())]
     elif stage == "history":
         con = _connect(base, memory_limit, read_only=True)
         keys = con.execute(f"SELECT source, source_lot_id FROM dim_lots USING SAMPLE reservoir({HISTORY_LOTS}) "
@@ -302,6 +326,8 @@ def measure(stage: str, n: int, work: Path, repeats: int, memory_limit: str, inf
         extra["view_ms"], extra["anchor_ms"], extra["no_index_ms"] = (figures["view"], figures["anchor"],
                                                                       figures["no_index"])
         times = [figures["view"] / 1000]
+    if cpu:
+        extra["cpu_seconds"] = statistics.median(cpu)
     return {"seconds": statistics.median(times), "times": times, **extra}
 
 
@@ -325,6 +351,7 @@ class Row:
     stage: str
     n: int
     seconds: float | None = None
+    cpu_seconds: float | None = None
     peak_mb: float | None = None
     fits: bool | None = None
     error: str | None = None
@@ -367,39 +394,47 @@ def run_stage(stage: str, n: int, root: Path, repeats: int, memory_limit: str,
             return row
         result = json.loads((work / "result.json").read_text())
         row.seconds = result.pop("seconds")
+        row.cpu_seconds = result.pop("cpu_seconds", None)
         row.extra = result
         row.fits = row.peak_mb <= limit_bytes(memory_limit) / 2**20
-        on_line(f"  {stage} {label(n)}: {row.seconds:.3f} s, peak RSS {row.peak_mb:,.0f} MB "
+        cpu_text = "" if row.cpu_seconds is None else f" ({row.cpu_seconds:.3f} s CPU)"
+        on_line(f"  {stage} {label(n)}: {row.seconds:.3f} s{cpu_text}, peak RSS {row.peak_mb:,.0f} MB "
                 f"({', '.join(f'{k} {v}' for k, v in result.items() if k not in ('times', 'views'))})")
         return row
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def exponents(rows: list[Row]) -> dict[str, float | None]:
+def exponents(rows: list[Row], of: str = "seconds") -> dict[str, float | None]:
+    """Each stage's growth exponent of its wall ``seconds`` (or, ``of="cpu_seconds"``, of its CPU seconds)."""
     out: dict[str, float | None] = {}
     for stage in dict.fromkeys(r.stage for r in rows):
-        ok = [r for r in rows if r.stage == stage and r.seconds]
-        out[stage] = growth_exponent([r.n for r in ok], [r.seconds for r in ok])
+        ok = [r for r in rows if r.stage == stage and getattr(r, of)]
+        out[stage] = growth_exponent([r.n for r in ok], [getattr(r, of) for r in ok])
     return out
+
+
+def _b_text(b: float | None) -> str:
+    return "" if b is None else f"{b:.2f}" + (" ABOVE LINEAR" if b > 1.1 else "")
 
 
 def table(rows: list[Row], memory_limit: str):
     from rich.table import Table
 
-    exps = exponents(rows)
+    exps, cpu_exps = exponents(rows), exponents(rows, of="cpu_seconds")
     t = Table(title=f"How cost grows (DuckDB memory_limit {memory_limit})")
-    for col in ("stage", "size", "seconds", "peak RSS MB", "fits", "growth b"):
+    for col in ("stage", "size", "seconds", "CPU seconds", "peak RSS MB", "fits", "growth b", "growth b (CPU)"):
         t.add_column(col, justify="left" if col == "stage" else "right")
     for stage in dict.fromkeys(r.stage for r in rows):
         mine = [r for r in rows if r.stage == stage]
         for i, r in enumerate(mine):
-            b = exps[stage] if i == len(mine) - 1 else None
-            b_text = "" if b is None else f"{b:.2f}" + (" ABOVE LINEAR" if b > 1.1 else "")
+            last = i == len(mine) - 1
             t.add_row(stage if i == 0 else "", label(r.n),
                       "failed" if r.seconds is None else f"{r.seconds:.3f}",
+                      "" if r.cpu_seconds is None else f"{r.cpu_seconds:.3f}",
                       "" if r.peak_mb is None else f"{r.peak_mb:,.0f}",
-                      {True: "yes", False: "no", None: "?"}[r.fits], b_text)
+                      {True: "yes", False: "no", None: "?"}[r.fits],
+                      _b_text(exps[stage]) if last else "", _b_text(cpu_exps[stage]) if last else "")
     return t
 
 
@@ -415,8 +450,7 @@ def view_table(rows: list[Row]):
     for view in (views[0].extra["views"] if views else {}):
         secs = [r.extra["views"][view] for r in views]
         b = growth_exponent([r.n for r in views], secs)
-        t.add_row(view, *(f"{s:.3f}" for s in secs),
-                  "" if b is None else f"{b:.2f}" + (" ABOVE LINEAR" if b > 1.1 else ""))
+        t.add_row(view, *(f"{s:.3f}" for s in secs), _b_text(b))
     return t
 
 

@@ -41,6 +41,8 @@ def test_growth_bench_at_tiny_sizes(tmp_path) -> None:
         assert r.error is None, r.error
         assert r.seconds > 0 and math.isfinite(r.seconds)
         assert 20 < r.peak_mb < 8192 and r.fits  # the child's own peak, a python + duckdb process
+    for r in rows[:2]:  # the merge's CPU seconds: the work of every thread, beside its wall seconds
+        assert r.cpu_seconds is not None and 0 < r.cpu_seconds < r.seconds * 4
     merge_6k = rows[1]
     assert merge_6k.extra["lots"] == 6_120  # night 2 adds 2 % new lots
     history = rows[-1]
@@ -49,7 +51,7 @@ def test_growth_bench_at_tiny_sizes(tmp_path) -> None:
     console = Console(width=120, record=True)
     console.print(table(rows[:-1], "8GB"))
     text = console.export_text()
-    assert "peak RSS MB" in text and "growth b" in text
+    assert "peak RSS MB" in text and "growth b" in text and "growth b (CPU)" in text
     lines = [ln for ln in text.splitlines() if " 2k " in ln or " 6k " in ln]
     assert len(lines) == 2  # one line per (stage, size)
     assert list(tmp_path.iterdir()) == []  # the warehouses are removed
