@@ -8,7 +8,9 @@ What is known of the real site (shared/sources.md §4; the real 2018 court list 
   ``span.badge-icon.badge-bg103`` (the class carries the site's status code, 103 上线), the mode
   ``span.badge-arrow3`` (在线拍), the title link ``div.item-tit a`` to ``http://www.gpai.net/sf\\item2.do?Web_Item_ID=N``
   (a backslash, as served), then ``起拍价：<b>76360000</b>元``, ``评估价：<b>10908.4</b>万元``,
-  ``开始时间：2018-04-16 10:00:00`` and ``0 次出价``. The type filter ``at=`` is 376 房产, 381 土地, 372 股权, 378 机动车,
+  ``开始时间：2018-04-16 10:00:00`` and ``0 次出价``. The site-wide search ``http://s.gpai.net/sf/search.do?q=&Page=N``
+  (a real 2018-11 page) has the same items with a mode badge ``span.badge-arrow3`` (在线拍, 变卖, 在线+同步), and also
+  ``最新价`` (a lot with bids), ``变卖价`` (a sale's price), ``预计结束：`` and ``N 次围观``. The type filter ``at=`` is 376 房产, 381 土地, 372 股权, 378 机动车,
   383 船舶, 377 物资, 382 财产性权益, 379 其他 (the real page's filter links).
 - detail ``item2.do?Web_Item_ID=N``: title ``div.d-m-title b`` (``【一拍】…``), ``div.d-m-time`` (即将开始 / 正在拍卖 /
   已结束 with 成交 / 流拍 / 撤拍), the price box ``div.d-m-price p`` (起拍价 / 当前价 / 成交价), the ``div.d-m-tb`` tables of
@@ -45,9 +47,12 @@ _REDIRECT = re.compile(r"""(?:window\.)?location(?:\.href)?\s*=\s*['"]([^'"]+)['
 # A title that reads as a place (上海市长宁区中山西路930号…) is the lot's address; a car's (沪D54940奥迪车辆) is not.
 # Goods 存放在… a place are not at an address of their own.
 _ADDRESS_LIKE = re.compile(r"^(?!存放)[\u4e00-\u9fff]{2,7}?[省市区县].*?[路街道弄号村镇巷幢栋室]")
+_DESCRIPTION_AFTER = re.compile(r"[,，;；]\s*(?!\d)")  # not before a number: 盐大路2555号1-3层，2557号1-3层
 # The price box and the list write the amount's meaning as its label.
 _PRICE_FIELDS = {"起拍价": "reserve_price", "当前价": "current_price", "成交价": "final_price", "评估价": "appraisal_price"}
-_PRICE_LABELS = tuple((f"{label}：", name) for label, name in _PRICE_FIELDS.items())
+# The search list (search.do, 2018-11) also writes 最新价 (the highest bid so far) and 变卖价 (a sale's fixed price).
+_PRICE_LABELS = tuple((f"{label}：", name) for label, name in
+                      {**_PRICE_FIELDS, "最新价": "current_price", "变卖价": "reserve_price"}.items())
 # The detail tables' cells, label → record field (the others — 拍卖方式, 在线拍周期, 延时周期, 数量/单位, 优先购买权人,
 # 联系人, 联系电话 — are not Lot fields; the contact is personal data and is never read).
 _TABLE_FIELDS = {"加价幅度": "increment", "起拍价": "reserve_price", "保证金": "deposit", "评估价": "appraisal_price",
@@ -119,12 +124,13 @@ def _with_page(url: str, page: int) -> str:
 # One selector query a page, its nodes taken in document order and told apart by tag: selectolax compiles a
 # selector on every call, and a list page asked item by item compiles four per lot (measured: the list parser at
 # 0.56 of a plain field-by-field extraction that way, bench/bench_gpai.py).
-_LIST_NODES = "div.list-item span.badge-icon, div.item-tit a, div.gpai-infos, span.page-infos label, div.filtbar-l label"
+_LIST_NODES = ("div.list-item span.badge-arrow3, div.list-item span.badge-icon, div.item-tit a, div.gpai-infos, "
+               "span.page-infos label, div.filtbar-l label")
 _DETAIL_NODES = ("div.d-m-title b, div.d-m-time span.time-txt, div.d-m-time label, div.d-m-price p, div.d-m-tb td, "
                  "div.peoples-infos span b, span#html_Bid_Shu")
 
 
-def _list_record(link, badge, url: str, fetched_at: datetime, category: str | None, court: str,
+def _list_record(link, badge, mode: str, url: str, fetched_at: datetime, category: str | None, court: str,
                  n: int) -> RawRecord:
     href = link.attributes.get("href") or ""
     found = _ITEM_ID.search(href)
@@ -138,14 +144,29 @@ def _list_record(link, badge, url: str, fetched_at: datetime, category: str | No
         code = _BADGE_CODE.search(badge.attributes.get("class") or "")
         if code:
             record["raw"] = {"status_code": code.group(1)}
+    if mode == "变卖":  # the mode badge: 在线拍, or 变卖 (a sale at a fixed price after unsold auctions)
+        record["round"] = mode
     if category:
         record["category"] = category
     if court:
         record["disposal_unit"] = court
-    bare = title.split("】", 1)[-1] if title.startswith("【") else title  # without its 【一拍】
-    if _ADDRESS_LIKE.match(bare):
-        record["location"] = bare
+    if (location := _title_location(title)) is not None:
+        record["location"] = location
     return record
+
+
+def _title_location(title: str) -> str | None:
+    """The address a lot's title reads as, if it does: without its 【一拍】, a kind before a space (``办公房 上海市普陀区…``)
+    or a leading 位于, and cut before a description that follows a comma (``…在建工程房地产, 土地权属性质为国有…``; a comma
+    before a number goes on with the address: ``盐大路2555号1-3层，2557号1-3层商业房地产``)."""
+    bare = title.split("】", 1)[-1] if title.startswith("【") else title
+    kind, space, rest = bare.partition(" ")
+    if space and len(kind) <= 4 and _ADDRESS_LIKE.match(rest):
+        bare = rest
+    bare = bare.removeprefix("位于")
+    if not _ADDRESS_LIKE.match(bare):
+        return None
+    return _DESCRIPTION_AFTER.split(bare, 1)[0].strip()
 
 
 def _list_infos(record: RawRecord, info: str) -> None:
@@ -159,8 +180,11 @@ def _list_infos(record: RawRecord, info: str) -> None:
     for label, name in (("开始时间：", "start_at"), ("结束时间：", "end_at")):
         if (at := info.find(label)) >= 0 and (when := _LIST_TIME.match(info, at + len(label))):
             record[name] = when.group(1)
-    if (at := info.find("次出价")) > 0 and (bids := info[max(at - 24, 0):at].split()) and bids[-1].isdigit():
-        record["bid_count"] = bids[-1]
+    if (at := info.find("预计结束：")) >= 0 and (when := _LIST_TIME.match(info, at + 5)):  # the search list's end
+        record.setdefault("end_at", when.group(1))
+    for words, name in (("次出价", "bid_count"), ("次围观", "view_count")):
+        if (at := info.find(words)) > 0 and (count := info[max(at - 24, 0):at].split()) and count[-1].isdigit():
+            record[name] = count[-1]
 
 
 def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
@@ -177,15 +201,19 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     court = _squash(court_node.text()) if court_node is not None else ""  # a court's own list names the court
     records: list[RawRecord] = []
     badge = record = None
+    mode = ""
     total = total_pages = None
     for node in tree.css(_LIST_NODES):
         tag = node.tag
         if tag == "span":
-            badge = node
+            if "badge-arrow3" in (node.attributes.get("class") or ""):
+                mode = node.text(strip=True)
+            else:
+                badge = node
         elif tag == "a":
-            record = _list_record(node, badge, url, fetched_at, category, court, len(records) + 1)
+            record = _list_record(node, badge, mode, url, fetched_at, category, court, len(records) + 1)
             records.append(record)
-            badge = None
+            badge, mode = None, ""
         elif tag == "div":
             if record is None:
                 raise ParseError(SOURCE, "div.item-tit a", url, f"lot {len(records) + 1} has no title link")
