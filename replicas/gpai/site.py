@@ -13,8 +13,9 @@ tests/golden/real/gpai).
 The list markup (badge, 在线拍 arrow, the backslash in ``sf\\item2.do``, ``<p><p>`` nesting, 起拍价 in yuan, 评估价 in
 万元, 开始时间, 次出价) is the real page's. Inventions, marked here and in tests/golden/REPLICA_NOTES.md: the page-bar
 markup around ``span.page-infos label`` (its ``(N)`` text is from sources.md), 20 lots a page, the badges other than
-``badge-bg103 即将开始`` (正在拍卖 103, 已成交 114, 流标 113, 已撤回 125), the list's price label turning 当前价 / 成交价
-once bid on (a public crawler calls that line 最新价), the ordering, the detail page's server-rendered markup (its
+``badge-bg103 即将开始`` and ``badge-bg105 正在拍卖`` / ``正在进行`` (已成交 114, 流标 113, 已撤回 125), the list's price
+label 成交价 on a sold lot (最新价 once bid on, 变卖价 on a sale and ``N 次围观`` are the real 2018-11 search list's), 开始时间
+on a running lot (the real list shows 预计结束 there), the ordering, the detail page's server-rendered markup (its
 structure and labels are a public clone's: d-m-time, d-m-price, the d-m-tb tables, peoples-infos, html_Bid_Shu),
 the contact cells, and the error page: a script redirect back to the same lot page, served for the first request of
 about 3 % of lots a night (public crawlers follow such redirects and retry).
@@ -35,7 +36,8 @@ from replicas.nights import per_night
 HOSTS = ("www.gpai.net", "s.gpai.net")
 PAGE_SIZE = 20
 RESTATES = {"1": ("upcoming",), "2": ("ongoing",), "3": ("sold",), "4": ("unsold", "withdrawn")}
-BADGES = {"upcoming": (103, "即将开始"), "ongoing": (103, "正在拍卖"), "sold": (114, "已成交"),
+# 103 即将开始 and 105 正在拍卖 (正在进行 on a 变卖 lot) are real (the 2018 court list, the 2018-11 search list)
+BADGES = {"upcoming": (103, "即将开始"), "ongoing": (105, "正在拍卖"), "sold": (114, "已成交"),
           "unsold": (113, "流标"), "withdrawn": (125, "已撤回")}
 UTF8 = "text/html;charset=UTF-8"
 
@@ -106,9 +108,10 @@ ITEM = """
                                         <p><p><span>{price_label}：</span><b class='price-red'>{price}</b><span class='price-red'>元</span></p> </p>
 
                                             <p><span>评估价：</span> <span><b>{appraisal}</b>万元</span></p>
-                                        <p><span>开始时间：{start}</span> </p>
+                                        <p><span>{when_label}：{when}</span> </p>
                                         <div class="m-infos-people clearfix">
                                             <span class="dif-line"></span>
+                                            <div class="whalf fl">{views} 次围观</div>
                                             <div class="whalf fl">{bids} <span>次出价</span></div>
                                             <div class="whalf fr"><a href='http://www.gpai.net/sf\\item2.do?Web_Item_ID={id}'>详细</a></div>
                                         </div>
@@ -219,12 +222,21 @@ class GpaiSite:
     @staticmethod
     def _item(lot: GpaiLot) -> str:
         code, badge = BADGES[lot.state]
-        label = "起拍价" if not lot.bid_count else "成交价" if lot.state == "sold" else "当前价"
+        if lot.state == "ongoing" and lot.mode == "变卖":
+            badge = "正在进行"  # real: a sale's running badge (2018-11 search list)
+        # real labels (2018-11 search list): 起拍价, 最新价 once bid on, 变卖价 on a sale; 成交价 is invented
+        label = ("成交价" if lot.state == "sold" and lot.bid_count else "最新价" if lot.bid_count
+                 else "变卖价" if lot.mode == "变卖" else "起拍价")
+        # The real search list shows a running lot's end (预计结束) instead of its start; the replica keeps 开始时间
+        # (invented for running lots): its lot page, unlike the real one, has no notice that states the start.
+        # The 围观 count beside 次出价 is real.
+        when_label, when_ms = "开始时间", lot.start_ms
         return ITEM.format(
             mode=lot.mode, code=code, badge=badge, id=lot.item_id, title=html.escape(lot.title),
             img=f"{at(lot.start_ms - 30 * 86_400_000):%Y-%-m}/{lot.item_id:08d}{lot.court_code}",
             price_label=label, price=plain(lot.current_price if lot.bid_count else lot.start_price),
-            appraisal=wan(lot.appraisal), start=f"{at(lot.start_ms):%Y-%m-%d %H:%M:%S}", bids=lot.bid_count,
+            appraisal=wan(lot.appraisal), when_label=when_label, when=f"{at(when_ms):%Y-%m-%d %H:%M:%S}",
+            views=lot.views, bids=lot.bid_count,
         )
 
     # ----------------------------------------------------------------------------------------- detail
