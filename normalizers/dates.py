@@ -171,3 +171,38 @@ def _as_of_date(text: str) -> date | None:
             raise DateParseError(text, "month out of range")
         return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
     return parse_date(text)
+
+
+# A sale's period as a court notice writes it: 定于2018年11月14日上午11时至2018年11月15日上午11时止,
+# 2025年8月30日10时起至8月31日10时止 (the second year left out), 10时30分.
+_HALF_DAY = r"(?:上午|下午|中午|晚上)?"
+_PERIOD = re.compile(
+    rf"(?:(?P<y1>\d{{4}})年)?(?P<m1>\d{{1,2}})月(?P<d1>\d{{1,2}})日(?P<p1>{_HALF_DAY})(?P<h1>\d{{1,2}})"
+    rf"(?:[时点:：](?P<i1>\d{{2}})?分?)?(?:时)?起?至(?:(?P<y2>\d{{4}})年)?(?P<m2>\d{{1,2}})月(?P<d2>\d{{1,2}})日"
+    rf"(?P<p2>{_HALF_DAY})(?P<h2>\d{{1,2}})(?:[时点:：](?P<i2>\d{{2}})?)?"
+)
+
+
+def notice_period(text: str, year: int | None = None) -> tuple[str | None, str | None]:
+    """``(start, end)`` as ``YYYY-MM-DD HH:MM`` of the first period a notice states (``…日上午11时至…日上午11时止``),
+    or ``(None, None)``. ``year`` stands in for a first date written without one; a second date without a year
+    takes the first's (the next one when its month comes earlier). 下午 / 晚上 move an hour before 12 to the
+    afternoon. Plain text: tags taken off by the caller."""
+    at = text.find("至")  # a match holds 至 with at most ~24 characters before it: searched from just before it
+    while at >= 0:
+        if m := _PERIOD.search(text, max(0, at - 26), at + 40):
+            break
+        at = text.find("至", at + 1)
+    else:
+        return None, None
+    y1 = m["y1"] or (str(year) if year else None)
+    if y1 is None:
+        return None, None
+    y2 = m["y2"] or (str(int(y1) + 1) if int(m["m2"]) < int(m["m1"]) else y1)
+
+    def hour(h: str, half: str) -> int:
+        return int(h) + 12 if half in ("下午", "晚上") and int(h) < 12 else int(h)
+
+    start = f"{int(y1):04d}-{int(m['m1']):02d}-{int(m['d1']):02d} {hour(m['h1'], m['p1']):02d}:{int(m['i1'] or 0):02d}"
+    end = f"{int(y2):04d}-{int(m['m2']):02d}-{int(m['d2']):02d} {hour(m['h2'], m['p2']):02d}:{int(m['i2'] or 0):02d}"
+    return start, end

@@ -22,7 +22,9 @@ What is known of the real site (shared/sources.md §4; the real 2018 court list 
 
 Personal data on the detail page (联系人, 联系电话) is not read. Speed: one selectolax parse and one selector query a
 page (`_LIST_NODES`, `_DETAIL_NODES`); a lot's list text is read once and cut with ``str.find`` and anchored matches.
-The lot page states no start or end time (as far as the public evidence shows): ``start_at`` comes from the list.
+The lot page's notice (``div.d-article``, a real 2018-11 page) states the sale's period, ``…法院定于2018年11月14日上午
+11时至2018年11月15日上午11时止``: ``start_at`` and ``end_at`` (`normalizers.dates.notice_period`); the list gives
+开始时间 (or, on the search list, a running lot's 预计结束).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text, require
+from normalizers.dates import notice_period
 
 SOURCE = "gpai"
 Body = bytes | str
@@ -47,6 +50,7 @@ _REDIRECT = re.compile(r"""(?:window\.)?location(?:\.href)?\s*=\s*['"]([^'"]+)['
 # A title that reads as a place (上海市长宁区中山西路930号…) is the lot's address; a car's (沪D54940奥迪车辆) is not.
 # Goods 存放在… a place are not at an address of their own.
 _ADDRESS_LIKE = re.compile(r"^(?!存放)[\u4e00-\u9fff]{2,7}?[省市区县].*?[路街道弄号村镇巷幢栋室]")
+_TAG = re.compile(r"<[^>]*>")
 _DESCRIPTION_AFTER = re.compile(r"[,，;；]\s*(?!\d)")  # not before a number: 盐大路2555号1-3层，2557号1-3层
 # The price box and the list write the amount's meaning as its label.
 _PRICE_FIELDS = {"起拍价": "reserve_price", "当前价": "current_price", "成交价": "final_price", "评估价": "appraisal_price"}
@@ -288,6 +292,10 @@ def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     state = outcome if phase == "已结束" and outcome else phase
     if state:
         record["status"] = state
+    if (at := text.find("定于")) >= 0:  # the notice: …法院定于2018年11月14日上午11时至2018年11月15日上午11时止
+        start, end = notice_period("".join(_TAG.sub("", text[at : at + 2000]).split()))
+        if start:
+            record["start_at"], record["end_at"] = start, end
     for name, value in zip(("applicant_count", "reminder_count", "view_count"), people):
         record[name] = value
     return record

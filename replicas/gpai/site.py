@@ -14,8 +14,9 @@ The list markup (badge, 在线拍 arrow, the backslash in ``sf\\item2.do``, ``<p
 万元, 开始时间, 次出价) is the real page's. Inventions, marked here and in tests/golden/REPLICA_NOTES.md: the page-bar
 markup around ``span.page-infos label`` (its ``(N)`` text is from sources.md), 20 lots a page, the badges other than
 ``badge-bg103 即将开始`` and ``badge-bg105 正在拍卖`` / ``正在进行`` (已成交 114, 流标 113, 已撤回 125), the list's price
-label 成交价 on a sold lot (最新价 once bid on, 变卖价 on a sale and ``N 次围观`` are the real 2018-11 search list's), 开始时间
-on a running lot (the real list shows 预计结束 there), the ordering, the detail page's server-rendered markup (its
+label 成交价 on a sold lot (最新价 once bid on, 变卖价 on a sale, 预计结束 on a running lot and ``N 次围观`` are the real
+2018-11 search list's), the ordering, the lot page's notice beyond its first paragraph (the sale's period, in the real
+page's words) and a 变卖's wording, the detail page's server-rendered markup (its
 structure and labels are a public clone's: d-m-time, d-m-price, the d-m-tb tables, peoples-infos, html_Bid_Shu),
 the contact cells, and the error page: a script redirect back to the same lot page, served for the first request of
 about 3 % of lots a night (public crawlers follow such redirects and retry).
@@ -40,6 +41,27 @@ RESTATES = {"1": ("upcoming",), "2": ("ongoing",), "3": ("sold",), "4": ("unsold
 BADGES = {"upcoming": (103, "即将开始"), "ongoing": (105, "正在拍卖"), "sold": (114, "已成交"),
           "unsold": (113, "流标"), "withdrawn": (125, "已撤回")}
 UTF8 = "text/html;charset=UTF-8"
+
+
+def _when(ms: int) -> str:
+    """``2018</span>年<span>11</span>月14日上午<span>11</span>时``: a notice's time, its numbers in spans as the real
+    2018-11 lot page writes them (下午 and the hour less 12 after noon; 时30分 where the minutes are not 0)."""
+    t = at(ms)
+    half, hour = ("下午", t.hour - 12) if t.hour > 12 else ("上午", t.hour)
+    minutes = f"<span>{t.minute:02d}</span>分" if t.minute else ""
+    return f"<span>{t.year}</span>年<span>{t.month}</span>月{t.day}日{half}<span>{hour}</span>时{minutes}"
+
+
+def notice_html(lot: GpaiLot) -> str:
+    """The 竞买公告 (``div.d-article``) with its first paragraph, the sale's period, in the real 2018-11 lot page's
+    words and markup; the rest of the real notice (the lot, prices, rules, contacts) is left out, and a 变卖's
+    wording (网络司法变卖, its 60 days) is invented after the 人民法院诉讼资产网 notice of a 变卖."""
+    kind = "网络司法变卖" if lot.round_no == 3 else "网络司法拍卖"
+    return ('<div class="tab-list-con"><div class="panel-con"><div class="d-article">'
+            '<p style="text-align: center;"><strong><span style="font-size:24px">拍卖公告</span></strong></p>'
+            f'<p><span style="color: black;">{html.escape(lot.court)}定于{_when(lot.start_ms)}'
+            f'<span style="color: red;">至{_when(lot.end_ms)}止</span>（延时除外）在“公拍网”（www.gpai.net）进行'
+            f'{kind}活动，现公告如下<span>:</span></span></p></div></div></div>\n')
 
 
 def plain(v: float) -> str:
@@ -227,10 +249,9 @@ class GpaiSite:
         # real labels (2018-11 search list): 起拍价, 最新价 once bid on, 变卖价 on a sale; 成交价 is invented
         label = ("成交价" if lot.state == "sold" and lot.bid_count else "最新价" if lot.bid_count
                  else "变卖价" if lot.mode == "变卖" else "起拍价")
-        # The real search list shows a running lot's end (预计结束) instead of its start; the replica keeps 开始时间
-        # (invented for running lots): its lot page, unlike the real one, has no notice that states the start.
-        # The 围观 count beside 次出价 is real.
-        when_label, when_ms = "开始时间", lot.start_ms
+        # real (2018-11 search list): a running lot shows its end (预计结束), the others 开始时间 (the lot page's
+        # notice states both); the 围观 count beside 次出价
+        when_label, when_ms = ("预计结束", lot.end_ms) if lot.state == "ongoing" else ("开始时间", lot.start_ms)
         return ITEM.format(
             mode=lot.mode, code=code, badge=badge, id=lot.item_id, title=html.escape(lot.title),
             img=f"{at(lot.start_ms - 30 * 86_400_000):%Y-%-m}/{lot.item_id:08d}{lot.court_code}",
@@ -315,7 +336,9 @@ class GpaiSite:
             + '<div class="details-con"><div class="tab-list"><ul class="clearfix">'
             + '<li class="cur"><a href="#menuid1">竞买公告</a></li>'
             + f'<li><a href="#menuid4">竞买记录 （<span class="red" id="html_Bid_Shu">{lot.bid_count}</span>）</a></li>'
-            + "</ul></div></div>\n"
+            + "</ul></div>\n"
+            + notice_html(lot)
+            + "</div>\n"
             + f'<input type="hidden" id="Web_Item_ID" value="{lot.item_id}">\n'
             + "</div>\n</div>\n"
             + FOOT

@@ -4,7 +4,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from normalizers.dates import SHANGHAI, DateParseError, find_as_of, parse_date, parse_datetime, split_as_of
+from normalizers.dates import (
+    SHANGHAI, DateParseError, find_as_of, notice_period, parse_date, parse_datetime, split_as_of,
+)
 
 
 def sh(*args: int) -> datetime:
@@ -132,3 +134,18 @@ def test_as_of_labels_in_a_date_field(text, expected):
 )
 def test_split_as_of_forms(text, expected, rest):
     assert split_as_of(text) == (expected, rest)
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "period"),
+    [
+        ("乌鲁木齐市中级人民法院定于2018年11月14日上午11时至2018年11月15日上午11时止（延时除外）", None,
+         ("2018-11-14 11:00", "2018-11-15 11:00")),  # the real 公拍网 lot page of 2018-11
+        ("定于2018年12月30日下午3时至1月2日下午3时30分止", None, ("2018-12-30 15:00", "2019-01-02 15:30")),
+        ("于3月5日10时起至3月6日10时止", 2025, ("2025-03-05 10:00", "2025-03-06 10:00")),
+        ("于3月5日10时起至3月6日10时止", None, (None, None)),  # no year anywhere
+        ("甚至于此，无期间", None, (None, None)),
+    ],
+)
+def test_notice_period(text, year, period):
+    assert notice_period(text, year) == period

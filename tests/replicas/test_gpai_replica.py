@@ -8,6 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from crawlers.parsers import gpai
+from normalizers.dates import parse_datetime
 from replicas.gpai import GpaiGenerator, GpaiSite, relist_lots
 
 AT = datetime(2026, 11, 20, 2, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -45,7 +46,7 @@ def test_the_lists_show_every_lot_once_and_relist_lots_describes_them():
         record = found[lot_id]
         assert record["title"].split("】", 1)[1] == lot["title"] and record["disposal_unit"] == lot["court"]
         assert Decimal(record["reserve_price"].removesuffix("元")) == lot["start_price"]
-        assert record["start_at"] == lot["start_time"].strftime("%Y-%m-%d %H:%M:%S")
+        assert parse_datetime(record["start_at"]) == lot["start_time"]  # the lot page's notice, as the list's
         assert record.get("location") == lot["address"]
 
 
@@ -74,3 +75,24 @@ def test_the_next_night_moves_lots_on():
     assert set(one) <= set(two)  # nothing published disappears
     assert any(one[k].state != two[k].state for k in one)  # a start or an end between the two nights
     assert all(two[k].views >= one[k].views for k in one) and any(two[k].views > one[k].views for k in one)
+
+
+def test_a_lot_page_states_its_period_and_a_running_lot_its_end_on_the_list():
+    """The lot page's notice gives start and end (the list shows a running lot's 预计结束 only, as the real one)."""
+    generator = GpaiGenerator(seed=11, n_lots=120)  # a night with running lots (seed 3 has none)
+    site = GpaiSite(generator, redirect_rate=0)
+    lots = generator.lots_for(1)
+    checked = set()
+    for lot in lots:
+        url = f"http://www.gpai.net/sf/item2.do?Web_Item_ID={lot.item_id}"
+        record = gpai.parse_detail(get(site, url).body, url, AT)
+        assert parse_datetime(record["start_at"]) == datetime.fromtimestamp(lot.start_ms / 1000, ZoneInfo("Asia/Shanghai"))
+        assert parse_datetime(record["end_at"]) == datetime.fromtimestamp(lot.end_ms / 1000, ZoneInfo("Asia/Shanghai"))
+        checked.add(lot.state)
+    assert {"upcoming", "ongoing"} <= checked
+    running = "http://www.gpai.net/sf/search.do?action=court&cityNum=35&restate=2&Page=0"
+    page = gpai.parse_list(get(site, running).body, running, AT)
+    ends = {lot.item_id: lot.end_ms for lot in lots if lot.state == "ongoing"}
+    assert page.records and all("start_at" not in r for r in page.records)
+    for r in page.records:
+        assert parse_datetime(r["end_at"]).timestamp() * 1000 == ends[int(r["source_lot_id"])]
