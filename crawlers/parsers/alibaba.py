@@ -38,7 +38,6 @@ from crawlers.parsers.base import (
     ParseError,
     RawRecord,
     bytes_clean,
-    known_clean,
     narrow_image,
     page_text,
     require,
@@ -60,18 +59,19 @@ def declared_charset(body: bytes) -> str | None:
 
 
 @page_text
-def decode(body: Body) -> str:
-    """Decode a page: the declared charset first, else UTF-8; a body that fails both is read leniently."""
+def decode(body: Body) -> tuple[str, bool]:
+    """Decode a page: the declared charset first, else UTF-8; a body that fails both is read leniently. Returns the
+    text and whether it is known to be clean already (`page_text` cleans it otherwise)."""
     if isinstance(body, str):
-        return body
+        return body, False
     if body.startswith(b"\xef\xbb\xbf"):
-        return body[3:].decode("utf-8", errors="replace")
+        return body[3:].decode("utf-8", errors="replace"), False
     declared = declared_charset(body)
     if _CHARSET_ALIASES.get(declared or "") == "gb18030" and not body.isascii():
         # A page that declares GBK but is valid UTF-8 was re-encoded on the way (a proxy, a replica, a saved
         # copy): Chinese GBK text is practically never valid UTF-8, while UTF-8 bytes decode as GB18030 mojibake.
         try:
-            return body.decode("utf-8")
+            return body.decode("utf-8"), False
         except UnicodeDecodeError:
             pass
     tried = []
@@ -92,15 +92,15 @@ def decode(body: Body) -> str:
             except UnicodeDecodeError:
                 pass
             else:
-                return known_clean(text) if bytes_clean(body) else text
+                return text, bytes_clean(body)
         try:
-            return body.decode(charset)
+            return body.decode(charset), False
         except (UnicodeDecodeError, LookupError):
             continue
     try:
-        return body.decode(_CHARSET_ALIASES.get(declared or "", declared or "utf-8"), errors="replace")
+        return body.decode(_CHARSET_ALIASES.get(declared or "", declared or "utf-8"), errors="replace"), False
     except LookupError:  # a charset no codec knows (a garbled declaration): read as UTF-8
-        return body.decode("utf-8", errors="replace")
+        return body.decode("utf-8", errors="replace"), False
 
 
 # --------------------------------------------------------------------------------------------- anti-bot

@@ -66,3 +66,20 @@ def test_every_stripped_character_is_stripped_as_clean_text_strips_it(path):
     dirty = text[:at].encode("gbk") + trail + text[at:].encode("gbk")
     assert not bytes_clean(dirty)
     assert alibaba.decode(dirty) == _slow(dirty)
+
+
+def test_page_text_trusts_only_the_decoders_own_verdict():
+    """`page_text` skips the cleaning only for the text its decoder calls clean in the same call (no state between
+    calls): a dirty text handed over with ``False`` (or as a plain string) is cleaned, one with ``True`` is not."""
+    from crawlers.parsers.base import page_text
+
+    dirty = "【第二次拍卖】\x1b[31m房产\u200b"
+    verdicts = iter([True, False])
+    checked = page_text(lambda body: (body, next(verdicts)))
+    assert checked(dirty) == dirty  # the decoder said clean: taken at its word
+    assert checked(dirty + " ") == clean_text(dirty + " ") == "【第二次拍卖】房产 "
+    plain = page_text(lambda body: body)
+    assert plain(dirty) == "【第二次拍卖】房产"
+    # the GBK decoder's verdict: a clean page comes back as decoded, a dirty one cleaned
+    body = "<html><meta charset=gbk>拍卖\x07</html>".encode("gbk")
+    assert alibaba.decode(body) == "<html><meta charset=gbk>拍卖</html>"
