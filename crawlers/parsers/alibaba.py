@@ -37,7 +37,9 @@ from crawlers.parsers.base import (
     ListPage,
     ParseError,
     RawRecord,
+    _has_reference,
     bytes_clean,
+    has_stripped,
     narrow_image,
     page_text,
     require,
@@ -94,13 +96,55 @@ def decode(body: Body) -> tuple[str, bool]:
             else:
                 return text, bytes_clean(body)
         try:
-            return body.decode(charset), False
+            text = body.decode(charset)
         except (UnicodeDecodeError, LookupError):
             continue
+        return text, charset == "utf-8" and body.isascii() and _ascii_clean(body, text)
     try:
         return body.decode(_CHARSET_ALIASES.get(declared or "", declared or "utf-8"), errors="replace"), False
     except LookupError:  # a charset no codec knows (a garbled declaration): read as UTF-8
         return body.decode("utf-8", errors="replace"), False
+
+
+_REFUSED = object()
+
+
+@functools.lru_cache(maxsize=8)  # a description's decode reads its JSON to check it, `fragment_text` then reads it again
+def json_value(raw: str) -> Any:
+    """orjson's reading of a JSON text, or ``_REFUSED`` when orjson refuses it."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return _REFUSED
+
+
+def _json_texts(value: Any, out: list[str]) -> None:
+    """Every string of a JSON value, keys included, into ``out``."""
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            out.append(key)
+            _json_texts(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _json_texts(item, out)
+
+
+def _ascii_clean(body: bytes, text: str) -> bool:
+    """Whether `clean_text` would return the text of an ASCII body as it is (then `page_text` skips it).
+
+    An ASCII body is its text's one-byte image, so `bytes_clean` of it checks what `clean_text` would. A JSON body (a
+    \\u-escaped description or notice, whose escapes made that check cost 10 us) is told from orjson's reading of it
+    instead, which `fragment_text` reuses: in JSON orjson accepts, a raw control character stands only in a string
+    (but the whitespace `clean_text` keeps) and a backslash only in a string, where an odd run of them before ``uXXXX``
+    is an escape; so a stripped character raw or escaped is one in a string or key orjson read. What is left to look
+    for is an HTML reference."""
+    if body[:1] in (b"{", b"[") and (value := json_value(text)) is not _REFUSED:
+        texts: list[str] = []
+        _json_texts(value, texts)
+        return not has_stripped("\n".join(texts)) and not _has_reference(body)
+    return bytes_clean(body)
 
 
 # --------------------------------------------------------------------------------------------- anti-bot
@@ -149,12 +193,38 @@ def _holds(text: str, word: str) -> bool:
     return find_word(text, word) != -1
 
 
+# An ASCII text (a JSON fragment, ``\\u``-escaped) holds none of the Chinese words: only the ASCII content markers
+# and the strong markers whose pattern is all ASCII are looked for there (the other three patterns start with a Chinese
+# character, which they need), each behind its gate character, in the order `interstitial_marker` tries them.
+_ASCII_STRONG = tuple((name, literal, _GATES.get(literal), pattern) for name, literal, pattern in _STRONG_MARKERS
+                      if pattern.pattern.isascii())
+assert all(not pattern.pattern[0].isascii() for _, _, pattern in _STRONG_MARKERS if not pattern.pattern.isascii())
+
+
+@functools.lru_cache(maxsize=8)
+def _ascii_gated(words: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    return tuple((word, _GATES.get(word)) for word in words if word.isascii())
+
+
+def _ascii_marker(text: str, content_markers: tuple[str, ...]) -> str | None:
+    """`interstitial_marker` of an ASCII text (the login title needs "登录", which such a text cannot hold)."""
+    for word, gate in _ascii_gated(content_markers):
+        if (gate is None or gate in text) and word in text:
+            return None
+    for name, literal, gate, pattern in _ASCII_STRONG:
+        if (gate is None or gate in text) and literal in text and pattern.search(text):
+            return name
+    return None
+
+
 def interstitial_marker(text: str, content_markers: tuple[str, ...] = _CONTENT_MARKERS) -> str | None:
     """The anti-bot marker found in a decoded page, or None for a content page.
 
     A page that carries real content (list data, the price table, the empty-result text) is no anti-bot page:
     that test is a few substring searches, where the marker scan is a dozen (``content_markers``: the same markers
     in the order a caller expects to find them first)."""
+    if text.isascii():
+        return _ascii_marker(text, content_markers)
     if any(_holds(text, marker) for marker in content_markers):
         return None
     for name, literal, pattern in _STRONG_MARKERS:
@@ -761,9 +831,8 @@ def fragment_text(body: Body) -> str:
     match = _JSONP_RE.match(text)
     candidate = match.group(1) if match and not text.startswith(("{", "[")) else text
     try:  # orjson first (a fifth of json's time); what it refuses (control characters in strings, NaN) json reads
-        try:
-            value = orjson.loads(candidate)
-        except orjson.JSONDecodeError:
+        value = json_value(candidate)
+        if value is _REFUSED:
             value = json.loads(candidate, strict=False)
         joined = "\n".join(_strings(value))
     except ValueError:

@@ -83,3 +83,17 @@ def test_page_text_trusts_only_the_decoders_own_verdict():
     # the GBK decoder's verdict: a clean page comes back as decoded, a dirty one cleaned
     body = "<html><meta charset=gbk>拍卖\x07</html>".encode("gbk")
     assert alibaba.decode(body) == "<html><meta charset=gbk>拍卖</html>"
+
+
+@pytest.mark.parametrize("inner", [
+    r"\u503a\u6743\u672c\u91d1\uff1a",  # clean: Chinese escapes only
+    r"\u001b[31m\u503a", r"\u200B\u503a", r"\uFEFF", r"\u0085", "\x7f", "&#27;", "&#x200b;",  # each stripped
+    r"\\u001b", r"\\\u001b", r"\u0009\u000a",  # an escaped backslash, then an escape after one; kept controls
+])
+def test_an_ascii_json_body_is_read_as_clean_text_reads_it(inner):
+    """A \\u-escaped description is checked in orjson's reading of it (`alibaba._ascii_clean`): whatever its strings
+    hold, the text is what `clean_text` makes of the decoded body, in a value and in a key."""
+    for body in (f'{{"success":true,"content":"<td>{inner}</td>"}}', f'{{"{inner}":[1,"x"]}}', f'["{inner}" ]'):
+        raw = body.encode("ascii")
+        alibaba.json_value.cache_clear()
+        assert alibaba.decode(raw) == clean_text(raw.decode("ascii")), body
