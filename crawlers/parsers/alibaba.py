@@ -207,14 +207,18 @@ def _ascii_gated(words: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
 
 
 def _ascii_marker(text: str, content_markers: tuple[str, ...]) -> str | None:
-    """`interstitial_marker` of an ASCII text (the login title needs "登录", which such a text cannot hold)."""
+    """`interstitial_marker` of an ASCII text (the login title needs "登录", which such a text cannot hold). The
+    strong markers are looked for first: most of them are refused by their gate in a fragment, where the content
+    markers' words (``sf-price``) pass theirs; only a page with a strong marker needs the content markers' test."""
+    for name, literal, gate, pattern in _ASCII_STRONG:
+        if (gate is None or gate in text) and literal in text and pattern.search(text):
+            break
+    else:
+        return None
     for word, gate in _ascii_gated(content_markers):
         if (gate is None or gate in text) and word in text:
             return None
-    for name, literal, gate, pattern in _ASCII_STRONG:
-        if (gate is None or gate in text) and literal in text and pattern.search(text):
-            return name
-    return None
+    return name
 
 
 def interstitial_marker(text: str, content_markers: tuple[str, ...] = _CONTENT_MARKERS) -> str | None:

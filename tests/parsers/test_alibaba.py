@@ -460,3 +460,27 @@ def test_an_ascii_fragment_with_a_marker_is_still_an_interstitial(name: str, lit
     text = samples.get(name, literal)
     assert alibaba.interstitial_marker('{"ret":["' + text + '"],"data":{}}') == name
     assert alibaba.interstitial_marker('{"ret":["ok"],"data":{}}') is None
+
+
+def _plain_marker(text: str, content_markers: tuple[str, ...] = alibaba._CONTENT_MARKERS) -> str | None:
+    """interstitial_marker as its docstring states it, with plain substring tests."""
+    if any(marker in text for marker in content_markers):
+        return None
+    for name, literal, pattern in alibaba._STRONG_MARKERS:
+        if literal in text and pattern.search(text):
+            return name
+    head = text[:8192]
+    return "login page" if "登录" in head and alibaba._LOGIN_TITLE_RE.search(head) else None
+
+
+@pytest.mark.parametrize("text", [
+    '{"ret":["RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试"],"data":{"url":"https://x/_____tmd_____/punish?x5secdata=1"}}',
+    '{"ret":["RGV587_ERROR::SM"],"data":{}}', '{"ret":["FAIL_SYS_USER_VALIDATE"]}',
+    '{"ret":["RGV587_ERROR"],"html":"<li id=\\"sf-price\\">"}',  # a strong marker beside a content marker
+    '{"u":"https://x/_____tmd_____/punish"}', '{"x5secdata=":1}', "location.href='//login.taobao.com/x'",
+    '{"desc":"<td>\\u503a\\u6743\\u672c\\u91d1\\uff1a</td>"}', '{"a":"sf-item-list-data"}', "",
+    "<title>登录</title>", "亲，小二正忙，滑动一下马上回来", "写入到 x5referer",
+])
+def test_interstitial_marker_of_ascii_and_other_texts_is_the_plain_scan(text: str) -> None:
+    for markers in (alibaba._CONTENT_MARKERS, alibaba._DETAIL_CONTENT_MARKERS):
+        assert alibaba.interstitial_marker(text, markers) == _plain_marker(text, markers)
