@@ -567,12 +567,14 @@ _DIGIT_RE = re.compile(r"\d")
 _VALUE_LEAD_RE = re.compile(r"^[\s:：]+")
 
 
-def price_table(tree: LexborHTMLParser) -> dict[str, str] | None:
-    """``tbody#J_HoverShow`` as ``{label without whitespace: value text}``, or None when the table is missing.
+def price_table(tree: LexborHTMLParser, tbody: LexborNode | None | bool = False) -> dict[str, str] | None:
+    """``tbody#J_HoverShow`` as ``{label without whitespace: value text}``, or None when the table is missing
+    (``tbody``: that node, or None, when the caller has looked it up already).
 
     The value is the ``span.J_Price`` text as written (``"3,300,000 "``) when the cell has one, else the
     cell's text after the label (``"1天"``, ``"无"``)."""
-    tbody = tree.css_first("tbody#J_HoverShow")
+    if tbody is False:
+        tbody = tree.css_first("tbody#J_HoverShow")
     if tbody is None:
         return None
     table: dict[str, str] = {}
@@ -653,7 +655,8 @@ def _epoch_ms(value: str | None) -> int | None:
     return int(value) if re.fullmatch(r"-?\d+", value) else None
 
 
-def _status(tree: LexborHTMLParser, page: str, countdown: LexborNode | None, sold: bool) -> str | None:
+def _status(tree: LexborHTMLParser, page: str, countdown: LexborNode | None, sold: bool,
+            status_input: LexborNode | None) -> str | None:
     """The detail page's state as the site's list status code (todo/doing/done/failure/break/revocation)."""
     # A banner names its outcome (流拍 / 撤回 / 中止 / 暂缓): on a page whose text has none of the words (a lot on sale)
     # the banner nodes are not looked for (the query costs a tenth of the page's parse).
@@ -662,7 +665,6 @@ def _status(tree: LexborHTMLParser, page: str, countdown: LexborNode | None, sol
         match = _BANNER_RE.search(node.text(deep=True))
         if match:
             return _BANNER_STATUS[match.group(1)]
-    status_input = tree.css_first("#J_Status")
     code = (status_input.attributes.get("value") or "").strip() if status_input is not None else ""
     if code in _J_STATUS:
         return _J_STATUS[code]
@@ -688,14 +690,36 @@ def detail_title(tree: LexborHTMLParser) -> str | None:
     return None
 
 
+# The detail page's elements found by id, each the first in document order as ``tree.css_first(selector)`` finds it.
+_BY_ID = {"sf-countdown": "li#sf-countdown", "J_ItemId": "#J_ItemId", "J_HoverShow": "tbody#J_HoverShow",
+          "sf-price": "li#sf-price", "J_Status": "#J_Status", "J_Looker": "em#J_Looker", "itemAddress": "#itemAddress",
+          "J_Coordinate": "input#J_Coordinate"}
+_BY_ID_QUERY = ", ".join(_BY_ID.values())
+
+
+def by_id(tree: LexborHTMLParser) -> dict[str, LexborNode | None]:
+    """The elements of `_BY_ID` by one query of the tree instead of one each (each query walks the whole tree: the
+    eight cost a tenth of a detail page's parse). A node the query gives matches one of the selectors, and only the
+    one of its own id (the ids differ in more than case); one whose id is none of them exactly (a quirks-mode page
+    matches ids without regard to case) sends every selector back to its own query."""
+    found: dict[str, LexborNode] = {}
+    for node in tree.css(_BY_ID_QUERY):
+        element_id = node.attributes.get("id")
+        if element_id not in _BY_ID:
+            return {key: tree.css_first(selector) for key, selector in _BY_ID.items()}
+        found.setdefault(element_id, node)
+    return {key: found.get(key) for key in _BY_ID}
+
+
 def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> RawRecord:
     """A lot's detail page → one raw record (the spider lays it over the list record)."""
     text = decode(body)
     raise_if_interstitial(source, text, url, _DETAIL_CONTENT_MARKERS)
     tree = LexborHTMLParser(text)
-    countdown = tree.css_first("li#sf-countdown")
+    nodes = by_id(tree)
+    countdown = nodes["sf-countdown"]
 
-    item_input = tree.css_first("#J_ItemId")
+    item_input = nodes["J_ItemId"]
     lot_id = (item_input.attributes.get("value") or "").strip() if item_input is not None else ""
     if not lot_id and countdown is not None:
         lot_id = (countdown.attributes.get("data-itemid") or "").strip()
@@ -705,7 +729,7 @@ def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> Raw
     require(lot_id, source, "source_lot_id", url)
 
     round_, title = split_round(require(detail_title(tree), source, "title", url))
-    table = price_table(tree)
+    table = price_table(tree, nodes["J_HoverShow"])
     if table is None:
         raise ParseError(source, "price_table", url, "tbody#J_HoverShow is missing")
     record: RawRecord = {
@@ -723,7 +747,7 @@ def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> Raw
         record["round"] = "变卖"
 
     sold = False
-    price_box = tree.css_first("li#sf-price")
+    price_box = nodes["sf-price"]
     if price_box is not None:
         price = next(
             (em for em in price_box.css("span.pm-current-price em") if "rmb-unit" not in (em.attributes.get("class") or "")),
@@ -740,7 +764,7 @@ def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> Raw
             value = _epoch_ms(countdown.attributes.get(attr))
             if value:
                 record[field] = value
-    status = _status(tree, text, countdown, sold)
+    status = _status(tree, text, countdown, sold, nodes["J_Status"])
     if status:
         record["status"] = status
 
@@ -750,20 +774,20 @@ def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> Raw
         ("span.pm-reminder em", "reminder_count"),
         ("em#J_Looker", "view_count"),
     ):
-        node = tree.css_first(selector)
+        node = nodes["J_Looker"] if selector == "em#J_Looker" else tree.css_first(selector)
         if node is not None and node.text(deep=True).strip():
             record[field] = node.text(deep=True).strip()
 
     unit = labelled(text, "处置单位")
     if unit:
         record["disposal_unit"] = unit
-    address_node = tree.css_first("#itemAddress")
+    address_node = nodes["itemAddress"]
     place = squash(address_node.text(deep=True)) if address_node is not None else None
     place = place or labelled(text, "标的物所在地")
     if place:
         record["location"] = place
         record["address"] = place
-    coordinate = tree.css_first("input#J_Coordinate")
+    coordinate = nodes["J_Coordinate"]
     if coordinate is not None:
         lng_lat = _coordinates(coordinate.attributes.get("value"))
         if lng_lat:

@@ -484,3 +484,21 @@ def _plain_marker(text: str, content_markers: tuple[str, ...] = alibaba._CONTENT
 def test_interstitial_marker_of_ascii_and_other_texts_is_the_plain_scan(text: str) -> None:
     for markers in (alibaba._CONTENT_MARKERS, alibaba._DETAIL_CONTENT_MARKERS):
         assert alibaba.interstitial_marker(text, markers) == _plain_marker(text, markers)
+
+
+@pytest.mark.parametrize("html", [
+    *(path.read_bytes().decode("gbk", "replace") for path in sorted(GOLDEN.glob("alibaba_*/*detail*/input.html"))),
+    # quirks mode (no doctype): ids match without regard to case; a wrong tag first; an id twice; nested
+    "<html><body><input id='j_itemid' value='1'><div id='sf-price'>x</div><li id='SF-PRICE'>y</li>"
+    "<li id='sf-price'>z</li><em id='J_Looker'>3</em><em id='J_Looker'>4</em></body></html>",
+    "<!DOCTYPE html><html><body><li id='sf-countdown'><input id='J_Status' value='4'></li>"
+    "<table><tbody id='J_HoverShow'></tbody></table><p id='itemaddress'>a</p><p id='itemAddress'>b</p></body></html>",
+])
+def test_by_id_finds_what_each_selector_finds(html: str) -> None:
+    tree = LexborHTMLParser(html)
+    found = alibaba.by_id(tree)
+    for key, selector in alibaba._BY_ID.items():
+        expected = tree.css_first(selector)
+        got = found[key]
+        assert (got is None) == (expected is None), selector
+        assert got is None or got.mem_id == expected.mem_id, selector
