@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import functools
 import html as htmllib
+from html.entities import html5 as _HTML5
 import json
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -407,14 +408,27 @@ def url_category(url: str, params: tuple[str, ...]) -> str | None:
     """The category a list URL asks for: a query parameter (``category``, ``front_category``) or the
     ``/list/{cat}.htm`` path; ``0`` (everything) is no category."""
     parts = urlsplit(url)
-    query = parse_qs(parts.query)
     for param in params:
-        value = (query.get(param) or [""])[0].strip()
+        value = (query_value(parts.query, param) or "").strip()
         if value and value != "0":
             return value
     match = _LIST_CATEGORY_PATH_RE.search(parts.path)
     if match and match.group(1) != "0":
         return match.group(1)
+    return None
+
+
+def query_value(query: str, param: str) -> str | None:
+    """``parse_qs(query)[param][0]``, or None: the first non-empty value of ``param``, decoded as parse_qs decodes it
+    (``+`` as space, percent escapes as UTF-8), without decoding the other fields (parse_qs cost 15 us a list URL)."""
+    for field in query.split("&"):
+        name, sep, value = field.partition("=")
+        if not sep or not value:  # parse_qs leaves out fields without "=" and blank values
+            continue
+        if "%" in name or "+" in name:
+            name = unquote(name.replace("+", " "))
+        if name == param:
+            return unquote(value.replace("+", " "))
     return None
 
 
@@ -528,12 +542,34 @@ def _finds(text: Any, word: Any) -> list[int]:
     return out
 
 
+# Every prefix of a named character reference html.unescape knows ("fr" of "fr;", "frac12", …).
+_ENTITY_PREFIXES = frozenset(name[:end] for name in _HTML5 for end in range(2, len(name) + 1))
+
+
+def unescape(text: str) -> str:
+    """``html.unescape(text)``, returned as it is without the call when no ``&`` in it starts a reference: a ``#`` or
+    a name html.unescape would replace (it tries every prefix of the up to 32 characters after ``&``, 20 us on a list
+    URL's query, whose ``&page=`` starts none). The characters after an ``&`` are walked while they spell the start
+    of a name; a reference needs all of them to."""
+    at = text.find("&")
+    while at != -1:
+        if text[at + 1:at + 2] == "#":
+            return htmllib.unescape(text)
+        end = at + 3
+        while end <= len(text) and text[at + 1:end] in _ENTITY_PREFIXES:
+            if text[at + 1:end] in _HTML5:
+                return htmllib.unescape(text)
+            end += 1
+        at = text.find("&", at + 1)
+    return text
+
+
 def next_page(page: str, url: str) -> str | None:
     """The absolute URL of the ``a.next`` link, or None (absent, disabled or a javascript: link)."""
     match = _tag_search(_NEXT_LINK_RE, page, "next")
     if match is None or "disabled" in match.group(1).split():
         return None
-    href = htmllib.unescape(_attrs(match.group(0)[2:]).get("href", "")).strip()
+    href = unescape(_attrs(match.group(0)[2:]).get("href", "")).strip()
     if not href or href.startswith(("javascript", "#")):
         return None
     return absolute(href, url)

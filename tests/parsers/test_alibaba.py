@@ -502,3 +502,33 @@ def test_by_id_finds_what_each_selector_finds(html: str) -> None:
         got = found[key]
         assert (got is None) == (expected is None), selector
         assert got is None or got.mem_id == expected.mem_id, selector
+
+
+def test_query_value_is_parse_qs_first_value() -> None:
+    import random
+    from urllib.parse import parse_qs
+
+    queries = ["", "&", "category=", "category", "a=1&category=50025969&category=2", "front%5Fcategory=5&x=1",
+               "front+category=1&front category=2", "category=%20&category=3", "category=+5+", "category=%B6%AB",
+               "city=%E4%B8%9C&category=0;front_category=7", "x=1&&front_category=%E4%B8%9C+1&=&category=&category=9"]
+    rng = random.Random(7)
+    for _ in range(500):
+        queries.append("".join(rng.choice(["category", "front_category", "=", "&", "%5F", "+", "1", "%", ";", "x"])
+                               for _ in range(rng.randint(0, 12))))
+    for query in queries:
+        for param in ("category", "front_category"):
+            assert alibaba.query_value(query, param) == (parse_qs(query).get(param) or [None])[0], (query, param)
+
+
+def test_unescape_is_html_unescape() -> None:
+    import html
+    import random
+
+    texts = ["//sf.taobao.com/item_list.htm?category=1&page=2&auction_source=0", "a&amp;b", "&lt", "&para=1",
+             "&fr;x", "&frac12&#165;", "&#x41;", "&", "&&amp", "x&nbsp", "&CounterClockwiseContourIntegral;",
+             "&sorder=0&st_param=-1&front_category=5&item_biz_type=7", "&notit;", "&notin", "&copy2026"]
+    rng = random.Random(7)
+    pieces = ["&", "#", ";", "a", "amp", "fr", "frac", "12", "not", "in", "page=", "para", "x", "lt", " ", "copy"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(2000)]
+    for text in texts:
+        assert alibaba.unescape(text) == html.unescape(text), text
