@@ -261,6 +261,7 @@ def forget() -> None:
     from crawlers.parsers import alibaba, gwamc_notice
 
     alibaba.fragment_text.cache_clear()
+    alibaba.json_value.cache_clear()  # (the JSON a description's decode read for fragment_text)
     gwamc_notice.money_total.cache_clear()  # (Great Wall's MoneyTotal texts: only a page's own repeats count)
 
 

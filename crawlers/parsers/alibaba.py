@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import functools
 import html as htmllib
+from html.entities import html5 as _HTML5
 import json
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -37,8 +38,9 @@ from crawlers.parsers.base import (
     ListPage,
     ParseError,
     RawRecord,
+    _has_reference,
     bytes_clean,
-    known_clean,
+    has_stripped,
     narrow_image,
     page_text,
     require,
@@ -60,18 +62,19 @@ def declared_charset(body: bytes) -> str | None:
 
 
 @page_text
-def decode(body: Body) -> str:
-    """Decode a page: the declared charset first, else UTF-8; a body that fails both is read leniently."""
+def decode(body: Body) -> tuple[str, bool]:
+    """Decode a page: the declared charset first, else UTF-8; a body that fails both is read leniently. Returns the
+    text and whether it is known to be clean already (`page_text` cleans it otherwise)."""
     if isinstance(body, str):
-        return body
+        return body, False
     if body.startswith(b"\xef\xbb\xbf"):
-        return body[3:].decode("utf-8", errors="replace")
+        return body[3:].decode("utf-8", errors="replace"), False
     declared = declared_charset(body)
     if _CHARSET_ALIASES.get(declared or "") == "gb18030" and not body.isascii():
         # A page that declares GBK but is valid UTF-8 was re-encoded on the way (a proxy, a replica, a saved
         # copy): Chinese GBK text is practically never valid UTF-8, while UTF-8 bytes decode as GB18030 mojibake.
         try:
-            return body.decode("utf-8")
+            return body.decode("utf-8"), False
         except UnicodeDecodeError:
             pass
     tried = []
@@ -92,15 +95,57 @@ def decode(body: Body) -> str:
             except UnicodeDecodeError:
                 pass
             else:
-                return known_clean(text) if bytes_clean(body) else text
+                return text, bytes_clean(body)
         try:
-            return body.decode(charset)
+            text = body.decode(charset)
         except (UnicodeDecodeError, LookupError):
             continue
+        return text, charset == "utf-8" and body.isascii() and _ascii_clean(body, text)
     try:
-        return body.decode(_CHARSET_ALIASES.get(declared or "", declared or "utf-8"), errors="replace")
+        return body.decode(_CHARSET_ALIASES.get(declared or "", declared or "utf-8"), errors="replace"), False
     except LookupError:  # a charset no codec knows (a garbled declaration): read as UTF-8
-        return body.decode("utf-8", errors="replace")
+        return body.decode("utf-8", errors="replace"), False
+
+
+_REFUSED = object()
+
+
+@functools.lru_cache(maxsize=8)  # a description's decode reads its JSON to check it, `fragment_text` then reads it again
+def json_value(raw: str) -> Any:
+    """orjson's reading of a JSON text, or ``_REFUSED`` when orjson refuses it."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return _REFUSED
+
+
+def _json_texts(value: Any, out: list[str]) -> None:
+    """Every string of a JSON value, keys included, into ``out``."""
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            out.append(key)
+            _json_texts(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _json_texts(item, out)
+
+
+def _ascii_clean(body: bytes, text: str) -> bool:
+    """Whether `clean_text` would return the text of an ASCII body as it is (then `page_text` skips it).
+
+    An ASCII body is its text's one-byte image, so `bytes_clean` of it checks what `clean_text` would. A JSON body (a
+    \\u-escaped description or notice, whose escapes made that check cost 10 us) is told from orjson's reading of it
+    instead, which `fragment_text` reuses: in JSON orjson accepts, a raw control character stands only in a string
+    (but the whitespace `clean_text` keeps) and a backslash only in a string, where an odd run of them before ``uXXXX``
+    is an escape; so a stripped character raw or escaped is one in a string or key orjson read. What is left to look
+    for is an HTML reference."""
+    if body[:1] in (b"{", b"[") and (value := json_value(text)) is not _REFUSED:
+        texts: list[str] = []
+        _json_texts(value, texts)
+        return not has_stripped("\n".join(texts)) and not _has_reference(body)
+    return bytes_clean(body)
 
 
 # --------------------------------------------------------------------------------------------- anti-bot
@@ -149,12 +194,42 @@ def _holds(text: str, word: str) -> bool:
     return find_word(text, word) != -1
 
 
+# An ASCII text (a JSON fragment, ``\\u``-escaped) holds none of the Chinese words: only the ASCII content markers
+# and the strong markers whose pattern is all ASCII are looked for there (the other three patterns start with a Chinese
+# character, which they need), each behind its gate character, in the order `interstitial_marker` tries them.
+_ASCII_STRONG = tuple((name, literal, _GATES.get(literal), pattern) for name, literal, pattern in _STRONG_MARKERS
+                      if pattern.pattern.isascii())
+assert all(not pattern.pattern[0].isascii() for _, _, pattern in _STRONG_MARKERS if not pattern.pattern.isascii())
+
+
+@functools.lru_cache(maxsize=8)
+def _ascii_gated(words: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    return tuple((word, _GATES.get(word)) for word in words if word.isascii())
+
+
+def _ascii_marker(text: str, content_markers: tuple[str, ...]) -> str | None:
+    """`interstitial_marker` of an ASCII text (the login title needs "登录", which such a text cannot hold). The
+    strong markers are looked for first: most of them are refused by their gate in a fragment, where the content
+    markers' words (``sf-price``) pass theirs; only a page with a strong marker needs the content markers' test."""
+    for name, literal, gate, pattern in _ASCII_STRONG:
+        if (gate is None or gate in text) and literal in text and pattern.search(text):
+            break
+    else:
+        return None
+    for word, gate in _ascii_gated(content_markers):
+        if (gate is None or gate in text) and word in text:
+            return None
+    return name
+
+
 def interstitial_marker(text: str, content_markers: tuple[str, ...] = _CONTENT_MARKERS) -> str | None:
     """The anti-bot marker found in a decoded page, or None for a content page.
 
     A page that carries real content (list data, the price table, the empty-result text) is no anti-bot page:
     that test is a few substring searches, where the marker scan is a dozen (``content_markers``: the same markers
     in the order a caller expects to find them first)."""
+    if text.isascii():
+        return _ascii_marker(text, content_markers)
     if any(_holds(text, marker) for marker in content_markers):
         return None
     for name, literal, pattern in _STRONG_MARKERS:
@@ -333,14 +408,27 @@ def url_category(url: str, params: tuple[str, ...]) -> str | None:
     """The category a list URL asks for: a query parameter (``category``, ``front_category``) or the
     ``/list/{cat}.htm`` path; ``0`` (everything) is no category."""
     parts = urlsplit(url)
-    query = parse_qs(parts.query)
     for param in params:
-        value = (query.get(param) or [""])[0].strip()
+        value = (query_value(parts.query, param) or "").strip()
         if value and value != "0":
             return value
     match = _LIST_CATEGORY_PATH_RE.search(parts.path)
     if match and match.group(1) != "0":
         return match.group(1)
+    return None
+
+
+def query_value(query: str, param: str) -> str | None:
+    """``parse_qs(query)[param][0]``, or None: the first non-empty value of ``param``, decoded as parse_qs decodes it
+    (``+`` as space, percent escapes as UTF-8), without decoding the other fields (parse_qs cost 15 us a list URL)."""
+    for field in query.split("&"):
+        name, sep, value = field.partition("=")
+        if not sep or not value:  # parse_qs leaves out fields without "=" and blank values
+            continue
+        if "%" in name or "+" in name:
+            name = unquote(name.replace("+", " "))
+        if name == param:
+            return unquote(value.replace("+", " "))
     return None
 
 
@@ -454,12 +542,34 @@ def _finds(text: Any, word: Any) -> list[int]:
     return out
 
 
+# Every prefix of a named character reference html.unescape knows ("fr" of "fr;", "frac12", …).
+_ENTITY_PREFIXES = frozenset(name[:end] for name in _HTML5 for end in range(2, len(name) + 1))
+
+
+def unescape(text: str) -> str:
+    """``html.unescape(text)``, returned as it is without the call when no ``&`` in it starts a reference: a ``#`` or
+    a name html.unescape would replace (it tries every prefix of the up to 32 characters after ``&``, 20 us on a list
+    URL's query, whose ``&page=`` starts none). The characters after an ``&`` are walked while they spell the start
+    of a name; a reference needs all of them to."""
+    at = text.find("&")
+    while at != -1:
+        if text[at + 1:at + 2] == "#":
+            return htmllib.unescape(text)
+        end = at + 3
+        while end <= len(text) and text[at + 1:end] in _ENTITY_PREFIXES:
+            if text[at + 1:end] in _HTML5:
+                return htmllib.unescape(text)
+            end += 1
+        at = text.find("&", at + 1)
+    return text
+
+
 def next_page(page: str, url: str) -> str | None:
     """The absolute URL of the ``a.next`` link, or None (absent, disabled or a javascript: link)."""
     match = _tag_search(_NEXT_LINK_RE, page, "next")
     if match is None or "disabled" in match.group(1).split():
         return None
-    href = htmllib.unescape(_attrs(match.group(0)[2:]).get("href", "")).strip()
+    href = unescape(_attrs(match.group(0)[2:]).get("href", "")).strip()
     if not href or href.startswith(("javascript", "#")):
         return None
     return absolute(href, url)
@@ -493,12 +603,14 @@ _DIGIT_RE = re.compile(r"\d")
 _VALUE_LEAD_RE = re.compile(r"^[\s:：]+")
 
 
-def price_table(tree: LexborHTMLParser) -> dict[str, str] | None:
-    """``tbody#J_HoverShow`` as ``{label without whitespace: value text}``, or None when the table is missing.
+def price_table(tree: LexborHTMLParser, tbody: LexborNode | None | bool = False) -> dict[str, str] | None:
+    """``tbody#J_HoverShow`` as ``{label without whitespace: value text}``, or None when the table is missing
+    (``tbody``: that node, or None, when the caller has looked it up already).
 
     The value is the ``span.J_Price`` text as written (``"3,300,000 "``) when the cell has one, else the
     cell's text after the label (``"1天"``, ``"无"``)."""
-    tbody = tree.css_first("tbody#J_HoverShow")
+    if tbody is False:
+        tbody = tree.css_first("tbody#J_HoverShow")
     if tbody is None:
         return None
     table: dict[str, str] = {}
@@ -579,7 +691,8 @@ def _epoch_ms(value: str | None) -> int | None:
     return int(value) if re.fullmatch(r"-?\d+", value) else None
 
 
-def _status(tree: LexborHTMLParser, page: str, countdown: LexborNode | None, sold: bool) -> str | None:
+def _status(tree: LexborHTMLParser, page: str, countdown: LexborNode | None, sold: bool,
+            status_input: LexborNode | None) -> str | None:
     """The detail page's state as the site's list status code (todo/doing/done/failure/break/revocation)."""
     # A banner names its outcome (流拍 / 撤回 / 中止 / 暂缓): on a page whose text has none of the words (a lot on sale)
     # the banner nodes are not looked for (the query costs a tenth of the page's parse).
@@ -588,7 +701,6 @@ def _status(tree: LexborHTMLParser, page: str, countdown: LexborNode | None, sol
         match = _BANNER_RE.search(node.text(deep=True))
         if match:
             return _BANNER_STATUS[match.group(1)]
-    status_input = tree.css_first("#J_Status")
     code = (status_input.attributes.get("value") or "").strip() if status_input is not None else ""
     if code in _J_STATUS:
         return _J_STATUS[code]
@@ -614,14 +726,36 @@ def detail_title(tree: LexborHTMLParser) -> str | None:
     return None
 
 
+# The detail page's elements found by id, each the first in document order as ``tree.css_first(selector)`` finds it.
+_BY_ID = {"sf-countdown": "li#sf-countdown", "J_ItemId": "#J_ItemId", "J_HoverShow": "tbody#J_HoverShow",
+          "sf-price": "li#sf-price", "J_Status": "#J_Status", "J_Looker": "em#J_Looker", "itemAddress": "#itemAddress",
+          "J_Coordinate": "input#J_Coordinate"}
+_BY_ID_QUERY = ", ".join(_BY_ID.values())
+
+
+def by_id(tree: LexborHTMLParser) -> dict[str, LexborNode | None]:
+    """The elements of `_BY_ID` by one query of the tree instead of one each (each query walks the whole tree: the
+    eight cost a tenth of a detail page's parse). A node the query gives matches one of the selectors, and only the
+    one of its own id (the ids differ in more than case); one whose id is none of them exactly (a quirks-mode page
+    matches ids without regard to case) sends every selector back to its own query."""
+    found: dict[str, LexborNode] = {}
+    for node in tree.css(_BY_ID_QUERY):
+        element_id = node.attributes.get("id")
+        if element_id not in _BY_ID:
+            return {key: tree.css_first(selector) for key, selector in _BY_ID.items()}
+        found.setdefault(element_id, node)
+    return {key: found.get(key) for key in _BY_ID}
+
+
 def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> RawRecord:
     """A lot's detail page → one raw record (the spider lays it over the list record)."""
     text = decode(body)
     raise_if_interstitial(source, text, url, _DETAIL_CONTENT_MARKERS)
     tree = LexborHTMLParser(text)
-    countdown = tree.css_first("li#sf-countdown")
+    nodes = by_id(tree)
+    countdown = nodes["sf-countdown"]
 
-    item_input = tree.css_first("#J_ItemId")
+    item_input = nodes["J_ItemId"]
     lot_id = (item_input.attributes.get("value") or "").strip() if item_input is not None else ""
     if not lot_id and countdown is not None:
         lot_id = (countdown.attributes.get("data-itemid") or "").strip()
@@ -631,7 +765,7 @@ def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> Raw
     require(lot_id, source, "source_lot_id", url)
 
     round_, title = split_round(require(detail_title(tree), source, "title", url))
-    table = price_table(tree)
+    table = price_table(tree, nodes["J_HoverShow"])
     if table is None:
         raise ParseError(source, "price_table", url, "tbody#J_HoverShow is missing")
     record: RawRecord = {
@@ -649,7 +783,7 @@ def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> Raw
         record["round"] = "变卖"
 
     sold = False
-    price_box = tree.css_first("li#sf-price")
+    price_box = nodes["sf-price"]
     if price_box is not None:
         price = next(
             (em for em in price_box.css("span.pm-current-price em") if "rmb-unit" not in (em.attributes.get("class") or "")),
@@ -666,7 +800,7 @@ def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> Raw
             value = _epoch_ms(countdown.attributes.get(attr))
             if value:
                 record[field] = value
-    status = _status(tree, text, countdown, sold)
+    status = _status(tree, text, countdown, sold, nodes["J_Status"])
     if status:
         record["status"] = status
 
@@ -676,20 +810,20 @@ def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> Raw
         ("span.pm-reminder em", "reminder_count"),
         ("em#J_Looker", "view_count"),
     ):
-        node = tree.css_first(selector)
+        node = nodes["J_Looker"] if selector == "em#J_Looker" else tree.css_first(selector)
         if node is not None and node.text(deep=True).strip():
             record[field] = node.text(deep=True).strip()
 
     unit = labelled(text, "处置单位")
     if unit:
         record["disposal_unit"] = unit
-    address_node = tree.css_first("#itemAddress")
+    address_node = nodes["itemAddress"]
     place = squash(address_node.text(deep=True)) if address_node is not None else None
     place = place or labelled(text, "标的物所在地")
     if place:
         record["location"] = place
         record["address"] = place
-    coordinate = tree.css_first("input#J_Coordinate")
+    coordinate = nodes["J_Coordinate"]
     if coordinate is not None:
         lng_lat = _coordinates(coordinate.attributes.get("value"))
         if lng_lat:
@@ -761,9 +895,8 @@ def fragment_text(body: Body) -> str:
     match = _JSONP_RE.match(text)
     candidate = match.group(1) if match and not text.startswith(("{", "[")) else text
     try:  # orjson first (a fifth of json's time); what it refuses (control characters in strings, NaN) json reads
-        try:
-            value = orjson.loads(candidate)
-        except orjson.JSONDecodeError:
+        value = json_value(candidate)
+        if value is _REFUSED:
             value = json.loads(candidate, strict=False)
         joined = "\n".join(_strings(value))
     except ValueError:

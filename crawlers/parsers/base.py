@@ -200,7 +200,6 @@ def narrow_image(text: str) -> bytes:
 # On a 45 kB GBK page that is 40 us (a deletion scan and one regex scan of the bytes) where `clean_text` spends 80
 # (the one-byte image of 35,000 characters, then its scans).
 _STRIPPED_C0 = bytes(c for c in (*range(0x20), 0x7F) if c not in _KEPT)
-_known_clean: str | None = None  # the text a decoder last found clean in its bytes (`known_clean`)
 
 
 def bytes_clean(raw: bytes) -> bool:
@@ -214,17 +213,13 @@ def bytes_clean(raw: bytes) -> bool:
     return not _has_reference(raw)
 
 
-def known_clean(text: str) -> str:
-    """``text``, noted as what `clean_text` would return (its decoder has checked its bytes with `bytes_clean`):
-    `page_text` returns it without cleaning it again."""
-    global _known_clean
-    _known_clean = text
-    return text
+def page_text(decode: Callable[[Any], str | tuple[str, bool]]) -> Callable[[Any], str]:
+    """A source's ``decode(body)`` with `clean_text` applied to what it returns: the one place where a page's bytes
+    (or rendered text) become the text every field is read from.
 
-
-def page_text(decode: Callable[[Any], str]) -> Callable[[Any], str]:
-    """A source's ``decode(body) -> str`` with `clean_text` applied to what it returns: the one place where a
-    page's bytes (or rendered text) become the text every field is read from.
+    ``decode`` returns the text, or ``(text, clean)``: ``clean`` is its verdict that the text is already what
+    `clean_text` would return (a GBK decoder checks the bytes with `bytes_clean`, half the cost of cleaning the text),
+    and such a text is returned as it is.
 
     The text it returned last, given back, is returned as it is: `parse_page` decodes a page to tell its kind and
     hands the text to the parser, which decodes what it is given, and a description's JSON is decoded by the parser
@@ -235,12 +230,13 @@ def page_text(decode: Callable[[Any], str]) -> Callable[[Any], str]:
     def wrapper(body: Any) -> str:
         if body is last[0]:  # (the very object: not an equal text, which may be another page's raw text)
             return body
-        global _known_clean
-        text = decode(body)
-        if text is _known_clean:
-            _known_clean = None
+        decoded = decode(body)
+        if isinstance(decoded, tuple):
+            text, clean = decoded
+            if not clean:
+                text = clean_text(text)
         else:
-            text = clean_text(text)
+            text = clean_text(decoded)
         last[0] = text
         return text
 

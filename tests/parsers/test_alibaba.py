@@ -460,3 +460,75 @@ def test_an_ascii_fragment_with_a_marker_is_still_an_interstitial(name: str, lit
     text = samples.get(name, literal)
     assert alibaba.interstitial_marker('{"ret":["' + text + '"],"data":{}}') == name
     assert alibaba.interstitial_marker('{"ret":["ok"],"data":{}}') is None
+
+
+def _plain_marker(text: str, content_markers: tuple[str, ...] = alibaba._CONTENT_MARKERS) -> str | None:
+    """interstitial_marker as its docstring states it, with plain substring tests."""
+    if any(marker in text for marker in content_markers):
+        return None
+    for name, literal, pattern in alibaba._STRONG_MARKERS:
+        if literal in text and pattern.search(text):
+            return name
+    head = text[:8192]
+    return "login page" if "登录" in head and alibaba._LOGIN_TITLE_RE.search(head) else None
+
+
+@pytest.mark.parametrize("text", [
+    '{"ret":["RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试"],"data":{"url":"https://x/_____tmd_____/punish?x5secdata=1"}}',
+    '{"ret":["RGV587_ERROR::SM"],"data":{}}', '{"ret":["FAIL_SYS_USER_VALIDATE"]}',
+    '{"ret":["RGV587_ERROR"],"html":"<li id=\\"sf-price\\">"}',  # a strong marker beside a content marker
+    '{"u":"https://x/_____tmd_____/punish"}', '{"x5secdata=":1}', "location.href='//login.taobao.com/x'",
+    '{"desc":"<td>\\u503a\\u6743\\u672c\\u91d1\\uff1a</td>"}', '{"a":"sf-item-list-data"}', "",
+    "<title>登录</title>", "亲，小二正忙，滑动一下马上回来", "写入到 x5referer",
+])
+def test_interstitial_marker_of_ascii_and_other_texts_is_the_plain_scan(text: str) -> None:
+    for markers in (alibaba._CONTENT_MARKERS, alibaba._DETAIL_CONTENT_MARKERS):
+        assert alibaba.interstitial_marker(text, markers) == _plain_marker(text, markers)
+
+
+@pytest.mark.parametrize("html", [
+    *(path.read_bytes().decode("gbk", "replace") for path in sorted(GOLDEN.glob("alibaba_*/*detail*/input.html"))),
+    # quirks mode (no doctype): ids match without regard to case; a wrong tag first; an id twice; nested
+    "<html><body><input id='j_itemid' value='1'><div id='sf-price'>x</div><li id='SF-PRICE'>y</li>"
+    "<li id='sf-price'>z</li><em id='J_Looker'>3</em><em id='J_Looker'>4</em></body></html>",
+    "<!DOCTYPE html><html><body><li id='sf-countdown'><input id='J_Status' value='4'></li>"
+    "<table><tbody id='J_HoverShow'></tbody></table><p id='itemaddress'>a</p><p id='itemAddress'>b</p></body></html>",
+])
+def test_by_id_finds_what_each_selector_finds(html: str) -> None:
+    tree = LexborHTMLParser(html)
+    found = alibaba.by_id(tree)
+    for key, selector in alibaba._BY_ID.items():
+        expected = tree.css_first(selector)
+        got = found[key]
+        assert (got is None) == (expected is None), selector
+        assert got is None or got.mem_id == expected.mem_id, selector
+
+
+def test_query_value_is_parse_qs_first_value() -> None:
+    import random
+    from urllib.parse import parse_qs
+
+    queries = ["", "&", "category=", "category", "a=1&category=50025969&category=2", "front%5Fcategory=5&x=1",
+               "front+category=1&front category=2", "category=%20&category=3", "category=+5+", "category=%B6%AB",
+               "city=%E4%B8%9C&category=0;front_category=7", "x=1&&front_category=%E4%B8%9C+1&=&category=&category=9"]
+    rng = random.Random(7)
+    for _ in range(500):
+        queries.append("".join(rng.choice(["category", "front_category", "=", "&", "%5F", "+", "1", "%", ";", "x"])
+                               for _ in range(rng.randint(0, 12))))
+    for query in queries:
+        for param in ("category", "front_category"):
+            assert alibaba.query_value(query, param) == (parse_qs(query).get(param) or [None])[0], (query, param)
+
+
+def test_unescape_is_html_unescape() -> None:
+    import html
+    import random
+
+    texts = ["//sf.taobao.com/item_list.htm?category=1&page=2&auction_source=0", "a&amp;b", "&lt", "&para=1",
+             "&fr;x", "&frac12&#165;", "&#x41;", "&", "&&amp", "x&nbsp", "&CounterClockwiseContourIntegral;",
+             "&sorder=0&st_param=-1&front_category=5&item_biz_type=7", "&notit;", "&notin", "&copy2026"]
+    rng = random.Random(7)
+    pieces = ["&", "#", ";", "a", "amp", "fr", "frac", "12", "not", "in", "page=", "para", "x", "lt", " ", "copy"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(2000)]
+    for text in texts:
+        assert alibaba.unescape(text) == html.unescape(text), text

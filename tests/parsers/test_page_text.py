@@ -66,3 +66,34 @@ def test_every_stripped_character_is_stripped_as_clean_text_strips_it(path):
     dirty = text[:at].encode("gbk") + trail + text[at:].encode("gbk")
     assert not bytes_clean(dirty)
     assert alibaba.decode(dirty) == _slow(dirty)
+
+
+def test_page_text_trusts_only_the_decoders_own_verdict():
+    """`page_text` skips the cleaning only for the text its decoder calls clean in the same call (no state between
+    calls): a dirty text handed over with ``False`` (or as a plain string) is cleaned, one with ``True`` is not."""
+    from crawlers.parsers.base import page_text
+
+    dirty = "【第二次拍卖】\x1b[31m房产\u200b"
+    verdicts = iter([True, False])
+    checked = page_text(lambda body: (body, next(verdicts)))
+    assert checked(dirty) == dirty  # the decoder said clean: taken at its word
+    assert checked(dirty + " ") == clean_text(dirty + " ") == "【第二次拍卖】房产 "
+    plain = page_text(lambda body: body)
+    assert plain(dirty) == "【第二次拍卖】房产"
+    # the GBK decoder's verdict: a clean page comes back as decoded, a dirty one cleaned
+    body = "<html><meta charset=gbk>拍卖\x07</html>".encode("gbk")
+    assert alibaba.decode(body) == "<html><meta charset=gbk>拍卖</html>"
+
+
+@pytest.mark.parametrize("inner", [
+    r"\u503a\u6743\u672c\u91d1\uff1a",  # clean: Chinese escapes only
+    r"\u001b[31m\u503a", r"\u200B\u503a", r"\uFEFF", r"\u0085", "\x7f", "&#27;", "&#x200b;",  # each stripped
+    r"\\u001b", r"\\\u001b", r"\u0009\u000a",  # an escaped backslash, then an escape after one; kept controls
+])
+def test_an_ascii_json_body_is_read_as_clean_text_reads_it(inner):
+    """A \\u-escaped description is checked in orjson's reading of it (`alibaba._ascii_clean`): whatever its strings
+    hold, the text is what `clean_text` makes of the decoded body, in a value and in a key."""
+    for body in (f'{{"success":true,"content":"<td>{inner}</td>"}}', f'{{"{inner}":[1,"x"]}}', f'["{inner}" ]'):
+        raw = body.encode("ascii")
+        alibaba.json_value.cache_clear()
+        assert alibaba.decode(raw) == clean_text(raw.decode("ascii")), body
