@@ -1,0 +1,102 @@
+"""The replica server's ``antibot`` fault on the sites whose block answer was missing (it answered 500): the mtop
+API, the four AMC sites and CBEX. For each family, what the replica answers (the real site's block answer where it
+is known, a plain 403 where it is not) and what the spider does with it: a block for a while is retried and costs
+no lot; a block all night fails the source loudly, with the give-up counted, and stages nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crawlers.parsers import alibaba_mtop
+from crawlers.parsers.base import InterstitialPage
+from crawlers.runner import run_crawl
+from replicas.server import ReplicaServer
+
+NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+MTOP = "h5api.m.taobao.com"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def replica():
+    with ReplicaServer(seed=5, n_lots=50, night=1, interstitial_rate=0.0) as rep:
+        yield rep
+
+
+@pytest.fixture(autouse=True)
+def no_faults(replica):
+    replica.clear_faults()
+    yield
+    replica.clear_faults()
+
+
+def get(replica: ReplicaServer, host: str, target: str, data: bytes | None = None) -> tuple[int, dict, bytes]:
+    """(status, headers, body) of a request to ``host`` on the replica; an HTTP error status is returned, not
+    raised."""
+    request = urllib.request.Request(replica.base_url + target, data=data, headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def crawl(replica: ReplicaServer, source: str, tmp_path, **spider_args: str):
+    return run_crawl(source, tmp_path / "runs", replica=replica.base_url, clock=NIGHT_1, timeout=300,
+                     spider_args=spider_args or None)
+
+
+def assert_blocked_all_night(result, gave_up_stat: str = "salvage/interstitials_gave_up") -> None:
+    """A source blocked on every request: failed, the give-up counted, nothing staged (no lot, no reject row)."""
+    assert result.meta.status == "failed", result.meta.error
+    assert "zero items" in result.meta.error
+    assert result.meta.stats.get(gave_up_stat, 0) >= 1, result.meta.stats
+    assert (result.meta.items, result.meta.rejects) == (0, 0)
+
+
+# --------------------------------------------------------------------------------------------- mtop
+
+
+LIST_TARGET = ("/h5/mtop.taobao.datafront.invoke.auctionwalle/1.0/?jsv=2.7.5&appKey=12574478&t=1&sign=x"
+               "&api=mtop.taobao.datafront.invoke.auctionwalle&v=1.0&type=jsonp&dataType=jsonp&callback=mtopjsonp3"
+               "&data=%7B%22dfApp%22%3A%22auctionwalle%22%7D")
+
+
+def test_mtop_antibot_is_the_gateways_risk_control_answer_and_the_parser_calls_it_a_block(replica):
+    replica.set_fault(MTOP, "antibot", count=1)
+    status, headers, body = get(replica, MTOP, LIST_TARGET)
+    text = body.decode()
+    assert status == 200 and headers["Content-Type"].startswith("application/javascript")
+    match = re.fullmatch(r" ?mtopjsonp3\((.*)\)", text, re.DOTALL)
+    assert match, text
+    envelope = json.loads(match.group(1))
+    assert envelope["ret"] == ["FAIL_SYS_USER_VALIDATE", "RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试"]
+    assert envelope["api"] == alibaba_mtop.LIST_API and envelope["v"] == "1.0"
+    assert re.fullmatch(r"https://h5api\.m\.taobao\.com:443//h5/mtop\.taobao\.datafront\.invoke\.auctionwalle/1\.0/"
+                        r"_____tmd_____/punish\?x5secdata=[0-9a-f]{40}&x5step=1", envelope["data"]["url"])
+    assert alibaba_mtop.is_interstitial(body)  # what the anti-bot middleware retries on
+    with pytest.raises(InterstitialPage, match="FAIL_SYS_USER_VALIDATE"):
+        alibaba_mtop.parse_list(body, "https://" + MTOP + LIST_TARGET, NIGHT_1)
+    # the fault is spent: the same call is the gateway's usual answer again (no token yet)
+    status, _, body = get(replica, MTOP, LIST_TARGET)
+    assert status == 200 and "FAIL_SYS_TOKEN_EMPTY" in body.decode()
+
+
+def test_mtop_blocked_for_a_while_is_retried_and_all_night_fails_the_source(replica, tmp_path):
+    healthy = crawl(replica, "alibaba_sf", tmp_path / "healthy", generation="mtop")
+    assert healthy.meta.status == "ok" and healthy.meta.items > 0, healthy.meta.error
+    replica.set_fault(MTOP, "antibot", count=6)
+    passing = crawl(replica, "alibaba_sf", tmp_path / "while", generation="mtop")
+    assert passing.meta.status == "ok", passing.meta.error
+    assert passing.meta.items == healthy.meta.items
+    # robots.txt takes the first blocked answer (read as "no rules", never retried); the other 5 are retried
+    assert passing.meta.stats["salvage/interstitials"] == 5
+    replica.set_fault(MTOP, "antibot")
+    assert_blocked_all_night(crawl(replica, "alibaba_sf", tmp_path / "forever", generation="mtop"))
