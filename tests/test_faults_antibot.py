@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawlers.parsers import alibaba_mtop
+from crawlers.parsers import alibaba_mtop, cbex
 from crawlers.parsers.base import InterstitialPage
 from crawlers.runner import run_crawl
 from replicas.server import ReplicaServer
@@ -100,3 +100,63 @@ def test_mtop_blocked_for_a_while_is_retried_and_all_night_fails_the_source(repl
     assert passing.meta.stats["salvage/interstitials"] == 5
     replica.set_fault(MTOP, "antibot")
     assert_blocked_all_night(crawl(replica, "alibaba_sf", tmp_path / "forever", generation="mtop"))
+
+
+# --------------------------------------------------------------------------------------------- CBEX
+
+
+CBEX = "www.cbex.com.cn"
+CBEX_LIST = "/xm/zqzc/ypl/"
+
+
+def cbex_get(replica: ReplicaServer, cookies: dict[str, str]) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(replica.base_url + CBEX_LIST, headers={
+        "Host": CBEX, "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def cbex_pass_gate(replica: ReplicaServer) -> dict[str, str]:
+    """The cookies of a session through the Jiasule gate (its two 521 steps solved as the spider solves them)."""
+    status, headers, body = cbex_get(replica, {})
+    assert status == 521
+    cookies = {"__jsluid_s": headers["Set-Cookie"].split(";")[0].split("=", 1)[1]}
+    for _ in range(2):
+        name, value = cbex.jsl_challenge(body, CBEX_LIST)
+        cookies[name] = value
+        status, _, body = cbex_get(replica, cookies)
+    assert status == 200 and b"projectList" in body
+    return cookies
+
+
+def test_cbex_antibot_is_the_jiasule_gate_again_even_with_a_good_clearance(replica):
+    cookies = cbex_pass_gate(replica)
+    replica.set_fault(CBEX, "antibot", count=1)
+    status, headers, body = cbex_get(replica, cookies)
+    assert status == 521 and body.startswith(b"<script>document.cookie=")
+    assert "Set-Cookie" not in headers  # the session is known: challenged again, not replaced
+    name, value = cbex.jsl_challenge(body, CBEX_LIST)
+    assert name == "__jsl_clearance_s" and value != cookies[name]
+    # the old clearance is spent; the new one, solved through the gate's second step, opens the page again
+    assert cbex_get(replica, cookies)[0] == 521
+    status, _, body = cbex_get(replica, {**cookies, name: value})
+    assert status == 521 and b"go({" in body
+    name, value = cbex.jsl_challenge(body, CBEX_LIST)
+    assert cbex_get(replica, {**cookies, name: value})[0] == 200
+
+
+def test_cbex_blocked_for_a_while_is_solved_again_and_all_night_fails_the_source(replica, tmp_path):
+    healthy = crawl(replica, "cbex", tmp_path / "healthy")
+    assert healthy.meta.status == "ok" and healthy.meta.items > 0, healthy.meta.error
+    replica.reset_stats()
+    replica.set_fault(CBEX, "antibot", count=4)
+    passing = crawl(replica, "cbex", tmp_path / "while")
+    assert replica.stats()["faults"] == {"antibot": 4}
+    assert passing.meta.status == "ok", passing.meta.error
+    assert passing.meta.items == healthy.meta.items
+    assert not passing.meta.stats.get("salvage/interstitials_gave_up")
+    replica.set_fault(CBEX, "antibot")
+    assert_blocked_all_night(crawl(replica, "cbex", tmp_path / "forever"))
