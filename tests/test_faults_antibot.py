@@ -160,3 +160,46 @@ def test_cbex_blocked_for_a_while_is_solved_again_and_all_night_fails_the_source
     assert not passing.meta.stats.get("salvage/interstitials_gave_up")
     replica.set_fault(CBEX, "antibot")
     assert_blocked_all_night(crawl(replica, "cbex", tmp_path / "forever"))
+
+
+# --------------------------------------------------------------------------------------------- AMC
+
+
+AMC_LISTS = {  # source: (host, a list request: target and POST form or None)
+    "gwamc_notice": ("www.gwamcc.com", "/Ajax/GetArticleList.ashx?pIndex=1&pSize=20&liName=64", None),
+    "citic_amc_notice": ("www.famc.citic", "/ywjs/ywdt/zcczxx/index.shtml", None),
+    "cinda_notice": ("www.cinda.com.cn", "/api/asset/wtdf/json/bulletin/listData",
+                     b"currentPage=1&pageSize=10&seachbulltin=bulletin"),
+    "coamc_notice": ("sales.coamc.com.cn", "/coamc/api/getNoticePage",
+                     b"title=&type=CREDIT_DISPOSITION&branchId=&condition=0&pageSize=10&page=1&noticeCate=1"),
+}
+AMC_KEYS = {"gwamc_notice": "gwamc", "citic_amc_notice": "citic", "cinda_notice": "cinda", "coamc_notice": "coamc"}
+
+
+@pytest.mark.parametrize("source", AMC_LISTS)
+def test_amc_antibot_is_a_plain_403_that_no_parser_reads(replica, source):
+    host, target, form = AMC_LISTS[source]
+    healthy = get(replica, host, target, form)
+    assert healthy[0] == 200
+    replica.set_fault(host, "antibot", count=1)
+    status, _, body = get(replica, host, target, form)
+    assert status == 403 and b"403 Forbidden" in body and body != healthy[2]
+    assert get(replica, host, target, form)[0] == 200  # one request's fault, spent
+
+
+@pytest.mark.parametrize("source", AMC_LISTS)
+def test_amc_blocked_for_a_while_is_retried_and_all_night_fails_the_source(replica, source, tmp_path):
+    host = AMC_LISTS[source][0]
+    amc = AMC_KEYS[source]
+    expected = len(replica.amc_generator.notices(amc, 1)) + (len(replica.amc_generator.assets(1))
+                                                             if amc == "gwamc" else 0)
+    replica.reset_stats()
+    replica.set_fault(host, "antibot", count=4)
+    passing = crawl(replica, source, tmp_path / "while")
+    assert replica.stats()["faults"] == {"antibot": 4}
+    assert passing.meta.status == "ok", passing.meta.error
+    assert passing.meta.items == expected
+    # robots.txt takes the first 403 (read as "no rules"); the 3 list requests refused after it are retried
+    assert passing.meta.stats["salvage/interstitials"] == 3
+    replica.set_fault(host, "antibot")
+    assert_blocked_all_night(crawl(replica, source, tmp_path / "forever"))
