@@ -203,3 +203,16 @@ def test_amc_blocked_for_a_while_is_retried_and_all_night_fails_the_source(repli
     assert passing.meta.stats["salvage/interstitials"] == 3
     replica.set_fault(host, "antibot")
     assert_blocked_all_night(crawl(replica, source, tmp_path / "forever"))
+
+
+# --------------------------------------------------------------------------------------------- every site
+
+
+def test_every_host_of_the_server_has_a_block_answer_and_none_is_a_500(replica):
+    """No site is left without ``_antibot`` (the server would answer the fault with a 500 of its own)."""
+    hosts = sorted({host for site in replica.sites for host in site.hosts})
+    replica.reset_stats()
+    replica.set_fault(hosts, "antibot")
+    answers = {host: get(replica, host, "/some/page.htm?x=1")[0] for host in hosts}
+    assert replica.stats()["faults"] == {"antibot": len(hosts)}
+    assert not [host for host, status in answers.items() if status >= 500 and status != 521], answers
