@@ -7,7 +7,9 @@
   (``crawlers.browser``), so the page's own scripts reach the replica too.
 - `InterstitialMiddleware`: an anti-bot page (slider, Baxia, expired-cookie redirect) is retried and counted, never
   handed to a parser as an empty page. After ``SALVAGE_INTERSTITIAL_RETRIES`` it gives up on that URL with an
-  error naming it (and the counter shows up in the run's stats).
+  error naming it (and the counter shows up in the run's stats). A spider's ``block_statuses`` (HTTP statuses its
+  site's WAF refuses a client with, e.g. the AMCs' 403) are treated the same way, except on a request that has an
+  errback of its own; without it, Scrapy would drop such an answer quietly and the run would look whole.
 - `WholePageMiddleware` (a spider middleware): a page cut short in transfer or too large to be one
   (`crawlers.parsers.check_whole`) is refused before the spider's parser reads it; the refusal, like any error a
   parser raises, becomes a reject row with the source, the URL and the reason (`pipelines.stage.StagePipeline`).
@@ -83,9 +85,15 @@ class InterstitialMiddleware:
     def process_response(self, request: Request, response: Response) -> Request | Response:
         spider = self.crawler.spider
         check = getattr(spider, "is_interstitial", None)
-        if not check or response.status != 200 or urlsplit(response.url).path == "/robots.txt":
+        if not check or urlsplit(response.url).path == "/robots.txt":
             return response  # robots.txt behind an anti-bot page just reads as "no rules"; never retried as a page
-        marker = check(response.body)
+        if response.status == 200:
+            marker = check(response.body)
+        elif (response.status in getattr(spider, "block_statuses", ()) and not request.errback
+              and response.status not in request.meta.get("handle_httpstatus_list", ())):
+            marker = f"HTTP {response.status}"  # the site's WAF refusing the client; a request with an errback
+        else:  # handles its own refusals (an attachment, Great Wall's XHR), as does one that asks for the status
+            return response
         if not marker:
             return response
         stats = self.crawler.stats

@@ -11,7 +11,8 @@ Admin endpoints, on any host: ``GET /__replica__/night`` (``?n=2`` switches nigh
 Fault injection (for the failure-mode tests): ``/__replica__/fault?host=sf.taobao.com,sf-item.taobao.com&mode=M``
 with ``count=N`` (the next N requests to those hosts; 0 or absent = until cleared) and, for ``slow``, ``delay=S``
 seconds. Modes: ``500``, ``429`` (with ``Retry-After: 1``), ``slow`` (answers after the delay), ``truncate`` (the
-page cut in half, a consistent Content-Length, as a broken upstream serves it), ``antibot`` (the slider page),
+page cut in half, a consistent Content-Length, as a broken upstream serves it), ``antibot`` (the site's block
+answer, its ``_antibot``: Alibaba's slider, mtop's ``FAIL_SYS_USER_VALIDATE``, CBEX's 521 gate, a 403 where none is known),
 ``down`` (the connection is closed without an answer), ``off`` (clears the hosts). Without ``mode`` it lists the
 faults. In Python: ``rep.set_fault("sf.taobao.com", "500", count=3)``, ``rep.clear_faults()``.
 

@@ -22,7 +22,8 @@ through the HTML pages and through the API is one lot. ``alibaba_mtop`` is only 
   only thing the row adds (an ended lot with bids → ``已成交``).
 - errors come as HTTP 200 with ``ret: ["CODE::message"]``: ``FAIL_SYS_TOKEN_*`` → `MtopTokenError` (the spider
   retries with the token the gateway just set in ``_m_h5_tk``), ``FAIL_SYS_ILLEGAL_ACCESS`` (bad sign) →
-  `MtopIllegalAccess`, ``RGV587_ERROR`` (Baxia captcha) → `InterstitialPage`, anything else → `MtopError`.
+  `MtopIllegalAccess`, ``RGV587_ERROR`` (Baxia captcha) and ``FAIL_SYS_USER_VALIDATE`` (risk control, with the
+  Baxia code second in ``ret``) → `InterstitialPage`, anything else → `MtopError`.
 
 Signing requests is the spider's business (it holds the cookie jar); this module only reads responses.
 """
@@ -119,6 +120,9 @@ def check(value: dict[str, Any], url: str) -> dict[str, Any]:
         return data
     if code.startswith("RGV587"):
         raise InterstitialPage(SOURCE, url, f"RGV587_ERROR (Baxia captcha: {message})")
+    if code == "FAIL_SYS_USER_VALIDATE":  # risk control: ret = [this, "RGV587_ERROR::SM::…"], data.url the punish page
+        detail = next((str(r) for r in value["ret"][1:] if str(r).startswith("RGV587")), message or "captcha")
+        raise InterstitialPage(SOURCE, url, f"FAIL_SYS_USER_VALIDATE ({detail})")
     if code.startswith("FAIL_SYS_TOKEN"):
         raise MtopTokenError(url, code, message)
     if code == "FAIL_SYS_ILLEGAL_ACCESS":

@@ -42,6 +42,9 @@ def merge(listed: dict[str, Any], detail: dict[str, Any]) -> dict[str, Any]:
 
 class AmcNoticeSpider(SalvageSpider):
     list_headers: dict[str, str] = {}
+    # The AMCs' block answer is not known (shared/sources.md §3); a WAF's 403 is retried as an anti-bot answer
+    # (crawlers.middlewares.InterstitialMiddleware) rather than dropped as a page that is not there.
+    block_statuses: tuple[int, ...] = (403,)
 
     def wants_detail(self, record: dict[str, Any]) -> bool:
         """Whether this list record has a detail page to fetch (every notice has)."""

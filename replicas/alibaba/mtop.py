@@ -27,7 +27,9 @@ Handshake, as the gateway does it:
 - with a valid token, ``sign`` must be ``md5(token + "&" + t + "&" + appKey + "&" + data)``, else
   ``FAIL_SYS_ILLEGAL_ACCESS::非法请求`` (refused: no data);
 - the detail and content calls without a ``cna`` cookie (set by Alibaba's tracking script in a browser) gets the Baxia answer
-  ``RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试`` with a ``_____tmd_____/punish?x5secdata=`` URL.
+  ``RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试`` with a ``_____tmd_____/punish?x5secdata=`` URL;
+- in the server's ``antibot`` fault mode every call answers the risk-control pair
+  ``["FAIL_SYS_USER_VALIDATE", "RGV587_ERROR::SM::…"]`` with the same punish URL (`MtopSite._antibot`).
 
 Invented, unverified (no real answer has been seen; tests/golden/REPLICA_NOTES.md): the detail's ``bidStatus`` as
 the legacy state code (one public crawler maps rows onto a numeric 1/3/4/5), its ``auctionAddress`` as an object
@@ -162,11 +164,23 @@ class MtopSite:
         if not isinstance(params, dict):
             return self._answer(query, api, version, "FAIL_SYS_PARAM_FORMAT_ERROR::参数格式错误", {})
         if api != LIST_API and not jar.get("cna"):
-            punish = (f"https://{HOST}:443//h5/{api.lower()}/{version}/_____tmd_____/punish?x5secdata="
-                      + hashlib.sha1(data.encode()).hexdigest() + "&x5step=1")
             return self._answer(query, api, version, "RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试",
-                                {"url": punish}, kind="mtop_rgv587")
+                                {"url": _punish_url(api, version, data)}, kind="mtop_rgv587")
         return handler(night, query, api, version, params)
+
+    def _antibot(self, night: int, host: str, target: str) -> Response:
+        """For the server's ``antibot`` fault mode: the gateway's risk-control answer to a client it has flagged,
+        HTTP 200 with ``ret: ["FAIL_SYS_USER_VALIDATE", "RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试"]`` and the
+        ``_____tmd_____/punish?x5secdata=`` URL in ``data.url``, for any call (token and sign unchecked). The shape
+        is the one public client code quotes from real mtop answers (idx:66690400494 an h5api.m.taobao.com call,
+        idx:60323256118 an h5api.m.1688.com one); the x5secdata value is invented (a hash of the call's data)."""
+        parts = urlsplit(target.split("#")[0])
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        match = _PATH_RE.match(parts.path.lower())
+        api, version = (query.get("api") or match.group(1), match.group(2)) if match else (query.get("api", ""), "1.0")
+        return self._answer(query, api, version,
+                            ["FAIL_SYS_USER_VALIDATE", "RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试"],
+                            {"url": _punish_url(api, version, query.get("data", ""))}, kind="interstitial")
 
     # ----------------------------------------------------------------------------------------- handshake
 
@@ -180,11 +194,12 @@ class MtopSite:
         tail = "; Path=/; Domain=taobao.com; Max-Age=86400; Secure; SameSite=None"
         return (("Set-Cookie", f"_m_h5_tk={token}_{expiry}{tail}"), ("Set-Cookie", f"_m_h5_tk_enc={enc}{tail}"))
 
-    def _answer(self, query: dict, api: str, version: str, ret: str, data: dict,
+    def _answer(self, query: dict, api: str, version: str, ret: str | list[str], data: dict,
                 headers: tuple[tuple[str, str], ...] = (), kind: str | None = None) -> Response:
-        envelope = json.dumps({"api": api, "data": data, "ret": [ret], "v": version}, ensure_ascii=False,
+        rets = [ret] if isinstance(ret, str) else ret
+        envelope = json.dumps({"api": api, "data": data, "ret": rets, "v": version}, ensure_ascii=False,
                               separators=(",", ":"))
-        kind = kind or ("mtop_" + ret.split("::")[0].lower())
+        kind = kind or ("mtop_" + rets[0].split("::")[0].lower())
         if query.get("type") == "jsonp":
             callback = query.get("callback", "mtopjsonp1")
             callback = callback if _CALLBACK_RE.match(callback) else "mtopjsonp1"
@@ -316,6 +331,12 @@ class MtopSite:
             return self._answer(query, api, version, "FAIL_BIZ_PROJECT_NOT_EXIST::项目不存在", {})
         content = self.env.get_template("zc_pc_desc.html").render(d=lot.debt) if lot.debt else NO_CONTENT
         return self._answer(query, api, version, "SUCCESS::调用成功", {"content": content}, kind="mtop_content")
+
+
+def _punish_url(api: str, version: str, data: str) -> str:
+    """Baxia's captcha page for a call, as the gateway gives it in ``data.url`` (the doubled slash is real)."""
+    return (f"https://{HOST}:443//h5/{api.lower()}/{version}/_____tmd_____/punish?x5secdata="
+            + hashlib.sha1(data.encode()).hexdigest() + "&x5step=1")
 
 
 def _cookie_jar(header: str | None) -> dict[str, str]:

@@ -32,7 +32,7 @@ import threading
 from html import escape
 from urllib.parse import parse_qsl, urlsplit
 
-from replicas.responses import Response, not_found, robots
+from replicas.responses import Response, forbidden, not_found, robots
 from replicas.amc.attachments import render as attachment_file
 from replicas.amc.generator import COAMC_TYPES, COMPANY, GW_PROVINCE_IDS, AmcGenerator, Asset, Notice
 from replicas.amc.notices import body_html, summary_amount
@@ -91,6 +91,12 @@ class AmcSite:
 
     def post(self, path: str, form: dict[str, str]) -> Response:
         return Response(405, b'{"error":"method not allowed"}', JSON_UTF8, "not_found")
+
+    def _antibot(self, night: int, host: str, target: str) -> Response:
+        """For the server's ``antibot`` fault mode only. INVENTED: no block answer of any of the four AMC sites is
+        known (shared/sources.md §3), so this is a plain HTTP 403 page, as a WAF in front of a site answers; it
+        names no vendor and no parser takes it for content (tests/golden/REPLICA_NOTES.md)."""
+        return forbidden("text/html; charset=utf-8", "<p>您的访问已被拦截</p>")
 
     def not_found(self) -> Response:
         return not_found(NOT_FOUND, HTML_UTF8)

@@ -86,21 +86,42 @@ class CbexSite:
         pair = CHARS[int(h[19:21], 16) % len(CHARS)] + CHARS[int(h[21:23], 16) % len(CHARS)]
         return first, f"{ts}|0|{h[23:27]}", pair, f"{h[27:32]}%3D"
 
-    def _gate(self, target: str) -> Response | None:
-        """None when the request carries a valid clearance; else the 521 page of the step it is at."""
+    def _jar(self) -> tuple[str | None, str | None]:
+        """(``__jsluid_s``, ``__jsl_clearance_s``) of the request's Cookie header."""
         jar = SimpleCookie()
         try:
             jar.load(self._cookies() or "")
         except Exception:  # a malformed Cookie header is no cookie
             jar = SimpleCookie()
-        sid = jar["__jsluid_s"].value if "__jsluid_s" in jar else None
-        clearance = jar["__jsl_clearance_s"].value if "__jsl_clearance_s" in jar else None
+        return (jar["__jsluid_s"].value if "__jsluid_s" in jar else None,
+                jar["__jsl_clearance_s"].value if "__jsl_clearance_s" in jar else None)
+
+    def _new_session(self) -> Response:
+        """The first 521 of a client Jiasule does not know (caller holds the lock): a new ``__jsluid_s``."""
+        self._issued += 1
+        sid = _h("sid", self.gen.seed, self._issued)
+        self._sessions[sid] = [0, 0]
+        return self._stage1(sid, self._clearance(sid, 0)[0], new=True)
+
+    def _antibot(self, night: int, host: str, target: str) -> Response:
+        """For the server's ``antibot`` fault mode: the gate's first step again, whatever clearance the request
+        carries, as the real gate challenges a session again once its clearance is no longer accepted (the session
+        moves to a new clearance; a request without a known session gets a new one). The real site's block is
+        this same 521 page; nothing is invented beyond what the module docstring says of the gate."""
+        sid, _ = self._jar()
+        with self._lock:
+            state = self._sessions.get(sid) if sid else None
+            if state is None:
+                return self._new_session()
+            state[0], state[1] = state[0] + 1, 0
+            return self._stage1(sid, self._clearance(sid, state[0])[0])
+
+    def _gate(self, target: str) -> Response | None:
+        """None when the request carries a valid clearance; else the 521 page of the step it is at."""
+        sid, clearance = self._jar()
         with self._lock:
             if sid is None or sid not in self._sessions:
-                self._issued += 1
-                sid = _h("sid", self.gen.seed, self._issued)
-                self._sessions[sid] = [0, 0]
-                return self._stage1(sid, self._clearance(sid, 0)[0], new=True)
+                return self._new_session()
             state = self._sessions[sid]
             first, head, pair, tail = self._clearance(sid, state[0])
             if clearance == head + pair + tail:

@@ -44,6 +44,25 @@ ROUND_NAMES = {1: "一拍", 2: "二拍", 3: "变卖"}
 ONLINE_HOURS, SELL_OFF_DAYS = 24, 60
 
 
+PLATE_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # a plate's serial: digits and letters but I and O
+PLATE_LETTERS = 2  # at most this many letters in the 5-character serial, so at least 3 digits (沪A12345, 沪B3C5D7)
+
+
+def plate_serial(rng: FastRandom) -> str:
+    """The 5 characters after a car plate's 沪 + letter. A drawn letter past the second becomes a digit read from
+    the same draw, so a serial takes 5 draws whatever it holds (the generator's later draws stay where they were)."""
+    out, letters = [], 0
+    for _ in range(5):
+        u = rng.random() * len(PLATE_CHARS)
+        char = PLATE_CHARS[int(u)]
+        if char.isalpha():
+            letters += 1
+            if letters > PLATE_LETTERS:
+                char = str(int((u - int(u)) * 10))
+        out.append(char)
+    return "".join(out)
+
+
 def _steps(price: float) -> int:
     """加价幅度 by start price (invented table; the real lots show 20 yuan on a 12,264 yuan car, 5,000 on a
     10.85 M house, 100,000 on a 1.69 G building)."""
@@ -171,8 +190,7 @@ class GpaiGenerator(NightlyGenerator):
             appraisal = rng.randint(2000, 60000) * 10_000
         elif category == "378":
             letter = rng.choice("ABCDEFGHJKLN")
-            plate = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(5))
-            name, address = f"沪{letter}{plate}{rng.choice(BRANDS)}牌小型轿车", None
+            name, address = f"沪{letter}{plate_serial(rng)}{rng.choice(BRANDS)}牌小型轿车", None
             appraisal = rng.randint(100, 4000) * 100 + rng.choice((0, 67, 99))
         elif category == "372":
             owner, held = rng.sample(COMPANIES, 2)

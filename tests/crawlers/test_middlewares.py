@@ -83,6 +83,30 @@ def test_robots_txt_is_never_retried_as_an_anti_bot_page():
     assert crawler.stats.get_value("salvage/interstitials") is None
 
 
+def test_a_block_status_of_the_spider_is_retried_unless_the_request_handles_its_own_refusals():
+    crawler = crawler_for(SALVAGE_INTERSTITIAL_RETRIES=2)
+    crawler.stats.open_spider()
+    crawler.spider.block_statuses = (403,)
+    mw = InterstitialMiddleware.from_crawler(crawler)
+
+    def refused(request: Request, status: int = 403) -> HtmlResponse:
+        return HtmlResponse(request.url, status=status, body=b"<h1>403 Forbidden</h1>", request=request)
+
+    request = Request("https://www.famc.citic/ywjs/ywdt/zcczxx/index.shtml")
+    retry = mw.process_response(request, refused(request))
+    assert isinstance(retry, Request) and retry.meta["salvage_interstitial_tries"] == 1
+    assert crawler.stats.get_value("salvage/interstitials") == 1
+    other = refused(request, 404)  # not a block status: Scrapy's own handling
+    assert mw.process_response(request, other) is other
+    with_errback = Request(request.url, errback=lambda failure: None)  # an attachment, Great Wall's XHR
+    assert mw.process_response(with_errback, refused(with_errback)).status == 403
+    asking = Request(request.url, meta={"handle_httpstatus_list": [403]})
+    assert mw.process_response(asking, refused(asking)).status == 403
+    assert crawler.stats.get_value("salvage/interstitials") == 1
+    crawler.spider.block_statuses = ()
+    assert mw.process_response(request, refused(request)).status == 403
+
+
 def test_a_page_cut_short_is_refused_before_a_parser_reads_it_and_becomes_a_reject_row(tmp_path):
     import json
 

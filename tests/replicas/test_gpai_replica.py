@@ -3,6 +3,7 @@ the list, `relist_lots` describes the very lots it serves, and a lot's state mov
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -96,3 +97,22 @@ def test_a_lot_page_states_its_period_and_a_running_lot_its_end_on_the_list():
     assert page.records and all("start_at" not in r for r in page.records)
     for r in page.records:
         assert parse_datetime(r["end_at"]).timestamp() * 1000 == ends[int(r["source_lot_id"])]
+
+
+PLATE_RE = re.compile(r"沪[A-HJ-NP-Z]([0-9A-HJ-NP-Z]{5})")
+
+
+def test_car_plates_have_the_real_shape_over_many_seeds():
+    """沪 + a letter + 5 characters of digits and letters (no I, no O) with at most 2 letters (沪A12345, 沪B3C5D7):
+    a serial of letters only (沪BLNWEH) is no plate."""
+    plates = []
+    for seed in range(60):
+        for lot in GpaiGenerator(seed=seed, n_lots=60).lots_for(1):
+            if lot.category == "378":
+                match = PLATE_RE.search(lot.title)
+                assert match, lot.title
+                plates.append(match.group(0))
+    assert len(plates) > 200
+    bad = [p for p in plates if sum(c.isdigit() for c in p[2:]) < 3]
+    assert not bad, bad[:10]
+    assert {sum(c.isalpha() for c in p[2:]) for p in plates} == {0, 1, 2}  # letters do occur, up to 2
