@@ -224,11 +224,19 @@ def parse_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
             _list_infos(record, node.text())
             record = None
         elif (label := node.text(strip=True)) and (m := _PAGES.search(label)):  # the two labels
-            if label.startswith("("):
+            if label.startswith("(") or label.endswith("页"):  # (N) / 共920页 (the real search list)
                 total_pages = int(m.group(1))
             else:
                 total = int(m.group(1))
     total_pages = total_pages or 1
+    current = tree.css_first("div.page-nav a.on")
+    if current is not None and current.text(strip=True).isdigit():
+        # the real search list's bar: its pages count from 1 (Page=1 is 'on' on the first page, whose URL may carry
+        # no Page at all), and a.page-next links the next one
+        on, after = int(current.text(strip=True)), tree.css_first("div.page-nav a.page-next")
+        target = _absolute(after.attributes.get("href") or "", url) if after is not None else None
+        next_url = target if records and on < total_pages and target and target != url else None
+        return ListPage(records, next_url=next_url, total_items=total, total_pages=total_pages)
     page = int(query["page"]) if query.get("page", "").isdigit() else 0  # Page counts from 0 (its links: Page=0…)
     next_url = _with_page(url, page + 1) if records and page + 1 < total_pages else None
     return ListPage(records, next_url=next_url, total_items=total, total_pages=total_pages)
