@@ -38,6 +38,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawlers.parsers.base import (_JSON_MARKER, _STRIPPED_CHARS, ListPage, ParseError, RawRecord, clean_text,
                                    require)
+from normalizers.dates import notice_period
 
 SOURCE = "rmfysszc"
 HOST = "https://www.rmfysszc.gov.cn"
@@ -269,10 +270,6 @@ def list_record(lot_id: str, parts: list[tuple[str, LexborNode]], url: str, fetc
 # --------------------------------------------------------------------------------------------- detail
 
 _LABELED = re.compile(r"^(?P<label>[^:：]{2,12})[:：]\s*(?P<value>.*)$")
-_PERIOD = re.compile(
-    r"(?:(?P<y1>\d{4})年)?(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:上午|下午)?(?P<h1>\d{1,2})(?:[时:：](?P<i1>\d{2})?分?)?"
-    r"(?:时)?起?至(?:(?P<y2>\d{4})年)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日(?:上午|下午)?(?P<h2>\d{1,2})"
-    r"(?:[时:：](?P<i2>\d{2})?)?")
 _CASE = re.compile(r"[（(〔\[]\s*\d{4}\s*[）)〕\]]\s*[\u4e00-\u9fff]{1,4}\d{0,6}[\u4e00-\u9fff]{1,6}\d+号")
 _ANNOUNCED = re.compile(r"(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})")
 
@@ -337,24 +334,6 @@ def _objtab(cells: list[tuple[str, str]]) -> dict[str, str]:
     return found
 
 
-def _period(text: str, year: int | None) -> tuple[str | None, str | None]:
-    # a match holds 至 with at most 21 characters before it: searched from just before the first 至 (the same
-    # match; the pattern, all optional groups, is tried at every position of a notice otherwise)
-    at = text.find("至")
-    if at < 0:
-        return None, None
-    m = _PERIOD.search(text, max(0, at - 24))
-    if m is None:
-        return None, None
-    y1 = m["y1"] or (str(year) if year else None)
-    if y1 is None:
-        return None, None
-    y2 = m["y2"] or (str(int(y1) + 1) if int(m["m2"]) < int(m["m1"]) else y1)
-    start = f"{int(y1):04d}-{int(m['m1']):02d}-{int(m['d1']):02d} {int(m['h1']):02d}:{int(m['i1'] or 0):02d}"
-    end = f"{int(y2):04d}-{int(m['m2']):02d}-{int(m['d2']):02d} {int(m['h2']):02d}:{int(m['i2'] or 0):02d}"
-    return start, end
-
-
 def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     text = decode(body)
     tree = LexborHTMLParser(text)
@@ -406,7 +385,7 @@ def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     notice = parts["notice"]
     notice_text = _squash(notice.text(deep=True)) if notice is not None else ""
     announced = _ANNOUNCED.search(raw.get("公告日期", ""))
-    start, end = _period(notice_text, int(announced.group(1)) if announced else fetched_at.year)
+    start, end = notice_period(notice_text, int(announced.group(1)) if announced else fetched_at.year)
     if start:
         record["start_at"], record["end_at"] = start, end
     case = _CASE.search(notice_text)
