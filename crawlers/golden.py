@@ -28,7 +28,7 @@ from typing import Any
 REAL = Path(__file__).resolve().parents[1] / "tests" / "golden" / "real"
 AMOUNTS = "amounts.jsonl"
 # the fields of `Amount.to_json` an ``expected`` entry may pin
-AMOUNT_FIELDS = ("kind", "value", "low", "high", "principal", "interest", "currency", "as_of")
+AMOUNT_FIELDS = ("kind", "value", "low", "high", "principal", "interest", "currency", "as_of", "unit_inferred")
 
 
 @dataclass
@@ -52,7 +52,8 @@ class AmountReport:
     read: int = 0
     refused: int = 0
     refused_without_reason: int = 0
-    no_unit: int = 0  # bare numbers refused for want of a unit (the source documents none)
+    no_unit: int = 0  # bare numbers refused for want of a unit (none documented, or yuan and 万元 both possible)
+    by_size: int = 0  # bare numbers read in yuan or 万元 by their size (``unit_inferred``)
     checked: int = 0
     checked_right: int = 0
     silently_wrong: int = 0
@@ -67,11 +68,15 @@ class AmountReport:
         return self.read / self.strings if self.strings else 0.0
 
     @property
+    def bare(self) -> int:
+        """Bare numbers whose unit the source does not state: read by their size or refused for want of a unit."""
+        return self.no_unit + self.by_size
+
+    @property
     def read_share_stated(self) -> float:
-        """The share read of the strings that state an amount with its unit (all but the bare numbers refused for
-        want of one)."""
-        stated = self.strings - self.no_unit
-        return self.read / stated if stated else 0.0
+        """The share read of the strings that state their unit (all but the bare numbers)."""
+        stated = self.strings - self.bare
+        return (self.read - self.by_size) / stated if stated else 0.0
 
 
 def _jsonable(value: Any) -> Any:
@@ -218,11 +223,12 @@ def amount_report(path: Path = REAL / AMOUNTS) -> AmountReport:
             report.refusals[(amount.error or "").split(" (")[0].split(" '")[0]] += 1
             if not amount.error:
                 report.refused_without_reason += 1
-            if amount.error == "no unit":
+            if (amount.error or "").startswith("no unit"):
                 report.no_unit += 1
         else:
             report.read += 1
             counts["read"] += 1
+            report.by_size += amount.unit_inferred is not None
         if "expected" in line:
             report.checked += 1
             counts["checked"] += 1

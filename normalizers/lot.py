@@ -26,7 +26,9 @@ Steps, in this order:
    a package's claim table: ``seq``, ``debtor``, ``guarantors``, ``collateral``, ``principal``,
    ``interest``, ``fees``, ``total``, ``currency``, ``claim_as_of``, optional ``units``);
 9. ``raw``: the page's value of every money, date and code field present (JSON-safe), plus the
-   original title when it was cleaned, ``location_code`` and the ``collateral`` list as given.
+   original title when it was cleaned, ``location_code`` and the ``collateral`` list as given, and
+   ``units_inferred`` (``{field: "yuan" | "wan"}``) for a bare number read by its size (``units[field]``
+   ``"yuan_or_wan"``).
 
 Every failure is a `ValueError` subclass whose message names source, URL and field (`AmountError`
 for money, `LotError` otherwise).
@@ -243,6 +245,8 @@ def to_lot(record: dict[str, Any]) -> Lot:
                 splits.append((name, amount))
             else:
                 lot[name] = amount.yuan(name, source, url)
+            if amount.unit_inferred:  # a bare number read in yuan or 万元 by its size: said beside the text
+                raw.setdefault("units_inferred", {})[name] = amount.unit_inferred
             if amount.as_of and name in CLAIM_FIELDS:
                 as_ofs.add(amount.as_of)
     for name, amount in splits:  # 本金…，利息… in one claim field: its parts go to their own fields

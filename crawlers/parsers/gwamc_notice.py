@@ -23,15 +23,18 @@
 - quirk: ``MoneyTotal`` comes in every form (``7,816,582.53元（截止2018年5月21日）``, ``59633.95万元``, ``515,296,623.88``,
   ``100-300万元``, ``500万元以下``, ``1亿以上``, ``9731万股（…）``, ``债权总额：…``, ``1184``,
   ``债权本金X万元，债权利息Y万元，基准日2017-10-31``, ``抵债资产账面值：702,000.00元``). It is read with
-  ``parse_amount(text, unit=None)``: for a 债权 asset one CNY amount is its ``total_claim`` (one labelled 本金 /
+  ``parse_amount(text, unit="yuan_or_wan")``: for a 债权 asset one CNY amount is its ``total_claim`` (one labelled 本金 /
   利息 alone its ``principal`` / ``interest``), a breakdown (kind ``split``) goes whole to ``total_claim`` where the
   normalizer puts its parts in ``principal`` / ``interest`` (and ``total_claim`` only where a total is stated); the
-  as-of date becomes ``claim_as_of``. The money fields carry ``units`` None, so the normalizer too reads them without
-  a default unit. ``抵债资产账面值`` (the book value of assets taken in settlement) is neither a claim nor an
+  as-of date becomes ``claim_as_of``. The money fields carry the same ``units``, so the normalizer reads them alike. ``抵债资产账面值`` (the book value of assets taken in settlement) is neither a claim nor an
   appraisal nor a market price: raw only (``raw["book_value"]``, yuan). An amount the text calls an appraisal
   (``资产评估价值为30409.52万元``, a 物权 asset of 2017) is the lot's ``appraisal_price``, whatever its type. Anything else (a range, shares, a number
-  without a unit) stays out of the money fields and is kept, with what it is, in ``raw["MoneyTotal"]`` — a bare
-  number is never guessed to be yuan or 万元.
+  inside words without a unit) stays out of the money fields and is kept, with what it is, in ``raw["MoneyTotal"]``.
+  A bare number (404 of the dump's 15,400 rows) is yuan in some rows and 万元 in others, the same branch writing both;
+  it is read in the one unit that makes it a possible claim (``normalizers.amounts.CLAIM_BOUNDS``: ``16.58`` for a
+  natural person's debt is 165,800 yuan, ``515,296,623.88`` for 82 debtors is yuan), said in
+  ``raw["MoneyTotal"]["unit_inferred"]`` and the lot's ``raw["units_inferred"]``, and refused where both units (or
+  neither) give a possible claim (``82,337.29``, ``0``).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from crawlers.parsers import amc
 from crawlers.parsers.amc import Body, decode, is_interstitial  # noqa: F401
 from crawlers.parsers.base import ListPage, ParseError, RawRecord
-from normalizers.amounts import Amount, parse_amount
+from normalizers.amounts import EITHER_UNIT, Amount, parse_amount
 from normalizers.places import parse_place
 
 SOURCE = "gwamc_notice"
@@ -125,14 +128,14 @@ def notice_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRec
 
 @lru_cache(maxsize=4096)
 def money_total(text: str) -> Amount:
-    """``parse_amount(text, unit=None)``, remembered (an `Amount` is frozen): the older pages of the real list give
+    """``parse_amount(text, unit="yuan_or_wan")``, remembered (an `Amount` is frozen): the older pages of the real list give
     most rows one of a few range texts (2006–2012: 92–95 rows of 100 repeat a text of their page, 500万元以下 94
     times); later pages' amounts are their own."""
-    return parse_amount(text, unit=None)
+    return parse_amount(text, unit=EITHER_UNIT)
 
 
 def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRecord:
-    """One row of the asset list: a lot whose money is ``MoneyTotal`` read without a default unit."""
+    """One row of the asset list: a lot whose money is ``MoneyTotal`` (a bare number in yuan or 万元 by its size)."""
     lot_id = row.get("ID")
     if lot_id is None or not str(lot_id).strip():  # refused naming the list page, not a lot URL made of "None"
         raise ParseError(SOURCE, "ID", url, "an asset row without an id")
@@ -171,15 +174,15 @@ def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawReco
             raw["book_value"] = str(amount.value)
         elif one_yuan_amount and APPRAISAL in str(text):
             record["appraisal_price"] = str(text)
-            record["units"] = {"appraisal_price": None}
+            record["units"] = {"appraisal_price": EITHER_UNIT}
         elif one_yuan_amount and is_debt:
             field = ("principal" if amount.principal is not None else
                      "interest" if amount.interest is not None else "total_claim")
             record[field] = str(text)
-            record["units"] = {field: None}
+            record["units"] = {field: EITHER_UNIT}
         elif amount.kind == "split" and amount.currency == "CNY" and is_debt:
             record["total_claim"] = str(text)  # the normalizer spreads the parts over principal / interest
-            record["units"] = {"total_claim": None}
+            record["units"] = {"total_claim": EITHER_UNIT}
     for key in ("ProTypeName", "TradeName", "PName", "City", "Trade"):
         if amc.squash(str(row.get(key) if row.get(key) is not None else "")):
             raw[key] = row[key]

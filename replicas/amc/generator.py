@@ -523,8 +523,9 @@ class AmcGenerator:
             elif form == "wan":
                 text = f"{q(amount / WAN)}万元"
                 value = q(amount / WAN) * WAN
-            elif form == "bare_commas":
-                text, meaning = f"{amount:,.2f}", "unparseable"
+            elif form == "bare_commas":  # the real 515,296,623.88: yuan where 万元 would make it no claim (over 10^11
+                text = f"{amount:,.2f}"  # yuan), else yuan and 万元 both possible and it is not read
+                meaning, value = ("amount", amount) if amount * WAN > 10**11 else ("unparseable", None)
             elif form == "range":
                 a = rng.choice((50, 100, 200, 500))
                 text, meaning, low, high = f"{a}-{a * 3}万元", "range", Decimal(a) * WAN, Decimal(a * 3) * WAN
@@ -553,8 +554,9 @@ class AmcGenerator:
             elif form == "and_interest":  # the real 本金1887万元及相应利息: the principal, interest not stated
                 principal = Decimal(rng.randint(200, 20000)) * WAN
                 text, meaning = f"本金{principal / WAN:.0f}万元及相应利息", "split"
-            else:  # bare: a number without a unit (万元? 元?) — never to be guessed
-                text, meaning = str(rng.randint(100, 9999)), "unparseable"
+            else:  # bare: the real 2009.82 / 1184 of the 吉林 branch, 万元 (as yuan no claim: under 10,000)
+                n = rng.randint(100, 9999)
+                text, meaning, value = str(n), "amount", Decimal(n) * WAN
             owner = self._company(rng, city)
             if type_name == "股权资产":
                 name = f"{owner}股权"

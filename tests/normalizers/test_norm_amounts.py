@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalizers.amounts import KINDS, Amount, AmountError, amount_value, parse_amount
+from normalizers.amounts import EITHER_UNIT, KINDS, Amount, AmountError, amount_value, parse_amount
 
 D = Decimal
 
@@ -198,11 +198,55 @@ def test_to_json():
         "error": None,
         "principal": None,
         "interest": None,
+        "unit_inferred": None,
     }
     rng = parse_amount("100-300万元").to_json()
     assert (rng["value"], rng["low"], rng["high"], rng["kind"]) == (None, 1000000, 3000000, "range")
     assert json.loads(json.dumps(rng)) == rng
     assert parse_amount("12元/㎡").to_json()["error"] == "per-unit price"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("16.58", "165800", "wan"),  # 16.58 yuan is no claim
+        ("4.25", "42500", "wan"),
+        ("515,296,623.88", "515296623.88", "yuan"),  # 5 trillion is none
+        ("98108178.30", "98108178.30", "yuan"),
+        (3966.15, "39661500", "wan"),  # a JSON number too
+        ("10,000,001", "10000001", "yuan"),  # as 万元 past the ceiling (10^11) by one 万
+        ("1", "10000", "wan"),  # the floor itself
+    ],
+)
+def test_a_bare_number_in_yuan_or_wan_is_read_in_the_unit_its_size_allows(text, value, unit):
+    amount = parse_amount(text, unit=EITHER_UNIT)
+    assert (amount.kind, amount.value, amount.unit_inferred) == ("amount", D(value), unit)
+    assert amount.to_json()["unit_inferred"] == unit
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("82,337.29", "both"),  # 82 thousand or 823 million: either could be a claim
+        ("10000", "both"),
+        ("0", "neither"),
+        ("0.5", "neither"),  # 5,000 yuan: under the floor
+        ("10000000", "both"),  # 10^11 as 万元 is the ceiling itself: ten million yuan is a claim as well
+    ],
+)
+def test_a_bare_number_both_or_neither_unit_allows_is_refused(text, why):
+    amount = parse_amount(text, unit=EITHER_UNIT)
+    assert amount.kind == "unparseable" and amount.unit_inferred is None
+    assert amount.error.startswith("no unit: ") and why in amount.error
+
+
+def test_yuan_or_wan_reads_only_a_bare_number():
+    assert parse_amount("1448.44万元", unit=EITHER_UNIT).to_json()["unit_inferred"] is None  # its unit is its own
+    assert parse_amount("1448.44万元", unit=EITHER_UNIT).value == D("14484400")
+    assert parse_amount("债权总额：1234.56", unit=EITHER_UNIT).error == "no unit"  # inside words: not guessed
+    assert parse_amount("本金100，利息20", unit=EITHER_UNIT).kind == "unparseable"
+    with pytest.raises(ValueError, match="yuan_or_wan"):
+        parse_amount("1", unit="wan_or_yi")
 
 
 def test_amount_value():

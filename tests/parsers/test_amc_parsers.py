@@ -269,17 +269,22 @@ def test_the_unrendered_shell_is_refused_naming_the_browser():
 
 @pytest.mark.parametrize(("text", "kind", "total_claim"), [
     ("7,816,582.53元（截止2018年5月21日）", "amount", Decimal("7816582.53")), ("59633.95万元", "amount", Decimal(596339500)),
-    ("515,296,623.88", "unparseable", None), ("100-300万元", "range", None), ("500万元以下", "range", None),
+    ("515,296,623.88", "amount", Decimal("515296623.88")), ("100-300万元", "range", None), ("500万元以下", "range", None),
     ("1亿以上", "range", None), ("9731万股（…）", "shares", None), ("债权总额：1,234.56万元", "amount", Decimal(12345600)),
-    ("1184", "unparseable", None),
+    ("1184", "amount", Decimal(11840000)), ("82,337.29", "unparseable", None), ("债权总额：1234", "unparseable", None),
 ])
 def test_money_total_is_a_value_a_range_shares_or_explicitly_unparseable(text, kind, total_claim):
     row = {"ID": 1, "ProName": "某公司债权", "ProTypeName": "债权资产", "MoneyTotal": text, "ADate": "2026-10-01"}
     record = gwamc_notice.asset_record(row, "https://www.gwamcc.com/Ajax/GetTjieInfo.ashx", AT)
     assert record["raw"]["MoneyTotal"]["kind"] == kind and record["raw"]["MoneyTotal"]["raw"] == text
-    assert to_lot(record).total_claim == total_claim
+    lot = to_lot(record)
+    assert lot.total_claim == total_claim
     if kind == "amount":
         assert record["total_claim"] == text
+    bare = text.replace(",", "").replace(".", "").isdigit()  # a bare number: its unit said to be inferred, or refused
+    assert lot.raw.get("units_inferred") == ({"total_claim": "yuan" if total_claim == Decimal(text.replace(",", ""))
+                                              else "wan"} if bare and kind == "amount" else None)
+    assert record["raw"]["MoneyTotal"].get("unit_inferred") == (lot.raw.get("units_inferred") or {}).get("total_claim")
 
 
 # ------------------------------------------------------------------ every replica notice against the truth
