@@ -1,5 +1,6 @@
-"""Fixtures shared across the suite: the demo's warehouse, built once per session; and `crawl_two_nights`, the
-end-to-end tests' two crawl nights against the replicas, ingested into a warehouse of their own."""
+"""Fixtures shared across the suite: the demo's warehouse, built once per session; `crawl_two_nights`, the
+end-to-end tests' two crawl nights against the replicas, ingested into a warehouse of their own; and
+`replica` / `no_faults`, the fault tests' replica with its faults cleared around each test."""
 
 from __future__ import annotations
 
@@ -121,3 +122,27 @@ def crawl_two_nights(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., 
             con.close()
 
     return crawl
+
+
+FAULT_REPLICA_LOTS = 40  # lots per source in `replica`; a test module sets ``REPLICA_LOTS`` for another size
+
+
+@pytest.fixture(scope="module")
+def replica(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A `ReplicaServer` for one test module's fault injections (a module that needs another replica defines its
+    own ``replica``): seed 5, night 1, no random anti-bot page, and ``REPLICA_LOTS`` lots per source (a constant
+    of the test module, else `FAULT_REPLICA_LOTS`)."""
+    from replicas.server import ReplicaServer
+
+    n_lots = getattr(request.module, "REPLICA_LOTS", FAULT_REPLICA_LOTS)
+    with ReplicaServer(seed=5, n_lots=n_lots, night=1, interstitial_rate=0.0) as replica:
+        yield replica
+
+
+@pytest.fixture
+def no_faults(replica: Any) -> Iterator[None]:
+    """No fault is left set on `replica` before or after the test (``pytest.mark.usefixtures("no_faults")`` on a
+    module that sets faults)."""
+    replica.clear_faults()
+    yield
+    replica.clear_faults()

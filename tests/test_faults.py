@@ -20,20 +20,7 @@ from schedules.nightly import run_night
 
 NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SF_HOSTS = "sf.taobao.com,sf-item.taobao.com"
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def replica():
-    with ReplicaServer(seed=5, n_lots=40, night=1, interstitial_rate=0.0) as rep:
-        yield rep
-
-
-@pytest.fixture(autouse=True)
-def no_faults(replica):
-    replica.clear_faults()
-    yield
-    replica.clear_faults()
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_faults")]  # replica, no_faults: tests/conftest.py
 
 
 def fault(replica: ReplicaServer, hosts: str, mode: str, count: int = 0, delay: float | None = None) -> dict:

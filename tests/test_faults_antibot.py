@@ -1,5 +1,6 @@
-"""The replica server's ``antibot`` fault on the sites whose block answer was missing (it answered 500): the mtop
-API, the four AMC sites and CBEX. For each family, what the replica answers (the real site's block answer where it
+"""The replica server's ``antibot`` fault on the sites whose block answer was missing (it answered 500) or was a
+403 their spider dropped quietly: the mtop API, the four AMC sites, CBEX, JD, 中拍平台 and the court aggregator
+(rmfysszc). For each family, what the replica answers (the real site's block answer where it
 is known, a plain 403 where it is not) and what the spider does with it: a block for a while is retried and costs
 no lot; a block all night fails the source loudly, with the give-up counted, and stages nothing."""
 
@@ -12,29 +13,22 @@ import urllib.request
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from urllib.parse import urlencode
+
+import duckdb
 import pytest
 
-from crawlers.parsers import alibaba_mtop, cbex
+from crawlers.parsers import alibaba_mtop, caa123, cbex
 from crawlers.parsers.base import InterstitialPage
 from crawlers.runner import run_crawl
+from crawlers.spiders import caa123 as caa123_spider, rmfysszc as rmfysszc_spider
+from crawlers.spiders.jd_auction import search_url as jd_search_url
 from replicas.server import ReplicaServer
 
 NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 MTOP = "h5api.m.taobao.com"
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def replica():
-    with ReplicaServer(seed=5, n_lots=50, night=1, interstitial_rate=0.0) as rep:
-        yield rep
-
-
-@pytest.fixture(autouse=True)
-def no_faults(replica):
-    replica.clear_faults()
-    yield
-    replica.clear_faults()
+REPLICA_LOTS = 50
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_faults")]  # replica, no_faults: tests/conftest.py
 
 
 def get(replica: ReplicaServer, host: str, target: str, data: bytes | None = None) -> tuple[int, dict, bytes]:
@@ -202,6 +196,54 @@ def test_amc_blocked_for_a_while_is_retried_and_all_night_fails_the_source(repli
     # robots.txt takes the first 403 (read as "no rules"); the 3 list requests refused after it are retried
     assert passing.meta.stats["salvage/interstitials"] == 3
     replica.set_fault(host, "antibot")
+    assert_blocked_all_night(crawl(replica, source, tmp_path / "forever"))
+
+
+# --------------------------------------------------------------------------------------------- JD, 中拍平台, rmfysszc
+
+
+OTHER_403_LISTS = {  # source: (the hosts its spider requests, a list request on the first: target, POST form or None)
+    "jd_auction": (("api.m.jd.com",), jd_search_url(101).removeprefix("https://api.m.jd.com"), None),
+    "caa123": ((caa123.SF_HOST, caa123.PM_HOST), caa123_spider.SF_LIST.removeprefix("https://" + caa123.SF_HOST),
+               None),
+    "rmfysszc": (("www.rmfysszc.gov.cn",), "/ProjectHandle.shtml", urlencode({**rmfysszc_spider.FORM, "page": "1"})
+                 .encode()),
+}
+
+
+@pytest.mark.parametrize("source", OTHER_403_LISTS)
+def test_jd_caa123_and_rmfysszc_antibot_is_a_plain_403_that_no_parser_reads(replica, source):
+    hosts, target, form = OTHER_403_LISTS[source]
+    healthy = get(replica, hosts[0], target, form)
+    assert healthy[0] == 200
+    replica.set_fault(hosts[0], "antibot", count=1)
+    status, _, body = get(replica, hosts[0], target, form)
+    assert status == 403 and b"403 Forbidden" in body and body != healthy[2]
+    assert get(replica, hosts[0], target, form)[0] == 200  # one request's fault, spent
+
+
+def staged_lot_ids(result) -> list[str]:
+    """The run's staged lots, by ``source_lot_id``, sorted."""
+    rows = duckdb.sql(f"SELECT source_lot_id FROM '{result.paths.lots}' ORDER BY 1").fetchall()
+    return [row[0] for row in rows]
+
+
+@pytest.mark.parametrize("source", OTHER_403_LISTS)
+def test_jd_caa123_and_rmfysszc_blocked_for_a_while_is_retried_and_all_night_fails_the_source(replica, source,
+                                                                                              tmp_path):
+    hosts = OTHER_403_LISTS[source][0]
+    healthy = crawl(replica, source, tmp_path / "healthy")
+    assert healthy.meta.status == "ok" and healthy.meta.items > 0, healthy.meta.error
+    replica.reset_stats()
+    replica.set_fault(list(hosts), "antibot", count=4)
+    passing = crawl(replica, source, tmp_path / "while")
+    assert replica.stats()["faults"] == {"antibot": 4 * len(hosts)}
+    assert passing.meta.status == "ok", passing.meta.error
+    assert staged_lot_ids(passing) == staged_lot_ids(healthy)  # not a lot lost to the 403s
+    # on each host robots.txt takes the first 403 (read as "no rules"); the 3 requests refused after it are retried
+    assert passing.meta.stats["salvage/interstitials"] == 3 * len(hosts)
+    assert not passing.meta.stats.get("salvage/interstitials_gave_up")
+    replica.set_fault(list(hosts), "antibot")
     assert_blocked_all_night(crawl(replica, source, tmp_path / "forever"))
 
 

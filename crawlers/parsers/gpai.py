@@ -9,7 +9,8 @@ What is known of the real site (shared/sources.md §4; the real 2018 court list 
   ``span.badge-arrow3`` (在线拍), the title link ``div.item-tit a`` to ``http://www.gpai.net/sf\\item2.do?Web_Item_ID=N``
   (a backslash, as served), then ``起拍价：<b>76360000</b>元``, ``评估价：<b>10908.4</b>万元``,
   ``开始时间：2018-04-16 10:00:00`` and ``0 次出价``. The site-wide search ``http://s.gpai.net/sf/search.do?q=&Page=N``
-  (a real 2018-11 page) has the same items with a mode badge ``span.badge-arrow3`` (在线拍, 变卖, 在线+同步), and also
+  (a real 2018-11 page) has the same items with a mode badge ``span.badge-arrow3`` (在线拍, 变卖, 在线+同步: these link
+  ``item.do?Web_Item_ID=N``, which is then the lot's URL), and also
   ``最新价`` (a lot with bids), ``变卖价`` (a sale's price), ``预计结束：`` and ``N 次围观``. The type filter ``at=`` is 376 房产, 381 土地, 372 股权, 378 机动车,
   383 船舶, 377 物资, 382 财产性权益, 379 其他 (the real page's filter links).
 - detail ``item2.do?Web_Item_ID=N``: title ``div.d-m-title b`` (``【一拍】…``), ``div.d-m-time`` (即将开始 / 正在拍卖 /
@@ -40,8 +41,13 @@ from normalizers.dates import notice_period
 
 SOURCE = "gpai"
 Body = bytes | str
-LOT_URL = "https://www.gpai.net/sf/item2.do?Web_Item_ID={}"
+LOT_URL = "https://www.gpai.net/sf/{page}?Web_Item_ID={id}"
+# A lot's page is item2.do; the real search list links its 在线+同步 lots to item.do instead, with Web_Item_IDs among
+# the item2.do lots' (19728, 19928, 19964 between 19069 and 20107). The lot's URL is the page the site links; its
+# source_lot_id is the Web_Item_ID alone, whichever page it is on (a lot keeps its id if its link changes).
+LOT_PAGES = ("item2.do", "item.do")
 _ITEM_ID = re.compile(r"Web_Item_ID=(\d+)", re.I)
+_LOT_PAGE = re.compile(r"[/\\](item2?\.do)\?", re.I)
 _BADGE_CODE = re.compile(r"badge-bg(\d+)")
 _LIST_AMOUNT = re.compile(r"\s*([\d.,]+\s*[万亿]?元)")
 _LIST_TIME = re.compile(r"\s*(\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?)")
@@ -102,13 +108,20 @@ def _absolute(href: str, base: str) -> str:
     return urljoin(base, href.strip().replace("\\", "/"))
 
 
-def lot_url(lot_id: str | int) -> str:
-    """A lot's canonical page."""
-    return LOT_URL.format(lot_id)
+def lot_url(lot_id: str | int, page: str = "item2.do") -> str:
+    """A lot's canonical page: ``https://www.gpai.net/sf/{page}?Web_Item_ID=N``, ``page`` one of `LOT_PAGES`."""
+    return LOT_URL.format(page=page, id=lot_id)
 
 
-def _identity(lot_id: str, fetched_at: datetime) -> RawRecord:
-    return {"source": SOURCE, "source_lot_id": lot_id, "url": lot_url(lot_id), "fetched_at": fetched_at}
+def lot_page(url: str) -> str:
+    """The lot page (`LOT_PAGES`) a link or URL names: ``item.do`` for ``…/sf/item.do?…`` (or ``sf\\item.do``), else
+    ``item2.do``."""
+    found = _LOT_PAGE.search(url)
+    return found.group(1).lower() if found else "item2.do"
+
+
+def _identity(lot_id: str, fetched_at: datetime, page: str = "item2.do") -> RawRecord:
+    return {"source": SOURCE, "source_lot_id": lot_id, "url": lot_url(lot_id, page), "fetched_at": fetched_at}
 
 
 def _squash(text: str | None) -> str:
@@ -141,7 +154,7 @@ def _list_record(link, badge, mode: str, url: str, fetched_at: datetime, categor
     if found is None:
         raise ParseError(SOURCE, "Web_Item_ID", url, f"lot {n}: link {href!r} has no Web_Item_ID")
     title = require(_squash(link.text()), SOURCE, "title", url)
-    record = _identity(found.group(1), fetched_at)
+    record = _identity(found.group(1), fetched_at, lot_page(href))
     record["title"] = title
     if badge is not None:
         record["status"] = badge.text(strip=True)
@@ -282,7 +295,7 @@ def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
         lot_id = (hidden.attributes.get("value") or "") if hidden is not None else ""
     else:
         lot_id = found.group(1)
-    record = _identity(require(lot_id, SOURCE, "Web_Item_ID", url), fetched_at)
+    record = _identity(require(lot_id, SOURCE, "Web_Item_ID", url), fetched_at, lot_page(url))
     record["title"] = require(title, SOURCE, "div.d-m-title b", url)
     record.update(fields)
     if mode == "变卖":

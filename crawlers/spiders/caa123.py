@@ -42,6 +42,10 @@ class Caa123Spider(SalvageSpider):
     allowed_domains = ["caa123.org.cn"]
     start_urls = [SF_LIST, *(PM_LIST.format(c) for c in PM_CATEGORIES)]
     min_items = 20
+    # No block answer of either host is known (docs/sources_caa123.md); a WAF's 403 is retried as an anti-bot
+    # answer and, when it persists, given up on with a logged error (crawlers.middlewares.InterstitialMiddleware),
+    # rather than dropped as a page that is not there.
+    block_statuses: tuple[int, ...] = (403,)
 
     async def start(self) -> AsyncIterator[Any]:
         async for request in super().start():

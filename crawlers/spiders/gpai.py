@@ -7,11 +7,13 @@ Navigation only (parsing is `crawlers.parsers.gpai`):
    site's filter (376 房产, 381 土地, 372 股权, 378 机动车, 383 船舶, 377 物资, 382 财产性权益, 379 其他), so that every lot
    comes with its type; ``&Page=N`` from 0 up to the ``span.page-infos`` count. The ``at=`` filter is the one the
    real court list pages (``court.do``) carry; that ``search.do`` takes it too is assumed (unverified);
-2. each lot's page ``item2.do?Web_Item_ID=N``; the list record and the lot page's record are merged, the page winning;
+2. each lot's page as the list links it, ``item2.do?Web_Item_ID=N`` (``item.do`` for a 在线+同步 lot); the list record
+   and the lot page's record are merged, the page winning;
 3. an error page (a script redirect), for a lot page as public crawlers do and for a list page too, is followed up to
    ``MAX_REDIRECTS`` times, after a pause that doubles each time; then the page is given up with an error naming its URL.
 
-``-a lot_urls=https://www.gpai.net/sf/item2.do?Web_Item_ID=N,…`` refreshes given lots without the lists.
+``-a lot_urls=https://www.gpai.net/sf/item2.do?Web_Item_ID=N,…`` (or ``item.do``) refreshes given lots without the
+lists.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ crawler posts it, idx:18552571684) and ``area`` empty (every province), page 1, 
 before 尾页 → each lot's static page ``/statichtml/rm_obj/{id}.shtml``; the list record (status, 围观) and the
 detail record (prices, court, round, auction period, 案号, place) are merged, the detail winning.
 ``-a lot_urls=https://www.rmfysszc.gov.cn/statichtml/rm_obj/{id}.shtml,…`` refreshes given lots (no status: the
-detail page carries none).
+detail page carries none). A 403 is a block (``block_statuses``, from `AmcNoticeSpider`): retried, then given up on
+with a logged error, never dropped quietly.
 """
 
 from __future__ import annotations

@@ -108,3 +108,32 @@ def test_a_list_answered_by_the_error_page_is_retried_not_read_as_empty():
 def test_a_refresh_seed_needs_only_its_url():
     request = make_spider().lot_request({"url": LOT})
     assert request.url == LOT and request.cb_kwargs == {"record": {}, "redirects": 0}
+
+
+REAL = GOLDEN.parent / "real" / "gpai"
+
+
+def test_a_lot_linked_to_item_do_is_requested_there_and_keeps_that_url_and_its_bare_id():
+    """The real 2018-11 search list links its three 在线+同步 lots to ``item.do``, the 17 others to ``item2.do``: each
+    lot's page is requested where the list links it, and the lot page read there keeps that URL, with the same
+    source_lot_id as on ``item2.do`` (the lot page's markup here is the real ``item2.do`` page's: no ``item.do``
+    page is known)."""
+    spider = make_spider()
+    url = "http://s.gpai.net/sf/search.do?q="
+    body = (REAL / "search_list_2018_11" / "input.html").read_bytes()
+    out = run(spider.parse_list(HtmlResponse(url, body=body, encoding="utf-8", request=Request(url))))
+    by_id = {r.cb_kwargs["record"]["source_lot_id"]: r.url for r in out if r.callback == spider.parse_detail}
+    assert len(by_id) == 20
+    assert {i for i, u in by_id.items() if u == f"https://www.gpai.net/sf/item.do?Web_Item_ID={i}"} == {
+        "19928", "19728", "19964"}
+    assert {i for i, u in by_id.items() if u == f"https://www.gpai.net/sf/item2.do?Web_Item_ID={i}"} == (
+        set(by_id) - {"19928", "19728", "19964"})
+    lot_page = (REAL / "detail_second_round_2018_11" / "input.html").read_bytes()
+    on_item2 = gpai.parse_detail(lot_page, "https://www.gpai.net/sf/item2.do?Web_Item_ID=20107", AT)
+    item_do = "https://www.gpai.net/sf/item.do?Web_Item_ID=20107"
+    record = {"source": "gpai", "source_lot_id": "20107", "url": item_do, "category": "376"}
+    response = HtmlResponse(item_do, body=lot_page, encoding="utf-8", request=Request(item_do))
+    (merged,) = run(spider.parse_detail(response, record=record, redirects=0))
+    assert merged["url"] == item_do and merged["source_lot_id"] == on_item2["source_lot_id"] == "20107"
+    assert on_item2["url"] == "https://www.gpai.net/sf/item2.do?Web_Item_ID=20107"
+    assert gpai.lot_page("http://www.gpai.net/sf\\item.do?Web_Item_ID=1") == "item.do"  # the backslash as served
