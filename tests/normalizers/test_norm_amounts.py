@@ -216,6 +216,7 @@ def test_to_json():
         (3966.15, "39661500", "wan"),  # a JSON number too
         ("10,000,001", "10000001", "yuan"),  # as 万元 past the ceiling (10^11) by one 万
         ("1", "10000", "wan"),  # the floor itself
+        ("109，701，750.15", "109701750.15", "yuan"),  # full-width commas, as a real row writes them
     ],
 )
 def test_a_bare_number_in_yuan_or_wan_is_read_in_the_unit_its_size_allows(text, value, unit):
