@@ -551,3 +551,25 @@ def test_unescape_is_html_unescape() -> None:
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(2000)]
     for text in texts:
         assert alibaba.unescape(text) == html.unescape(text), text
+
+
+def test_em_ints_reads_each_class_where_its_own_search_does() -> None:
+    """The list totals come from one scan for the opening of any of the classes' ``em``; each class's number is the
+    one its own search (`_em_int`) finds: on pages with the classes in any case and order, in single or double
+    quotes, nested, in one tag with two class attributes, with an ``em`` of another class or one left open first."""
+    import random
+
+    pieces = ['<em class="count">12</em>', '<EM CLASS="COUNT">7</EM>', "<em class='page-total'>3</em>",
+              '<Em Class="Page-Total">1,234</eM>', '<em class="page-total"><em class="count">5</em>',
+              '<em class="count" class="page-total">9</em>', '<em class="other">8</em>', '<em class="count">',
+              '<em class="count x">4</em>', '<emx class="count">6</emx>', "共找到", "<i>", "</em>", " ", "é", "claſs"]
+    rng = random.Random(11)
+    pages = ["", '<em class="count">38</em>'] + ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 9)))
+                                                    for _ in range(3000)]
+    seen = set()
+    for page in pages:
+        got = alibaba.em_ints(page, ("count", "page-total"))
+        expected = {name: alibaba._em_int(page, name) for name in ("count", "page-total")}
+        assert got == expected, page
+        seen.add(tuple(value is None for value in got.values()))
+    assert len(seen) == 4  # pages with both, either and neither of the totals
