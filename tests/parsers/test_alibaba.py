@@ -433,8 +433,8 @@ def test_price_table_cell_reads_its_first_mark_and_price_nested_cells_included()
 
 
 def test_next_link_found_in_the_three_spellings_only() -> None:
-    """The next link is looked for where the text holds next, Next or NEXT (found by searching the text for ext and
-    EXT): any of the three counts, other mixed cases do not, Chinese and Latin-1 text around it changes nothing,
+    """The next link is looked for where the text holds next, Next or NEXT (found by two regex scans of the text, for
+    x and X): any of the three counts, other mixed cases do not, Chinese and Latin-1 text around it changes nothing,
     and a page cleaned of control characters is searched as cleaned."""
     base = "https://sf.taobao.com/item_list.htm?page=1"
 
@@ -453,7 +453,7 @@ def test_next_link_found_in_the_three_spellings_only() -> None:
 
 
 def test_spelled_finds_the_three_spellings_everywhere_and_nothing_else() -> None:
-    """`_spelled` (two searches of the text for a word's tail) gives the places a plain regex finds for next, Next and
+    """`_spelled` (two regex scans of the text, for x and X) gives the places a plain regex finds for next, Next and
     NEXT, in order: at the start and end of the text, next to each other, beside Chinese, Latin-1 and astral
     characters, with the other case mixes (nExt, NExt, nEXT) and the bare tails (ext, EXT) around them."""
     import random
@@ -467,7 +467,7 @@ def test_spelled_finds_the_three_spellings_everywhere_and_nothing_else() -> None
     for text in texts:
         assert alibaba._spelled(text, "next") == [m.start() for m in reference.finditer(text)], text
     with pytest.raises(ValueError):
-        alibaba._spelled("x", "n")
+        alibaba._spelled("x", "N")
 
 
 @pytest.mark.parametrize("name, literal, _pattern", alibaba._STRONG_MARKERS)
