@@ -510,7 +510,7 @@ _NEXT_LINK_RE = re.compile(r"""<a\b[^>]*\bclass\s*=\s*["']([^"']*\bnext\b[^"']*)
 
 def _tag_search(pattern: re.Pattern[str], page: str, word: str) -> re.Match[str] | None:
     """``pattern.search(page)`` for a pattern that starts at a tag's ``<`` and reads its attributes up to ``word``
-    without crossing a ``>``: tried only at the ``<`` of each tag that holds the word (found by str.find, in lower,
+    without crossing a ``>``: tried only at the ``<`` of each tag that holds the word (found by `_spelled`, in lower,
     capitalised or upper case). A case-insensitive regex scan costs 5-10 ns a character, the larger part of a small
     list page's parse; the first match found this way is the leftmost (of the tags that hold the word within
     4 kB of their start)."""
@@ -528,14 +528,6 @@ def _tag_search(pattern: re.Pattern[str], page: str, word: str) -> re.Match[str]
                     return match
             start = page.find("<", start + 1, at)
     return None
-
-
-def _finds(text: Any, word: Any) -> list[int]:
-    out, at = [], text.find(word)
-    while at != -1:
-        out.append(at)
-        at = text.find(word, at + 1)
-    return out
 
 
 def _spelled(page: str, word: str) -> list[int]:
