@@ -69,9 +69,9 @@ def test_every_stripped_character_is_stripped_as_clean_text_strips_it(path):
 
 
 def test_the_control_byte_check_refuses_exactly_the_bytes_it_strips():
-    """`bytes_clean` finds a C0 control or DEL by translating the bytes (each such byte marked) and comparing: any one
-    byte of the 256 put into a clean page is refused exactly when it is one `clean_text` strips, as the deletion
-    (and length comparison) it replaced refused it, at the page's start, middle and end."""
+    """`bytes_clean` finds a C0 control or DEL in the bytes: any one byte of the 256 put into a clean GBK page, at its
+    start, middle or end, is refused when it is one `clean_text` strips, and an ASCII byte it does not strip leaves
+    the page clean, as `clean_text` finds it."""
     from crawlers.parsers.base import _STRIPPED_C0
 
     body = PAGES[0].read_bytes()
