@@ -175,21 +175,7 @@ def clean_text(text: str) -> str:
             text, narrow = cleaned, _narrow(cleaned)
     if has_stripped(text, narrow):
         text = _CONTROLS.sub("", _ESCAPE_SEQUENCE.sub("", text))
-        narrow = None
-    global _last_image
-    _last_image = (text, narrow)
     return text
-
-
-_last_image: tuple[str, bytes | None] = ("", b"")  # the text clean_text returned last and its image (None: not made)
-
-
-def narrow_image(text: str) -> bytes:
-    """The one-byte image of ``text`` (each Latin-1 character as itself, any other as ``?``: positions kept), taken
-    from `clean_text` when ``text`` is the very text it returned last (a parser then searches it for ASCII words
-    without making it again: a bytes search is cheaper than the text's, and ``bytes.lower`` keeps positions)."""
-    last_text, image = _last_image
-    return image if text is last_text and image is not None else _narrow(text)
 
 
 # A page's bytes, read by a codec that maps no byte sequence to a character `clean_text` strips other than the C0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -432,8 +433,8 @@ def test_price_table_cell_reads_its_first_mark_and_price_nested_cells_included()
 
 
 def test_next_link_found_in_the_three_spellings_only() -> None:
-    """The next link is looked for where the text holds next, Next or NEXT (found through the page's lowered one-byte
-    image): any of the three counts, other mixed cases do not, Chinese and Latin-1 text around it changes nothing,
+    """The next link is looked for where the text holds next, Next or NEXT (found by two regex scans of the text, for
+    x and X): any of the three counts, other mixed cases do not, Chinese and Latin-1 text around it changes nothing,
     and a page cleaned of control characters is searched as cleaned."""
     base = "https://sf.taobao.com/item_list.htm?page=1"
 
@@ -447,8 +448,26 @@ def test_next_link_found_in_the_three_spellings_only() -> None:
     assert alibaba.next_page(alibaba.decode(page('<a class="nExt" href="?page=2">')), base) is None
     assert alibaba.next_page(alibaba.decode(page('<a class="ne\x1b[0mxt" href="?page=2">')), base) == \
         "https://sf.taobao.com/item_list.htm?page=2"
-    # a text that did not come through decode (no image kept for it) is read the same way
+    # a text that did not come through decode is read the same way
     assert alibaba.next_page(page('<a class="Next" href="?page=2">'), base) == "https://sf.taobao.com/item_list.htm?page=2"
+
+
+def test_spelled_finds_the_three_spellings_everywhere_and_nothing_else() -> None:
+    """`_spelled` (two regex scans of the text, for x and X) gives the places a plain regex finds for next, Next and
+    NEXT, in order: at the start and end of the text, next to each other, beside Chinese, Latin-1 and astral
+    characters, with the other case mixes (nExt, NExt, nEXT) and the bare tails (ext, EXT) around them."""
+    import random
+
+    reference = re.compile(r"(?=(?:next|Next|NEXT))")
+    pieces = ["next", "Next", "NEXT", "nExt", "NExt", "nEXT", "neXT", "ext", "EXT", "n", "N", "xt", "下一页", "é",
+              "ñ", "\U0001F600", "<a class=\"", "\">", " ", "context", "TEXT"]
+    rng = random.Random(3)
+    texts = ["", "next", "NEXT", "ext", "nnext", "NNEXT", "nextnext", "NextNEXTnext"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 40))) for _ in range(2000)]
+    for text in texts:
+        assert alibaba._spelled(text, "next") == [m.start() for m in reference.finditer(text)], text
+    with pytest.raises(ValueError):
+        alibaba._spelled("x", "N")
 
 
 @pytest.mark.parametrize("name, literal, _pattern", alibaba._STRONG_MARKERS)
@@ -532,3 +551,25 @@ def test_unescape_is_html_unescape() -> None:
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(2000)]
     for text in texts:
         assert alibaba.unescape(text) == html.unescape(text), text
+
+
+def test_em_ints_reads_each_class_where_its_own_search_does() -> None:
+    """The list totals come from one scan for the opening of any of the classes' ``em``; each class's number is the
+    one its own search (`_em_int`) finds: on pages with the classes in any case and order, in single or double
+    quotes, nested, in one tag with two class attributes, with an ``em`` of another class or one left open first."""
+    import random
+
+    pieces = ['<em class="count">12</em>', '<EM CLASS="COUNT">7</EM>', "<em class='page-total'>3</em>",
+              '<Em Class="Page-Total">1,234</eM>', '<em class="page-total"><em class="count">5</em>',
+              '<em class="count" class="page-total">9</em>', '<em class="other">8</em>', '<em class="count">',
+              '<em class="count x">4</em>', '<emx class="count">6</emx>', "共找到", "<i>", "</em>", " ", "é", "claſs"]
+    rng = random.Random(11)
+    pages = ["", '<em class="count">38</em>'] + ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 9)))
+                                                    for _ in range(3000)]
+    seen = set()
+    for page in pages:
+        got = alibaba.em_ints(page, ("count", "page-total"))
+        expected = {name: alibaba._em_int(page, name) for name in ("count", "page-total")}
+        assert got == expected, page
+        seen.add(tuple(value is None for value in got.values()))
+    assert len(seen) == 4  # pages with both, either and neither of the totals

@@ -68,6 +68,26 @@ def test_every_stripped_character_is_stripped_as_clean_text_strips_it(path):
     assert alibaba.decode(dirty) == _slow(dirty)
 
 
+def test_the_control_byte_check_refuses_exactly_the_bytes_it_strips():
+    """`bytes_clean` finds a C0 control or DEL in the bytes: any one byte of the 256 put into a clean GBK page, at its
+    start, middle or end, is refused when it is one `clean_text` strips, and an ASCII byte it does not strip leaves
+    the page clean, as `clean_text` finds it."""
+    from crawlers.parsers.base import _STRIPPED_C0
+
+    body = PAGES[0].read_bytes()
+    assert bytes_clean(body)
+    for byte in range(0x100):
+        for at in (0, len(body) // 2, len(body)):
+            dirty = body[:at] + bytes([byte]) + body[at:]
+            deleted = len(dirty.translate(None, _STRIPPED_C0)) != len(dirty)
+            assert deleted == (byte in _STRIPPED_C0) == (chr(byte) in _STRIPPED_CHARS and byte < 0x80)
+            if deleted:
+                assert not bytes_clean(dirty), (hex(byte), at)
+            elif byte < 0x80:  # (a byte of 0x80 or more may leave the page other than GBK: the decoder's concern)
+                assert bytes_clean(dirty), (hex(byte), at)
+                assert clean_text(dirty.decode("gbk")) == dirty.decode("gbk")
+
+
 def test_page_text_trusts_only_the_decoders_own_verdict():
     """`page_text` skips the cleaning only for the text its decoder calls clean in the same call (no state between
     calls): a dirty text handed over with ``False`` (or as a plain string) is cleaned, one with ``True`` is not."""
