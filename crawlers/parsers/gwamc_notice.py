@@ -15,8 +15,10 @@
   name per number, kept in raw), ``City`` a number in the site's own table (the same number appears under several
   provinces, so it is no division code: raw only) or, in five rows, a city's name as text (锡林浩特, 昆山, 伊宁: read
   as the asset's city in its province). ``pIndex`` counts from 0 (the dump fetched 0…pCount-1, ``r_n`` 1…15,400
-  without a gap). ``ProTypeName``: 债权资产 / 股权资产 / 上市公司 (listed shares: equity) / 物权资产 / 无 / empty
-  (the last three typed by the title). ``TradeName`` the debtor's trade, as served (``"制造业\n"`` with its newline).
+  without a gap). ``ProTypeName``: 债权资产 / 股权资产 / 上市公司 / 物权资产 / 无 / empty
+  (the last four typed by the title). 上市公司 (ProType 5, 2007-01 … 2013-05, 223 rows of the dump) is not listed
+  shares: it is the site's property type before 物权资产 (ProType 1, from 2013-07 on) took its place — 181 of its 223
+  titles name 房, 土地, 物权, 抵债, 楼, 大厦 or a car, 30 more a 厂, 设备 or 资产, none shares (股权, 股票, 上市). ``TradeName`` the debtor's trade, as served (``"制造业\n"`` with its newline).
   ``ProName`` often starts with the branch (…天津市分公司, …呼和浩特办事处): the branch's place is where the AMC sits,
   not where the asset lies, so it is not read as the place. Two real rows have no ``ProName`` at all: they are
   left out of the page (listed in ``ListPage.extra["skipped"]``) rather than losing the page.
@@ -54,8 +56,8 @@ SOURCE = "gwamc_notice"
 BASE = "https://www.gwamcc.com/"
 DETAIL_URL = BASE + "HiringDetail.aspx?ID={id}"
 ASSET_URL = BASE + "MCInfoDetail.aspx?ID={id}"
-ASSET_TYPES = {"债权资产": "debt", "债权": "debt", "股权资产": "equity", "股权": "equity", "上市公司": "equity"}
-# 实物资产 / 物权资产 / 无 / empty: typed by the title
+ASSET_TYPES = {"债权资产": "debt", "债权": "debt", "股权资产": "equity", "股权": "equity"}
+# 实物资产 / 物权资产 / 上市公司 (the site's property type until 2013, see above) / 无 / empty: typed by the title
 BOOK_VALUE = "抵债资产账面值"
 APPRAISAL = "评估价"  # 资产评估价值为…, 评估价…
 

@@ -495,3 +495,18 @@ def test_real_great_wall_row_with_a_city_name_in_city_reads_it_within_its_provin
     assert (lot.province, lot.city, lot.district, lot.district_code) == ("内蒙古自治区", "锡林郭勒盟", "锡林浩特市",
                                                                          "152502")
     assert lot.total_claim is None and lot.raw["MoneyTotal"]["kind"] == "range"
+
+
+def test_real_great_wall_listed_company_type_is_property_typed_by_the_title():
+    """ProType 5 上市公司 is the site's property type of 2007–2013 (ID 3286 of the dump, 2008-11-page120: a Mercedes;
+    ID 8281, 2010-11-page70: foreclosed flats), not listed shares: the title types the lot, as for 物权资产."""
+    url = "https://www.gwamcc.com/Ajax/GetTjieInfo.ashx?pSize=100&pIndex=120"
+    car = {"ADate": "2008-10-21", "City": 33, "CityName": "北京", "ID": 3286, "MoneyTotal": "50万元-100万元", "PName": 1,
+           "ProName": "中国长城资产管理公司北京办事处对S280奔驰车的营销公告", "ProType": 5, "ProTypeName": "上市公司",
+           "Trade": 5, "TradeName": "其他", "r_n": 12039}
+    flats = {"ADate": "2010-11-05", "City": 22, "CityName": "重庆", "ID": 8281, "MoneyTotal": "300-500万元", "PName": 22,
+             "ProName": "重庆办事处对重庆涪陵瑞丰实业有限公司抵债房产的营销公告", "ProType": 5, "ProTypeName": "上市公司",
+             "Trade": 5, "TradeName": "其他", "r_n": 7035}
+    shares = dict(car, ID=1, ProName="某股份有限公司股权转让公告", ProType=3, ProTypeName="股权资产")  # made up
+    lots = [to_lot(gwamc_notice.asset_record(row, url, AT)) for row in (car, flats, shares)]
+    assert [lot.asset_type for lot in lots] == ["vehicle", "real_estate", "equity"]

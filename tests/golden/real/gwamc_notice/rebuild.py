@@ -22,13 +22,15 @@ HERE = Path(__file__).parent
 PAGES = {"2018-08-page0": 0, "2018-04-page6": 6, "2017-12-page10": 10, "2014-page24": 24, "2007-08-page142": 142,
          "2018-03-page7": 7, "2018-03-page8": 8, "2017-08-page13": 13, "2016-08-page19": 19, "2016-01-page20": 20,
          "2012-03-page39": 39, "2006-12-page153": 153, "2018-07-page1": 1, "2018-06-page2": 2, "2018-05-page5": 5,
-         "2018-03-page9": 9, "2017-11-page11": 11, "2017-01-page17": 17, "2016-11-page18": 18}
+         "2018-03-page9": 9, "2017-11-page11": 11, "2017-01-page17": 17, "2016-11-page18": 18,
+         "2015-08-page22": 22, "2013-10-page26": 26, "2011-05-page60": 60, "2010-11-page70": 70, "2009-08-page100": 100,
+         "2008-11-page120": 120}
 INTEGERS = ("City", "ID", "PName", "ProType", "Trade", "r_n")
 # Natural persons named as debtors in a title (``ProName``): their name is masked, the surname kept and each other
 # character replaced by 某 (the same length); the rest of the title is as served. ID → (offset, length) of the name.
 MASKS = {101: (5, 3), 11243: (16, 2), 12946: (21, 2), 12977: (20, 3), 12978: (20, 3), 12983: (20, 3),
          12984: (20, 3), 13449: (6, 2), 14142: (22, 2), 14256: (27, 3), 15294: (7, 3), 14672: (0, 2),
-         13739: (16, 3)}
+         13739: (16, 3), 12746: (19, 2)}
 PAGE_COUNT = 154
 
 
