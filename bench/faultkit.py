@@ -275,12 +275,12 @@ def _build_world() -> World:
 
 
 class SmtpSink:
-    """A loopback SMTP server (aiosmtpd) that records every delivery it accepts, as (recipient, subject)."""
+    """A loopback SMTP server (aiosmtpd) that records every delivery it accepts, as (recipient, subject, Message-ID)."""
 
     def __init__(self) -> None:
         from aiosmtpd.controller import Controller
 
-        self.received: list[tuple[str, str]] = []
+        self.received: list[tuple[str, str, str]] = []
         sink = self
 
         class Handler:
@@ -289,7 +289,7 @@ class SmtpSink:
 
                 message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
                 for rcpt in envelope.rcpt_tos:
-                    sink.received.append((rcpt, str(message["Subject"])))
+                    sink.received.append((rcpt, str(message["Subject"]), str(message["Message-ID"])))
                 return "250 OK"
 
         import socket
@@ -310,3 +310,13 @@ class SmtpSink:
 
     def stop(self) -> None:
         self.controller.stop()
+
+
+def mail_tally(expected: Counter, got: Counter) -> tuple[int, int, int]:
+    """(lost, received under a Message-ID the unkilled run never sent, second copies under the same Message-ID).
+
+    The last is what `alerts.delivery` does on purpose: a mail whose fate is unknown (the process died after the
+    server had it, before the receipt was journalled) is resent with the same bytes and Message-ID, which a reader
+    or a receiving server that deduplicates by Message-ID shows once; a lost alert would be worse."""
+    seen = Counter(set(got))
+    return sum((expected - seen).values()), sum((seen - expected).values()), sum(got.values()) - len(got)

@@ -27,3 +27,19 @@ def test_fault(scenario, tmp_path):
     assert row.tried >= min(scenario.quick_n, 2), row
     assert row.lost_or_duplicated == 0, row
     assert row.survived == row.tried, row
+
+
+def test_mails_are_counted_by_message_id():
+    """A second copy under the same Message-ID (a kill between the server's 250 and the receipt) is a resend, not a
+    duplicate; one under a Message-ID the unkilled night never sent is, and a mail never received is lost."""
+    from collections import Counter
+
+    from bench.faultkit import mail_tally
+
+    a, b, c = ("x@example.org", "新拍品", "<salvage.1@h>"), ("x@example.org", "新拍品", "<salvage.2@h>"), \
+        ("x@example.org", "新拍品", "<salvage.3@h>")
+    expected = Counter([a, b])
+    assert mail_tally(expected, Counter([a, b])) == (0, 0, 0)
+    assert mail_tally(expected, Counter([a, a, b])) == (0, 0, 1)
+    assert mail_tally(expected, Counter([a])) == (1, 0, 0)
+    assert mail_tally(expected, Counter([a, b, c])) == (0, 1, 0)
