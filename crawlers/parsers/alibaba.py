@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import functools
 import html as htmllib
-from html.entities import html5 as _HTML5
 import json
 import re
 from datetime import datetime
+from html.entities import html5 as _HTML5
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
@@ -594,14 +594,9 @@ def next_page(page: str, url: str) -> str | None:
     return absolute(href, url)
 
 
-def _em_int(page: str, css_class: str) -> int | None:
-    """The number in the first ``<em class="{css_class}">`` of the page (`em_ints` reads several in one scan)."""
-    match = _em_pattern(css_class).search(page)
-    return _int_text(match.group(1)) if match else None
-
-
 @functools.lru_cache(maxsize=16)
 def _em_pattern(css_class: str) -> re.Pattern[str]:
+    """The first ``<em class="{css_class}">…</em>`` of a page, its text the group."""
     return re.compile(rf"""<em\b[^>]*\bclass\s*=\s*["']{re.escape(css_class)}["'][^>]*>(.*?)</em>""", re.I | re.S)
 
 
@@ -615,10 +610,11 @@ _TOTALS = ("count", "page-total")  # a list page's <em class="count"> (lots foun
 
 
 def em_ints(page: str, css_classes: tuple[str, ...]) -> dict[str, int | None]:
-    """`_em_int` of each class, in one scan of the page where each class cost one (a case-insensitive regex scan,
-    tried at every ``<``: on the two saved zc list pages, 26 us for both classes against 38). The opening of an ``em`` of any of the classes
-    is looked for, and the first place where one's whole pattern matches is that class's: where a class's pattern
-    matches, so does the opening (it is that pattern's start), so no place of it is passed over."""
+    """The number in the first ``<em class="…">`` of each class, in one scan of the page where each class cost one
+    (a case-insensitive regex scan, tried at every ``<``: on the two saved zc list pages, 26 us for both classes
+    against 38). The opening of an ``em`` of any of the classes is looked for, and the first place where one's whole
+    pattern matches is that class's: where a class's pattern matches, so does the opening (it is that pattern's
+    start), so no place of it is passed over."""
     found: dict[str, int | None] = {}
     start, pos = _em_start(css_classes), 0
     while len(found) < len(css_classes) and (opening := start.search(page, pos)) is not None:
