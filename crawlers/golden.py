@@ -181,13 +181,18 @@ def _expected_matches(amount: Any, expected: dict[str, Any]) -> bool:
     return all(got.get(k) == expected.get(k, "CNY" if k == "currency" else None) for k in AMOUNT_FIELDS)
 
 
-def check_amount(line: dict[str, Any]) -> str:
-    """One line of amounts.jsonl: ``read`` / ``refused`` (unchecked), or for a checked line ``right``,
-    ``silently_wrong``, ``refused_but_readable`` (expected a value, got a refusal), ``refused_right`` (refused for
-    the expected reason) or ``refused_other_reason``."""
+def read_line(line: dict[str, Any]) -> Any:
+    """A line of amounts.jsonl read as its source's fields are: ``parse_amount`` with the line's ``unit``."""
     from normalizers.amounts import parse_amount
 
-    amount = parse_amount(line["raw"], unit=line.get("unit", "yuan"))
+    return parse_amount(line["raw"], unit=line.get("unit", "yuan"))
+
+
+def check_amount(line: dict[str, Any], amount: Any = None) -> str:
+    """One line of amounts.jsonl (``amount``: its `read_line`, when already read): ``read`` / ``refused``
+    (unchecked), or for a checked line ``right``, ``silently_wrong``, ``refused_but_readable`` (expected a value, got
+    a refusal), ``refused_right`` (refused for the expected reason) or ``refused_other_reason``."""
+    amount = read_line(line) if amount is None else amount
     expected = line.get("expected")
     refused = amount.kind == "unparseable"
     if expected is None:
@@ -202,8 +207,6 @@ def check_amount(line: dict[str, Any]) -> str:
 
 
 def amount_report(path: Path = REAL / AMOUNTS) -> AmountReport:
-    from normalizers.amounts import parse_amount
-
     report = AmountReport()
     if not path.is_file():
         return report
@@ -211,8 +214,8 @@ def amount_report(path: Path = REAL / AMOUNTS) -> AmountReport:
         if not text.strip():
             continue
         line = json.loads(text)
-        amount = parse_amount(line["raw"], unit=line.get("unit", "yuan"))
-        outcome = check_amount(line)
+        amount = read_line(line)
+        outcome = check_amount(line, amount)
         report.strings += 1
         report.by_kind[amount.kind] += 1
         counts = report.by_source[line.get("source", "?")]
