@@ -53,7 +53,7 @@ class AmountReport:
     refused: int = 0
     refused_without_reason: int = 0
     no_unit: int = 0  # bare numbers refused for want of a unit (none documented, or yuan and 万元 both possible)
-    by_size: int = 0  # bare numbers read in yuan or 万元 by their size (``unit_inferred``)
+    by_size: int = 0  # bare numbers read in yuan or 万元 by their size or writing (``unit_inferred``)
     checked: int = 0
     checked_right: int = 0
     silently_wrong: int = 0
@@ -69,7 +69,7 @@ class AmountReport:
 
     @property
     def bare(self) -> int:
-        """Bare numbers whose unit the source does not state: read by their size or refused for want of a unit."""
+        """Bare numbers whose unit the source does not state: read by their size or writing, or refused for want of a unit."""
         return self.no_unit + self.by_size
 
     @property

@@ -34,17 +34,26 @@ decide. `amount_value` and `Amount.yuan` accept CNY only.
 
 Unit precedence: a unit in the text, then a unit in its label or parenthesis, then the ``unit``
 argument (``"yuan"``, ``"fen"`` for API integers in 分 such as Alibaba mtop, ``"wan"`` for 万元;
-``None`` = a unit is required; ``"yuan_or_wan"``, below).
+``None`` = a unit is required; ``"yuan_or_wan"`` and ``"yuan_or_wan_one_debtor"``, below).
 
 ``unit="yuan_or_wan"`` is for a field whose bare numbers are written in yuan by some and in 万元 by others (Great
 Wall's MoneyTotal: ``515,296,623.88`` beside ``16.58``). A bare number, the whole text, is read in the one unit that
 makes it a claim an AMC could list, `CLAIM_BOUNDS`: 1万 to 1000亿 yuan (``16.58`` is 165,800 yuan, 16.58 yuan being
-no claim; ``515,296,623.88`` is yuan, 5 trillion being none), and ``unit_inferred`` says which it was. Where both units
-give a possible claim (``82,337.29``) or neither does (``0``) it is refused (error ``no unit: …``); a number inside
-words (``债权总额：1234``) is refused for want of a unit as with ``None``. The bounds hold a wide margin around every
-Great Wall amount that states its unit (33,600 yuan to 187.53亿 for one listing); read again with their unit taken off,
-1,781 of those strings give the rule 1,177 picks and never the other unit (tests/normalizers/test_real_amounts.py).
-Of the 408 bare numbers among the real strings it reads 299 and refuses 109.
+no claim; ``515,296,623.88`` is yuan, 5 trillion being none), and ``unit_inferred`` says which it was.
+``unit="yuan_or_wan_one_debtor"`` is the same for a listing that names one debtor, whose claim is at most 100亿
+(`ONE_DEBTOR_MOST`): ``3,151,446.05`` for one company is yuan, 315亿 being no one debtor's claim. Where both units
+give a possible claim, the way the number is written decides where Great Wall's writing never varies: more than two
+decimals (``11089.007312``) is 万元, yuan stopping at the fen; no thousands separators below 100,000 (``82337.29``)
+is 万元, Great Wall grouping every yuan figure of that size (``84,427.3元``). Otherwise (``87,729.45``,
+``406091.17``) or where neither unit gives a claim (``0``) it is refused (error ``no unit: …``); a number inside
+words (``债权总额：1234``) is refused for want of a unit as with ``None``.
+
+The evidence is Great Wall's own: the 15,400 rows of its asset list (tests/golden/real/gwamc_notice/ORIGIN.md)
+hold 4,581 amounts that write one number with 元 or 万元. Read again with the unit taken off, the rules pick a unit
+for 4,385 and it is always the stated one: the bounds 3,971, the one-debtor bound 106 (all yuan), the decimals 11
+and the separators 297 (all 万元); the 196 they leave are 162 万元 and 34 yuan, which no rule here tells apart. No
+amount over 100亿 in the list is one debtor's: the four are packages (等19户, 等2112户, three banks' 包) and a trade
+fair's total. tests/normalizers/test_real_amounts.py keeps the rules true on the real strings.
 """
 
 from __future__ import annotations
@@ -63,7 +72,10 @@ from .dates import DateParseError, parse_date, split_as_of
 KINDS = ("amount", "range", "shares", "split", "none", "unparseable")
 UNIT_FACTORS = {"yuan": Decimal(1), "fen": Decimal("0.01"), "wan": Decimal(10_000)}
 EITHER_UNIT = "yuan_or_wan"  # a bare number in yuan or in 万元, whichever alone makes it a possible claim
+EITHER_UNIT_ONE_DEBTOR = "yuan_or_wan_one_debtor"  # the same, for a listing of one debtor's claim
 CLAIM_BOUNDS = (Decimal(10_000), Decimal(10**11))  # the least and the most one AMC listing's claim can be, in yuan
+ONE_DEBTOR_MOST = Decimal(10**10)  # the most one debtor's claim can be, in yuan
+EITHER_UNITS = {EITHER_UNIT: CLAIM_BOUNDS[1], EITHER_UNIT_ONE_DEBTOR: ONE_DEBTOR_MOST}  # unit: the most a claim can be
 MULTIPLIERS = {
     "千": Decimal(1_000),
     "万": Decimal(10_000),
@@ -116,7 +128,7 @@ class Amount:
     currency: str = "CNY"
     principal: Decimal | None = None  # kind "split" (and a single amount labelled 本金): the principal part
     interest: Decimal | None = None  # kind "split" (and a single amount labelled 利息): the interest part
-    unit_inferred: str | None = None  # "yuan" / "wan": the unit a bare number was read in by its size (yuan_or_wan)
+    unit_inferred: str | None = None  # "yuan" / "wan": the unit a bare number was read in (yuan_or_wan…)
 
     def to_json(self) -> dict:
         """JSON-ready dict (JSON numbers, ``as_of`` ISO), as printed by ``salvage normalize amount``."""
@@ -414,15 +426,18 @@ def _plain_number(text: str, unit: str | None) -> Amount | None:
     if unit is None:
         return Amount(text, "unparseable", error="no unit")
     number = Decimal(text.replace(",", ""))
-    if unit == EITHER_UNIT:
-        return _by_size(text, number)
+    if unit in EITHER_UNITS:
+        return _by_size(text, number, unit, text.strip())
     return Amount(text, "amount", value=_quantize(number * UNIT_FACTORS[unit]))
 
 
-def _by_size(raw: str, number: Decimal) -> Amount:
-    """A bare number read in yuan or in 万元, whichever alone puts it within `CLAIM_BOUNDS`; refused otherwise."""
-    low, high = CLAIM_BOUNDS
+def _by_size(raw: str, number: Decimal, unit: str, written: str) -> Amount:
+    """A bare number (``written``: its digits, separators and point) read in yuan or in 万元, whichever alone puts it
+    between 1万 yuan and the most ``unit`` allows, or else as its writing tells (module docstring); refused otherwise."""
+    low, high = CLAIM_BOUNDS[0], EITHER_UNITS[unit]
     units = [u for u in ("yuan", "wan") if low <= number * UNIT_FACTORS[u] <= high]
+    if len(units) == 2 and (len(written.partition(".")[2]) > 2 or ("," not in written and number < 100_000)):
+        units = ["wan"]
     if len(units) != 1:
         why = "yuan and 万元 both give a possible claim" if units else "neither yuan nor 万元 gives a possible claim"
         return Amount(raw, "unparseable", error=f"no unit: {why}")
@@ -483,8 +498,8 @@ def _parse_words(text: str, unit: str | None) -> Amount:
     text = re.sub(r"\s+", "", text).strip(",;。、")
     if text in NONE_TEXTS:
         return Amount(raw, "none", as_of=as_of)
-    if unit == EITHER_UNIT and as_of is None and _PLAIN_NUMBER.fullmatch(text):  # full-width: 109，701，750.15
-        return _by_size(raw, Decimal(text.replace(",", "")))
+    if unit in EITHER_UNITS and as_of is None and _PLAIN_NUMBER.fullmatch(text):  # full-width: 109，701，750.15
+        return _by_size(raw, Decimal(text.replace(",", "")), unit, text)
     found: dict = {}
     text = re.sub(r"\([^()\d]*$", "", text)  # a parenthesis left open at the end of a cut field: 53791.44万元（
     text = _paren(text, found).strip(",;。、")
@@ -515,8 +530,8 @@ def _parse_words(text: str, unit: str | None) -> Amount:
 
 def parse_amount(text: object, *, unit: str | None = "yuan") -> Amount:
     """Parse one amount as a page wrote it (str, int, float, Decimal or None); see the module docstring."""
-    if unit is not None and unit not in UNIT_FACTORS and unit != EITHER_UNIT:
-        raise ValueError(f"unknown unit {unit!r}; expected one of {sorted(UNIT_FACTORS)}, {EITHER_UNIT!r} or None")
+    if unit is not None and unit not in UNIT_FACTORS and unit not in EITHER_UNITS:
+        raise ValueError(f"unknown unit {unit!r}; expected one of {sorted(UNIT_FACTORS) + sorted(EITHER_UNITS)} or None")
     if text is None:
         return Amount(None, "none")
     try:
@@ -531,8 +546,8 @@ def parse_amount(text: object, *, unit: str | None = "yuan") -> Amount:
             raise _Unparseable("negative amount")
         if unit is None:
             raise _Unparseable("no unit")
-        if unit == EITHER_UNIT:
-            return _by_size(str(text), number)
+        if unit in EITHER_UNITS:
+            return _by_size(str(text), number, unit, str(text))
         return Amount(str(text), "amount", value=_quantize(number * UNIT_FACTORS[unit]))
     except (_Unparseable, DateParseError) as exc:
         return Amount(text if isinstance(text, str) else str(text), "unparseable", error=str(exc))

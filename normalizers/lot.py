@@ -27,8 +27,8 @@ Steps, in this order:
    ``interest``, ``fees``, ``total``, ``currency``, ``claim_as_of``, optional ``units``);
 9. ``raw``: the page's value of every money, date and code field present (JSON-safe), plus the
    original title when it was cleaned, ``location_code`` and the ``collateral`` list as given, and
-   ``units_inferred`` (``{field: "yuan" | "wan"}``) for a bare number read by its size (``units[field]``
-   ``"yuan_or_wan"``).
+   ``units_inferred`` (``{field: "yuan" | "wan"}``) for a bare number read by its size or writing (``units[field]``
+   ``"yuan_or_wan"`` or ``"yuan_or_wan_one_debtor"``).
 
 Every failure is a `ValueError` subclass whose message names source, URL and field (`AmountError`
 for money, `LotError` otherwise).

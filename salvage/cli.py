@@ -623,7 +623,7 @@ def golden_report(
     out.print(table)
     out.print(f"Read {amounts.read_share:.2%} of all {amounts.strings} strings; {amounts.read_share_stated:.2%} of the "
               f"{amounts.strings - amounts.bare} that state their unit. Of the {amounts.bare} bare numbers whose unit "
-              f"the source leaves unsaid, {amounts.by_size} read in yuan or 万元 by their size, {amounts.no_unit} "
+              f"the source leaves unsaid, {amounts.by_size} read in yuan or 万元 by their size or writing, {amounts.no_unit} "
               "refused for want of a unit.", markup=False, highlight=False)
     out.print(f"Hand-checked sample: {amounts.checked} strings, {amounts.checked_right} read exactly as checked, "
               f"{amounts.silently_wrong} silently wrong, {amounts.refused_but_readable} refused though readable. "

@@ -15,7 +15,7 @@ A **raw record** is a plain ``dict`` built field by field for ONE listing:
 - extra hint keys, never stored as fields (the normalizer reads them):
 
   ============== ===============================================================================
-  ``units``       ``{field: "yuan" | "fen" | "wan" | "yuan_or_wan" | None}`` for amounts that carry no unit in their text
+  ``units``       ``{field: "yuan" | "fen" | "wan" | "yuan_or_wan" | "yuan_or_wan_one_debtor" | None}`` for amounts that carry no unit in their text
                   (default ``"yuan"``; Alibaba's mtop API gives fen)
   ``category``    the site's category id or name, used to derive ``asset_type``
   ``location_code`` a GB2260 area code (``"440304"``)

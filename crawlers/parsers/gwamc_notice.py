@@ -25,7 +25,7 @@
 - quirk: ``MoneyTotal`` comes in every form (``7,816,582.53元（截止2018年5月21日）``, ``59633.95万元``, ``515,296,623.88``,
   ``100-300万元``, ``500万元以下``, ``1亿以上``, ``9731万股（…）``, ``债权总额：…``, ``1184``,
   ``债权本金X万元，债权利息Y万元，基准日2017-10-31``, ``抵债资产账面值：702,000.00元``). It is read with
-  ``parse_amount(text, unit="yuan_or_wan")``: for a 债权 asset one CNY amount is its ``total_claim`` (one labelled 本金 /
+  ``parse_amount(text, unit=money_unit(title))``: for a 债权 asset one CNY amount is its ``total_claim`` (one labelled 本金 /
   利息 alone its ``principal`` / ``interest``), a breakdown (kind ``split``) goes whole to ``total_claim`` where the
   normalizer puts its parts in ``principal`` / ``interest`` (and ``total_claim`` only where a total is stated); the
   as-of date becomes ``claim_as_of``. The money fields carry the same ``units``, so the normalizer reads them alike. ``抵债资产账面值`` (the book value of assets taken in settlement) is neither a claim nor an
@@ -34,13 +34,17 @@
   inside words without a unit) stays out of the money fields and is kept, with what it is, in ``raw["MoneyTotal"]``.
   A bare number (404 of the dump's 15,400 rows) is yuan in some rows and 万元 in others, the same branch writing both;
   it is read in the one unit that makes it a possible claim (``normalizers.amounts.CLAIM_BOUNDS``: ``16.58`` for a
-  natural person's debt is 165,800 yuan, ``515,296,623.88`` for 82 debtors is yuan), said in
-  ``raw["MoneyTotal"]["unit_inferred"]`` and the lot's ``raw["units_inferred"]``, and refused where both units (or
-  neither) give a possible claim (``82,337.29``, ``0``).
+  natural person's debt is 165,800 yuan, ``515,296,623.88`` for 82 debtors is yuan), at most 100亿 where the title names
+  one debtor (``3,151,446.05`` for one company is yuan; `MANY_DEBTORS`: 等, 户, 笔, 包, 、 or 批 in the title make it
+  a package, whose claim may reach 1000亿), or as Great Wall writes 万元 where both units could be (more than two
+  decimals; no separators below 100,000: ``82337.29``); the unit is said in ``raw["MoneyTotal"]["unit_inferred"]``
+  and the lot's ``raw["units_inferred"]``, and the number refused where both units (or neither) remain possible
+  (``87,729.45``, ``0``). Of the dump's bare numbers 402 are read and 19 refused.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -49,7 +53,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from crawlers.parsers import amc
 from crawlers.parsers.amc import Body, decode, is_interstitial  # noqa: F401
 from crawlers.parsers.base import ListPage, ParseError, RawRecord
-from normalizers.amounts import EITHER_UNIT, Amount, parse_amount
+from normalizers.amounts import EITHER_UNIT, EITHER_UNIT_ONE_DEBTOR, Amount, parse_amount
 from normalizers.places import parse_place
 
 SOURCE = "gwamc_notice"
@@ -60,6 +64,8 @@ ASSET_TYPES = {"债权资产": "debt", "债权": "debt", "股权资产": "equity
 # 实物资产 / 物权资产 / 上市公司 (the site's property type until 2013, see above) / 无 / empty: typed by the title
 BOOK_VALUE = "抵债资产账面值"
 APPRAISAL = "评估价"  # 资产评估价值为…, 评估价…
+# A title naming more than one debtor (…等39户, 556笔小微贷款, 工行山东包, A、B): its claim may pass one debtor's most
+MANY_DEBTORS = re.compile("等|户|笔|包|、|批")
 
 
 def page_kind(text: str) -> str | None:
@@ -128,12 +134,18 @@ def notice_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRec
     return record
 
 
+def money_unit(title: str) -> str:
+    """The unit a bare ``MoneyTotal`` is read in: ``yuan_or_wan_one_debtor`` for a title that names one debtor,
+    ``yuan_or_wan`` for one that names more (`MANY_DEBTORS`)."""
+    return EITHER_UNIT if MANY_DEBTORS.search(title) else EITHER_UNIT_ONE_DEBTOR
+
+
 @lru_cache(maxsize=4096)
-def money_total(text: str) -> Amount:
-    """``parse_amount(text, unit="yuan_or_wan")``, remembered (an `Amount` is frozen): the older pages of the real list give
+def money_total(text: str, unit: str) -> Amount:
+    """``parse_amount(text, unit=unit)``, remembered (an `Amount` is frozen): the older pages of the real list give
     most rows one of a few range texts (2006–2012: 92–95 rows of 100 repeat a text of their page, 500万元以下 94
     times); later pages' amounts are their own."""
-    return parse_amount(text, unit=EITHER_UNIT)
+    return parse_amount(text, unit=unit)
 
 
 def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawRecord:
@@ -167,7 +179,8 @@ def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawReco
         raw["published_at"] = row["ADate"]
     text = row.get("MoneyTotal")
     if text not in (None, ""):
-        amount = money_total(str(text))
+        unit = money_unit(title)
+        amount = money_total(str(text), unit)
         found_money = {k: v for k, v in amount.to_json().items() if v is not None}
         raw["MoneyTotal"] = found_money
         is_debt = record.get("asset_type") == "debt"
@@ -176,15 +189,15 @@ def asset_record(row: dict[str, Any], url: str, fetched_at: datetime) -> RawReco
             raw["book_value"] = str(amount.value)
         elif one_yuan_amount and APPRAISAL in str(text):
             record["appraisal_price"] = str(text)
-            record["units"] = {"appraisal_price": EITHER_UNIT}
+            record["units"] = {"appraisal_price": unit}
         elif one_yuan_amount and is_debt:
             field = ("principal" if amount.principal is not None else
                      "interest" if amount.interest is not None else "total_claim")
             record[field] = str(text)
-            record["units"] = {field: EITHER_UNIT}
+            record["units"] = {field: unit}
         elif amount.kind == "split" and amount.currency == "CNY" and is_debt:
             record["total_claim"] = str(text)  # the normalizer spreads the parts over principal / interest
-            record["units"] = {"total_claim": EITHER_UNIT}
+            record["units"] = {"total_claim": unit}
     for key in ("ProTypeName", "TradeName", "PName", "City", "Trade"):
         if amc.squash(str(row.get(key) if row.get(key) is not None else "")):
             raw[key] = row[key]

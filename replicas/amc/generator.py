@@ -523,8 +523,10 @@ class AmcGenerator:
             elif form == "wan":
                 text = f"{q(amount / WAN)}万元"
                 value = q(amount / WAN) * WAN
-            elif form == "bare_commas":  # the real 515,296,623.88: yuan where 万元 would make it no claim (over 10^11
-                text = f"{amount:,.2f}"  # yuan), else yuan and 万元 both possible and it is not read
+            elif form == "bare_commas":  # the real 515,296,623.88: yuan, 万元 making it no claim (over 10^11 yuan);
+                if amount <= 10**7:  # the real 87,729.45: grouped below 1,000,000, yuan and 万元 both possible for
+                    amount = q(amount / 100)  # one debtor or many, and it is not read
+                text = f"{amount:,.2f}"
                 meaning, value = ("amount", amount) if amount * WAN > 10**11 else ("unparseable", None)
             elif form == "range":
                 a = rng.choice((50, 100, 200, 500))

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalizers.amounts import EITHER_UNIT, KINDS, Amount, AmountError, amount_value, parse_amount
+from normalizers.amounts import (
+    EITHER_UNIT,
+    EITHER_UNIT_ONE_DEBTOR,
+    KINDS,
+    Amount,
+    AmountError,
+    amount_value,
+    parse_amount,
+)
 
 D = Decimal
 
@@ -229,7 +237,8 @@ def test_a_bare_number_in_yuan_or_wan_is_read_in_the_unit_its_size_allows(text, 
     ("text", "why"),
     [
         ("82,337.29", "both"),  # 82 thousand or 823 million: either could be a claim
-        ("10000", "both"),
+        ("10,000", "both"),
+        ("406091.17", "both"),  # no separators, but above 100,000: Great Wall writes both units so
         ("0", "neither"),
         ("0.5", "neither"),  # 5,000 yuan: under the floor
         ("10000000", "both"),  # 10^11 as 万元 is the ceiling itself: ten million yuan is a claim as well
@@ -239,6 +248,30 @@ def test_a_bare_number_both_or_neither_unit_allows_is_refused(text, why):
     amount = parse_amount(text, unit=EITHER_UNIT)
     assert amount.kind == "unparseable" and amount.unit_inferred is None
     assert amount.error.startswith("no unit: ") and why in amount.error
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "value", "inferred"),
+    [
+        ("11089.007312", EITHER_UNIT, "110890073.12", "wan"),  # below the fen as yuan
+        ("82337.29", EITHER_UNIT, "823372900", "wan"),  # no separators below 100,000: 万元
+        ("10000", EITHER_UNIT, "100000000", "wan"),
+        ("82337.29", EITHER_UNIT_ONE_DEBTOR, "823372900", "wan"),
+        ("3,151,446.05", EITHER_UNIT_ONE_DEBTOR, "3151446.05", "yuan"),  # 315亿 is no one debtor's claim
+        ("8116816.8", EITHER_UNIT_ONE_DEBTOR, "8116816.8", "yuan"),
+        ("999,999.99", EITHER_UNIT_ONE_DEBTOR, None, None),  # 100亿 less 100 yuan as 万元: within one debtor's most
+        ("1,000,000.01", EITHER_UNIT_ONE_DEBTOR, "1000000.01", "yuan"),  # 100亿 and 100 yuan as 万元: past it
+        ("3,151,446.05", EITHER_UNIT, None, None),  # a package's claim may reach 315亿
+        ("87,729.45", EITHER_UNIT_ONE_DEBTOR, None, None),  # grouped below 100,000: Great Wall writes both units so
+    ],
+)
+def test_where_both_units_give_a_claim_the_writing_or_one_debtors_most_decides(text, unit, value, inferred):
+    amount = parse_amount(text, unit=unit)
+    if value is None:
+        assert amount.kind == "unparseable" and amount.error == "no unit: yuan and 万元 both give a possible claim"
+    else:
+        assert (amount.kind, amount.value, amount.unit_inferred) == ("amount", D(value), inferred)
+    assert parse_amount(text.replace(",", "，"), unit=unit).unit_inferred == inferred  # full-width separators alike
 
 
 def test_yuan_or_wan_reads_only_a_bare_number():

@@ -1,10 +1,11 @@
 """Every real amount string of tests/golden/real/amounts.jsonl through `parse_amount`.
 
-Each line is read with the unit its source documents for a bare number (``unit``: yuan when absent; ``yuan_or_wan``
-for Great Wall's MoneyTotal, whose bare numbers mix 元 and 万元: read in the unit their size allows, refused where both
-are possible). The hand-checked sample (lines with ``expected``) must be read exactly as checked: 0 silently wrong.
-Of the strings that state their unit at least 98.5% must be read; every refused string must say why. The size rule
-must never contradict a unit that a string states. The figures over all strings are printed.
+Each line is read with the unit its source documents for a bare number (``unit``: yuan when absent;
+``yuan_or_wan`` / ``yuan_or_wan_one_debtor`` for Great Wall's MoneyTotal, whose bare numbers mix 元 and 万元, as its
+row's title names several debtors or one: read in the unit their size or writing allows, refused where both are
+possible). The hand-checked sample (lines with ``expected``) must be read exactly as checked: 0 silently wrong. At
+least 98.5% of all the strings, and of those that state their unit, must be read; every refused string must say why.
+The rules for bare numbers must never contradict a unit that a string states. The figures are printed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from crawlers.golden import amount_report
-from normalizers.amounts import EITHER_UNIT, parse_amount
+from normalizers.amounts import EITHER_UNITS, parse_amount
 
 AMOUNTS = Path(__file__).resolve().parents[1] / "golden" / "real" / "amounts.jsonl"
 LINES = [json.loads(text) for text in AMOUNTS.read_text(encoding="utf-8").splitlines() if text.strip()]
@@ -60,7 +61,7 @@ def test_at_least_98_5_percent_of_the_real_strings_are_read_and_every_refusal_sa
               f"{report.read_share_stated:.2%} of the {report.strings - report.bare} that state their unit; bare "
               f"numbers read by size {report.by_size}, refused {report.no_unit}; checked {len(CHECKED)}; refused "
               f"{report.refused}: {dict(report.refusals)}")
-    assert report.read_share_stated >= 0.985
+    assert report.read_share >= 0.985 and report.read_share_stated >= 0.985
     assert report.refused_without_reason == 0
 
 
@@ -73,12 +74,12 @@ def test_the_size_rule_never_contradicts_a_stated_unit():
     size rule picks a unit, it is the stated one (and it does pick one for most)."""
     picked = agreed = 0
     for line in LINES:
-        if line.get("unit") != EITHER_UNIT or not (m := ONE_NUMBER.fullmatch(line["raw"])):
+        if line.get("unit") not in EITHER_UNITS or not (m := ONE_NUMBER.fullmatch(line["raw"])):
             continue
         stated = "yuan" if m[2] == "元" else "wan"
-        bare = parse_amount(m[1], unit=EITHER_UNIT)
+        bare = parse_amount(m[1], unit=line["unit"])
         if bare.unit_inferred:
             picked += 1
             agreed += bare.unit_inferred == stated
             assert bare.unit_inferred == stated, (line["raw"], bare)
-    assert picked >= 1000 and agreed == picked
+    assert picked >= 1500 and agreed == picked

@@ -463,8 +463,14 @@ def test_real_great_wall_rows_read_province_from_city_name_and_money_parts():
     assert sichuan.raw["TradeName"] == "制造业\r\n"
     assert (liaoning.principal, liaoning.interest, liaoning.total_claim, liaoning.claim_as_of) == (
         Decimal("4217900.00"), Decimal("212000.00"), None, date(2017, 9, 30))
-    # 吉林 is the province (PName 7), not 吉林市; a bare number is no amount
-    assert (jilin.province, jilin.city, jilin.city_code, jilin.total_claim) == ("吉林省", None, None, None)
+    # 吉林 is the province (PName 7), not 吉林市; a bare number for one company is yuan (as 万元 486亿, no one
+    # debtor's claim), for a package of debtors it could be either and is not read
+    assert (jilin.province, jilin.city, jilin.city_code) == ("吉林省", None, None)
+    assert (jilin.total_claim, jilin.raw["units_inferred"]) == (Decimal("4858374.33"), {"total_claim": "yuan"})
+    package = dict(REAL_GW_ROWS[3], ProName=REAL_GW_ROWS[3]["ProName"].replace("有限公司债权", "有限公司等3户债权"))
+    body = json.dumps({"pager": [{"pCount": 154}], "ds": [package]}, ensure_ascii=False).encode()
+    (record,) = gwamc_notice.parse_list(body, url, AT).records
+    assert to_lot(record).total_claim is None and record["raw"]["MoneyTotal"]["error"].startswith("no unit: ")
     # pages count from 0 (the dump fetched pIndex 0 … 153 of pCount 154): page 0 leads to 1, page 153 is the last
     assert page.next_url is None  # a short page
     full = json.dumps({"pager": [{"pCount": 154}], "ds": REAL_GW_ROWS[:1] * 100}, ensure_ascii=False).encode()
