@@ -27,6 +27,7 @@ import json
 import random
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import asdict
@@ -42,6 +43,10 @@ from contracts.runfiles import RunMeta, RunPaths, new_run_id
 from contracts.columns import LOT_COLUMN_NAMES, LOT_TYPES
 from warehouse.db import connect
 from warehouse.ingest import ingest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: bench/ is a package of the project
+
+from bench.timing import Clock  # noqa: E402
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NIGHT_1 = datetime(2026, 11, 20, 2, 0, tzinfo=SHANGHAI)
@@ -172,10 +177,10 @@ class TimedHook(EventsHook):
         self.cpu_seconds: list[float] = []  # every thread of the process (time.process_time)
 
     def __call__(self, con, results) -> None:  # type: ignore[no-untyped-def]
-        t0, c0 = time.perf_counter(), time.process_time()
-        super().__call__(con, results)
-        self.seconds.append(time.perf_counter() - t0)
-        self.cpu_seconds.append(time.process_time() - c0)
+        with Clock() as clock:
+            super().__call__(con, results)
+        self.seconds.append(clock.wall)
+        self.cpu_seconds.append(clock.cpu)
 
 
 def main() -> None:

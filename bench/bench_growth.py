@@ -66,6 +66,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import Clock  # noqa: E402
+
 STAGES = ("merge", "views", "linkage", "alerts")
 HISTORY_LOTS = 200
 LINKAGE_TILE = 100_000
@@ -226,19 +228,6 @@ def _history_warehouse(base: Path, rows: int, memory_limit: str) -> None:
     con.execute("CREATE TABLE bench_no_index AS SELECT * FROM fct_lot_versions")
     con.execute("CHECKPOINT")
     con.close()
-
-
-class Clock:
-    """Wall seconds and CPU seconds (``time.process_time``: every thread of this process, DuckDB's included) of one
-    timed block. CPU seconds count the work done, not the time other jobs on a shared machine take the cores away,
-    so their growth is the steadier figure where the machine is busy."""
-
-    def __enter__(self) -> Clock:
-        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.wall, self.cpu = time.perf_counter() - self.wall0, time.process_time() - self.cpu0
 
 
 def measure(stage: str, n: int, work: Path, repeats: int, memory_limit: str, info: dict) -> dict:

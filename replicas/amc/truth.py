@@ -113,5 +113,5 @@ def expected_asset(asset: Asset) -> Expected:
 
 
 def money_meaning(asset: Asset) -> tuple[str, Decimal | None, Decimal | None, Decimal | None, date | None]:
-    """(kind, value, low, high, as_of) that ``MoneyTotal`` means, as ``parse_amount(unit="yuan_or_wan")`` must say."""
+    """(kind, value, low, high, as_of) that ``MoneyTotal`` means, as ``parse_amount(unit=gwamc_notice.money_unit(title))`` must say."""
     return asset.meaning, asset.value, asset.low, asset.high, asset.as_of
