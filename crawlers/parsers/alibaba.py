@@ -775,20 +775,26 @@ def detail_title(tree: LexborHTMLParser) -> str | None:
 _BY_ID = {"sf-countdown": "li#sf-countdown", "J_ItemId": "#J_ItemId", "J_HoverShow": "tbody#J_HoverShow",
           "sf-price": "li#sf-price", "J_Status": "#J_Status", "J_Looker": "em#J_Looker", "itemAddress": "#itemAddress",
           "J_Coordinate": "input#J_Coordinate"}
-_BY_ID_QUERY = ", ".join(_BY_ID.values())
+_BY_ID_TAG = {key: selector.partition("#")[0] or None for key, selector in _BY_ID.items()}  # the tag it names
+_BY_ID_FOLDED = {key.casefold() for key in _BY_ID}
 
 
 def by_id(tree: LexborHTMLParser) -> dict[str, LexborNode | None]:
     """The elements of `_BY_ID` by one query of the tree instead of one each (each query walks the whole tree: the
-    eight cost a tenth of a detail page's parse). A node the query gives matches one of the selectors, and only the
-    one of its own id (the ids differ in more than case); one whose id is none of them exactly (a quirks-mode page
-    matches ids without regard to case) sends every selector back to its own query."""
+    eight cost a tenth of a detail page's parse). The query is ``[id]``, every element with an id, told apart by
+    ``node.id`` and tag in Python: lexbor tests each selector of a list at every node, so one ``[id]`` walk and the
+    page's 15-80 ids cost half of the eight selectors' (12 against 5 us on a 4 kB page, 39 against 17 on a 47 kB one).
+    A node whose id is one of them but for case (a quirks-mode page matches ids without regard to case) sends every
+    selector back to its own query."""
     found: dict[str, LexborNode] = {}
-    for node in tree.css(_BY_ID_QUERY):
-        element_id = node.attributes.get("id")
-        if element_id not in _BY_ID:
+    for node in tree.css("[id]"):
+        element_id = node.id
+        if element_id in _BY_ID:
+            tag = _BY_ID_TAG[element_id]
+            if element_id not in found and (tag is None or node.tag == tag):
+                found[element_id] = node
+        elif element_id is not None and element_id.casefold() in _BY_ID_FOLDED:
             return {key: tree.css_first(selector) for key, selector in _BY_ID.items()}
-        found.setdefault(element_id, node)
     return {key: found.get(key) for key in _BY_ID}
 
 
