@@ -594,3 +594,14 @@ def test_price_label_and_text_value_are_cut_as_the_regex_substitutions_cut_them(
     for text in samples:
         assert alibaba._label(text) == re.sub(r"[\s:：]+", "", text), repr(text)
         assert alibaba._after_colons(text) == re.sub(r"^[\s:：]+", "", text).strip(), repr(text)
+
+
+@pytest.mark.parametrize(("main", "expected"), [
+    ("<h1> 【一拍】某房产 </h1><h1 class='bid-fail'>本场拍卖已流拍</h1>", "【一拍】某房产"),
+    ("<h1 class='bid-fail'>本场拍卖已流拍</h1><div><h1 class='x'>【二拍】某 车位</h1></div>", "【二拍】某 车位"),
+    ("<h1 class='bid-fail'>流拍</h1><h1 class='bid-ok'>撤回</h1>", None),
+    ("<h2>无</h2>", None),
+])
+def test_detail_title_is_the_first_h1_of_pm_main_that_is_no_banner(main: str, expected: str | None) -> None:
+    tree = LexborHTMLParser(f"<div class='pm-main'>{main}</div><h1>outside</h1>")
+    assert alibaba.detail_title(tree) == expected
