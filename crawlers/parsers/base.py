@@ -212,7 +212,7 @@ def utf8_clean(raw: bytes, text: str) -> bool:
     """Whether ``text``, the strict UTF-8 decoding of ``raw``, is what `clean_text` returns: `bytes_clean` checks the
     C0 controls, DEL, escapes and references in the bytes, a C1 control is found by its two bytes, and the five
     zero-width characters are looked for in the text (their bytes' lead, 0xE2 or 0xEF, also starts the common Chinese
-    punctuation, which makes a search of the bytes slower). On a 34 kB UTF-8 list page, 30 us against 61 for
+    punctuation, which makes a search of the bytes slower). On a 34 kB UTF-8 list page, 24 us against 59 for
     `clean_text`."""
     if not bytes_clean(raw) or (b"\xc2" in raw and _C1_UTF8.search(raw)):
         return False
