@@ -648,9 +648,9 @@ _COLONS = (":", "：")
 
 
 def _label(mark: str) -> str:
-    """A price-table label without whitespace and colons (``" 起 拍 价 ："`` → ``"起拍价"``): split and join, where a
-    regex substitution per cell cost a twentieth of a small page's parse (str.split and ``\\s`` know the same
-    whitespace)."""
+    """A price-table label without whitespace and colons (``" 起 拍 价 ："`` → ``"起拍价"``): split and join,
+    where a regex substitution per cell cost a twentieth of a small page's parse (str.split and ``\\s`` know the
+    same whitespace)."""
     label = "".join(mark.split())
     return label.replace(":", "").replace("：", "") if ":" in label or "：" in label else label
 
