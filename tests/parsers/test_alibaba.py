@@ -577,3 +577,31 @@ def test_em_ints_reads_each_class_where_its_own_search_does() -> None:
         assert got == expected, page
         seen.add(tuple(value is None for value in got.values()))
     assert len(seen) == 4  # pages with both, either and neither of the totals
+
+
+def test_price_label_and_text_value_are_cut_as_the_regex_substitutions_cut_them() -> None:
+    """`_label` removes every whitespace character and colon, `_after_colons` the leading ones and trailing whitespace:
+    what ``re.sub(r"[\\s:：]+", "", …)`` and ``re.sub(r"^[\\s:：]+", "", …).strip()`` gave, on every mix of
+    whitespace (all of Python's, full-width and no-break spaces included), colons and text."""
+    import random
+    import sys
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    pieces = [*spaces, ":", "：", "起", "拍", "价", "1天", "x:y", "无"]
+    rng = random.Random(7)
+    samples = ["", " ", ":", "：", " ： 5分钟 ", "起\u3000拍\u3000价", "\xa0:\xa0：1天 "]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    for text in samples:
+        assert alibaba._label(text) == re.sub(r"[\s:：]+", "", text), repr(text)
+        assert alibaba._after_colons(text) == re.sub(r"^[\s:：]+", "", text).strip(), repr(text)
+
+
+@pytest.mark.parametrize(("main", "expected"), [
+    ("<h1> 【一拍】某房产 </h1><h1 class='bid-fail'>本场拍卖已流拍</h1>", "【一拍】某房产"),
+    ("<h1 class='bid-fail'>本场拍卖已流拍</h1><div><h1 class='x'>【二拍】某 车位</h1></div>", "【二拍】某 车位"),
+    ("<h1 class='bid-fail'>流拍</h1><h1 class='bid-ok'>撤回</h1>", None),
+    ("<h2>无</h2>", None),
+])
+def test_detail_title_is_the_first_h1_of_pm_main_that_is_no_banner(main: str, expected: str | None) -> None:
+    tree = LexborHTMLParser(f"<div class='pm-main'>{main}</div><h1>outside</h1>")
+    assert alibaba.detail_title(tree) == expected
