@@ -42,16 +42,16 @@ makes it a claim an AMC could list, `CLAIM_BOUNDS`: 1万 to 1000亿 yuan (``16.5
 no claim; ``515,296,623.88`` is yuan, 5 trillion being none), and ``unit_inferred`` says which it was.
 ``unit="yuan_or_wan_one_debtor"`` is the same for a listing that names one debtor, whose claim is at most 100亿
 (`ONE_DEBTOR_MOST`): ``3,151,446.05`` for one company is yuan, 315亿 being no one debtor's claim. Where both units
-give a possible claim, the way the number is written decides where Great Wall's writing never varies: more than two
-decimals (``11089.007312``) is 万元, yuan stopping at the fen; no thousands separators below 100,000 (``82337.29``)
-is 万元, Great Wall grouping every yuan figure of that size (``84,427.3元``). Otherwise (``87,729.45``,
-``406091.17``) or where neither unit gives a claim (``0``) it is refused (error ``no unit: …``); a number inside
-words (``债权总额：1234``) is refused for want of a unit as with ``None``.
+give a possible claim, the way the number is written decides where Great Wall's writing never varies: digits below
+the fen (``11089.007312``; trailing zeros aside) are 万元, yuan stopping at the fen; no thousands separators below
+100,000 (``82337.29``) is 万元, Great Wall grouping every yuan figure of that size (``84,427.3元``). Otherwise
+(``87,729.45``, ``406091.17``) or where neither unit gives a claim (``0``) it is refused (error ``no unit: …``); a
+number inside words (``债权总额：1234``) is refused for want of a unit as with ``None``.
 
 The evidence is Great Wall's own: the 15,400 rows of its asset list (tests/golden/real/gwamc_notice/ORIGIN.md)
 hold 4,581 amounts that write one number with 元 or 万元. Read again with the unit taken off, the rules pick a unit
-for 4,385 and it is always the stated one: the bounds 3,971, the one-debtor bound 106 (all yuan), the decimals 11
-and the separators 297 (all 万元); the 196 they leave are 162 万元 and 34 yuan, which no rule here tells apart. No
+for 4,383 and it is always the stated one: the bounds 3,971, the one-debtor bound 104 (all yuan), the decimals 11
+and the separators 297 (all 万元); the 198 they leave are 162 万元 and 36 yuan, which no rule here tells apart. No
 amount over 100亿 in the list is one debtor's: the four are packages (等19户, 等2112户, three banks' 包) and a trade
 fair's total. tests/normalizers/test_real_amounts.py keeps the rules true on the real strings.
 """
@@ -436,7 +436,8 @@ def _by_size(raw: str, number: Decimal, unit: str, written: str) -> Amount:
     between 1万 yuan and the most ``unit`` allows, or else as its writing tells (module docstring); refused otherwise."""
     low, high = CLAIM_BOUNDS[0], EITHER_UNITS[unit]
     units = [u for u in ("yuan", "wan") if low <= number * UNIT_FACTORS[u] <= high]
-    if len(units) == 2 and (len(written.partition(".")[2]) > 2 or ("," not in written and number < 100_000)):
+    below_fen = len(written.partition(".")[2].rstrip("0")) > 2  # 11089.007312 (a trailing 0 says nothing: 1.500)
+    if len(units) == 2 and (below_fen or ("," not in written and number < 100_000)):
         units = ["wan"]
     if len(units) != 1:
         why = "yuan and 万元 both give a possible claim" if units else "neither yuan nor 万元 gives a possible claim"

@@ -263,6 +263,7 @@ def test_a_bare_number_both_or_neither_unit_allows_is_refused(text, why):
         ("1,000,000.01", EITHER_UNIT_ONE_DEBTOR, "1000000.01", "yuan"),  # 100亿 and 100 yuan as 万元: past it
         ("3,151,446.05", EITHER_UNIT, None, None),  # a package's claim may reach 315亿
         ("87,729.45", EITHER_UNIT_ONE_DEBTOR, None, None),  # grouped below 100,000: Great Wall writes both units so
+        ("87,729.450", EITHER_UNIT, None, None),  # a trailing zero is no digit below the fen
     ],
 )
 def test_where_both_units_give_a_claim_the_writing_or_one_debtors_most_decides(text, unit, value, inferred):
