@@ -50,10 +50,11 @@ number inside words (``债权总额：1234``) is refused for want of a unit as w
 
 The evidence is Great Wall's own: the 15,400 rows of its asset list (tests/golden/real/gwamc_notice/ORIGIN.md)
 hold 4,581 amounts that write one number with 元 or 万元. Read again with the unit taken off, the rules pick a unit
-for 4,383 and it is always the stated one: the bounds 3,971, the one-debtor bound 104 (all yuan), the decimals 11
+for 4,383 and it is always the stated one: the bounds 3,970, the one-debtor bound 105 (all yuan), the decimals 11
 and the separators 297 (all 万元); the 198 they leave are 162 万元 and 36 yuan, which no rule here tells apart. No
 amount over 100亿 in the list is one debtor's: the four are packages (等19户, 等2112户, three banks' 包) and a trade
-fair's total. tests/normalizers/test_real_amounts.py keeps the rules true on the real strings.
+fair's total (tests/golden/real/gwamc_notice/units.py prints these figures from the dump).
+tests/normalizers/test_real_amounts.py keeps the rules true on the real strings.
 """
 
 from __future__ import annotations
