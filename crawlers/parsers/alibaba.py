@@ -792,11 +792,36 @@ def by_id(tree: LexborHTMLParser) -> dict[str, LexborNode | None]:
     return {key: found.get(key) for key in _BY_ID}
 
 
+class _LastPage:
+    """A detail page's text and tree, the last page's kept: the spider asks `parse_detail` for the record and then
+    `detail_links` for the lazily loaded parts of the very same page (the response's one ``bytes`` object), which
+    decoded and parsed it a second time (a third of the crawl's parsing). Bytes and text are immutable, so the same
+    object is the same page; the tree is only read (queries), never changed."""
+
+    def __init__(self) -> None:
+        self._last: tuple[Body, str, LexborHTMLParser] | None = None
+
+    def __call__(self, body: Body) -> tuple[str, LexborHTMLParser]:
+        last = self._last  # (one read: a page and its tree are replaced together)
+        if last is not None and last[0] is body:
+            return last[1], last[2]
+        text = decode(body)
+        tree = LexborHTMLParser(text)
+        if isinstance(body, (bytes, str)):
+            self._last = (body, text, tree)
+        return text, tree
+
+    def cache_clear(self) -> None:
+        self._last = None
+
+
+detail_page = _LastPage()
+
+
 def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> RawRecord:
     """A lot's detail page → one raw record (the spider lays it over the list record)."""
-    text = decode(body)
+    text, tree = detail_page(body)
     raise_if_interstitial(source, text, url, _DETAIL_CONTENT_MARKERS)
-    tree = LexborHTMLParser(text)
     nodes = by_id(tree)
     countdown = nodes["sf-countdown"]
 
@@ -902,7 +927,7 @@ def detail_links(body: Body, url: str) -> dict[str, str]:
     """The absolute URLs of a detail page's lazily loaded parts (``data-from`` attributes), by name:
     ``notice`` (竞买公告 JSON), ``item_notice`` (竞买须知), ``attachments``/``attachments_2``, ``desc``
     (标的物介绍), ``bid_records``; missing parts are left out."""
-    tree = LexborHTMLParser(decode(body))
+    tree = detail_page(body)[1]
     links: dict[str, str] = {}
     for element_id, name in LAZY_PARTS.items():
         node = tree.css_first(f"#{element_id}")

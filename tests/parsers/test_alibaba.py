@@ -267,6 +267,26 @@ def test_detail_links_are_absolute() -> None:
     assert set(links) == {"notice", "item_notice", "attachments", "desc", "bid_records"}
 
 
+def test_a_detail_page_is_decoded_and_parsed_once_for_its_record_and_links(monkeypatch) -> None:
+    """The spider asks for the record, then the links, of one response body: one decode and one tree for both, and
+    another page (another object, even an equal one) is read anew, never answered from the last page's tree."""
+    built = []
+    real = alibaba.LexborHTMLParser
+    monkeypatch.setattr(alibaba, "LexborHTMLParser", lambda text: built.append(text) or real(text))
+    alibaba.detail_page.cache_clear()
+    first, second = golden("alibaba_sf", "detail_first_round_ongoing"), golden("alibaba_sf", "detail_sold")
+    record = alibaba_sf.parse_detail(first, URL, AT)
+    links = alibaba_sf.detail_links(first, URL)
+    assert len(built) == 1
+    assert record["source_lot_id"] == "619653118427" and links["notice"].endswith("project_id=619653")
+    other = alibaba_sf.detail_links(second, URL)
+    assert len(built) == 2 and other != links
+    alibaba.detail_page.cache_clear()
+    assert other == alibaba_sf.detail_links(second, URL)  # what a fresh read of that page gives
+    assert alibaba_sf.detail_links(bytes(bytearray(first)), URL) == links  # an equal copy: read again, the same
+    assert len(built) == 4
+
+
 def test_detail_without_title_names_the_field() -> None:
     page = '<input id="J_ItemId" value="619653118427"><div class="pm-main"><p>x</p></div>'
     with pytest.raises(ParseError, match=r"alibaba_sf: required field 'title' not found on https://sf-item"):
