@@ -778,18 +778,21 @@ _BY_ID = {"sf-countdown": "li#sf-countdown", "J_ItemId": "#J_ItemId", "J_HoverSh
 _BY_ID_QUERY = ", ".join(_BY_ID.values())
 
 
-def by_id(tree: LexborHTMLParser) -> dict[str, LexborNode | None]:
-    """The elements of `_BY_ID` by one query of the tree instead of one each (each query walks the whole tree: the
-    eight cost a tenth of a detail page's parse). A node the query gives matches one of the selectors, and only the
-    one of its own id (the ids differ in more than case); one whose id is none of them exactly (a quirks-mode page
-    matches ids without regard to case) sends every selector back to its own query."""
+def by_id(tree: LexborHTMLParser, selectors: dict[str, str] = _BY_ID,
+          query: str = _BY_ID_QUERY) -> dict[str, LexborNode | None]:
+    """The elements of ``selectors`` (id → a selector of that id; `_BY_ID`), each what
+    ``tree.css_first(selector)`` finds, by one query of the tree (``query``: the selectors joined) instead of one
+    each (each query walks the whole tree: the eight cost a tenth of a detail page's parse). A node the query gives
+    matches one of the selectors, and only the one of its own id (the ids differ in more than case); one whose id is
+    none of them exactly (a quirks-mode page matches ids without regard to case) sends every selector back to its
+    own query."""
     found: dict[str, LexborNode] = {}
-    for node in tree.css(_BY_ID_QUERY):
+    for node in tree.css(query):
         element_id = node.attributes.get("id")
-        if element_id not in _BY_ID:
-            return {key: tree.css_first(selector) for key, selector in _BY_ID.items()}
+        if element_id not in selectors:
+            return {key: tree.css_first(selector) for key, selector in selectors.items()}
         found.setdefault(element_id, node)
-    return {key: found.get(key) for key in _BY_ID}
+    return {key: found.get(key) for key in selectors}
 
 
 class _LastPage:
@@ -921,16 +924,18 @@ LAZY_PARTS = {
     "J_desc": "desc",
     "J_RecordContent": "bid_records",
 }
+_LAZY_SELECTORS = {element_id: f"#{element_id}" for element_id in LAZY_PARTS}
+_LAZY_QUERY = ", ".join(_LAZY_SELECTORS.values())
 
 
 def detail_links(body: Body, url: str) -> dict[str, str]:
     """The absolute URLs of a detail page's lazily loaded parts (``data-from`` attributes), by name:
     ``notice`` (竞买公告 JSON), ``item_notice`` (竞买须知), ``attachments``/``attachments_2``, ``desc``
     (标的物介绍), ``bid_records``; missing parts are left out."""
-    tree = detail_page(body)[1]
+    nodes = by_id(detail_page(body)[1], _LAZY_SELECTORS, _LAZY_QUERY)
     links: dict[str, str] = {}
     for element_id, name in LAZY_PARTS.items():
-        node = tree.css_first(f"#{element_id}")
+        node = nodes[element_id]
         href = (node.attributes.get("data-from") or "").strip() if node is not None else ""
         if href:
             links[name] = absolute(href, url)

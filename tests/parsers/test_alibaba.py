@@ -529,18 +529,23 @@ def test_interstitial_marker_of_ascii_and_other_texts_is_the_plain_scan(text: st
     *(path.read_bytes().decode("gbk", "replace") for path in sorted(GOLDEN.glob("alibaba_*/*detail*/input.html"))),
     # quirks mode (no doctype): ids match without regard to case; a wrong tag first; an id twice; nested
     "<html><body><input id='j_itemid' value='1'><div id='sf-price'>x</div><li id='SF-PRICE'>y</li>"
-    "<li id='sf-price'>z</li><em id='J_Looker'>3</em><em id='J_Looker'>4</em></body></html>",
+    "<li id='sf-price'>z</li><em id='J_Looker'>3</em><em id='J_Looker'>4</em>"
+    "<div id='j_desc' data-from='//a/1'></div><div id='J_desc' data-from='//a/2'></div></body></html>",
+    "<!DOCTYPE html><html><body><div id='J_NoticeDetail' data-from='//n/1'><p id='J_ItemNotice'></p></div>"
+    "<div id='J_NoticeDetail' data-from='//n/2'></div><span id='J_RecordContent' data-from='r'></span></body></html>",
     "<!DOCTYPE html><html><body><li id='sf-countdown'><input id='J_Status' value='4'></li>"
     "<table><tbody id='J_HoverShow'></tbody></table><p id='itemaddress'>a</p><p id='itemAddress'>b</p></body></html>",
 ])
 def test_by_id_finds_what_each_selector_finds(html: str) -> None:
     tree = LexborHTMLParser(html)
-    found = alibaba.by_id(tree)
-    for key, selector in alibaba._BY_ID.items():
-        expected = tree.css_first(selector)
-        got = found[key]
-        assert (got is None) == (expected is None), selector
-        assert got is None or got.mem_id == expected.mem_id, selector
+    for selectors, query in ((alibaba._BY_ID, alibaba._BY_ID_QUERY),
+                             (alibaba._LAZY_SELECTORS, alibaba._LAZY_QUERY)):  # the detail page's lazy parts
+        found = alibaba.by_id(tree, selectors, query)
+        for key, selector in selectors.items():
+            expected = tree.css_first(selector)
+            got = found[key]
+            assert (got is None) == (expected is None), selector
+            assert got is None or got.mem_id == expected.mem_id, selector
 
 
 def test_query_value_is_parse_qs_first_value() -> None:
