@@ -795,6 +795,9 @@ def by_id(tree: LexborHTMLParser, selectors: dict[str, str] = _BY_ID,
     return {key: found.get(key) for key in selectors}
 
 
+_Page = tuple[Body, str, LexborHTMLParser, dict[str, "LexborNode | None"]]
+
+
 class _LastPage:
     """A detail page's text and tree, the last page's kept: the spider asks `parse_detail` for the record and then
     `detail_links` for the lazily loaded parts of the very same page (the response's one ``bytes`` object), which
@@ -802,20 +805,34 @@ class _LastPage:
     object is the same page; the tree is only read (queries), never changed."""
 
     def __init__(self) -> None:
-        self._last: tuple[Body, str, LexborHTMLParser] | None = None
+        self._last: _Page | None = None
+
+    def page(self, body: Body) -> _Page:
+        """(body, text, tree, elements by id: filled by `detail_nodes`)."""
+        last = self._last  # (one read: a page, its tree and its elements are replaced together)
+        if last is not None and last[0] is body:
+            return last
+        text = decode(body)
+        page = (body, text, LexborHTMLParser(text), {})
+        if isinstance(body, (bytes, str)):
+            self._last = page
+        return page
 
     def __call__(self, body: Body) -> tuple[str, LexborHTMLParser]:
-        last = self._last  # (one read: a page and its tree are replaced together)
-        if last is not None and last[0] is body:
-            return last[1], last[2]
-        text = decode(body)
-        tree = LexborHTMLParser(text)
-        if isinstance(body, (bytes, str)):
-            self._last = (body, text, tree)
+        _, text, tree, _ = self.page(body)
         return text, tree
 
     def cache_clear(self) -> None:
         self._last = None
+
+
+def detail_nodes(page: _Page) -> dict[str, LexborNode | None]:
+    """The elements of `_DETAIL_IDS` of a `detail_page`: those `parse_detail` reads and the lazy parts
+    `detail_links` reads, by one query of its tree for both (each query walks the whole tree)."""
+    found = page[3]
+    if not found:
+        found.update(by_id(page[2], _DETAIL_IDS, _DETAIL_IDS_QUERY))
+    return found
 
 
 detail_page = _LastPage()
@@ -823,9 +840,10 @@ detail_page = _LastPage()
 
 def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> RawRecord:
     """A lot's detail page → one raw record (the spider lays it over the list record)."""
-    text, tree = detail_page(body)
+    page = detail_page.page(body)
+    text, tree = page[1], page[2]
     raise_if_interstitial(source, text, url, _DETAIL_CONTENT_MARKERS)
-    nodes = by_id(tree)
+    nodes = detail_nodes(page)
     countdown = nodes["sf-countdown"]
 
     item_input = nodes["J_ItemId"]
@@ -925,14 +943,16 @@ LAZY_PARTS = {
     "J_RecordContent": "bid_records",
 }
 _LAZY_SELECTORS = {element_id: f"#{element_id}" for element_id in LAZY_PARTS}
-_LAZY_QUERY = ", ".join(_LAZY_SELECTORS.values())
+_DETAIL_IDS = {**_BY_ID, **_LAZY_SELECTORS}
+assert len(_DETAIL_IDS) == len(_BY_ID) + len(_LAZY_SELECTORS)
+_DETAIL_IDS_QUERY = ", ".join(_DETAIL_IDS.values())
 
 
 def detail_links(body: Body, url: str) -> dict[str, str]:
     """The absolute URLs of a detail page's lazily loaded parts (``data-from`` attributes), by name:
     ``notice`` (竞买公告 JSON), ``item_notice`` (竞买须知), ``attachments``/``attachments_2``, ``desc``
     (标的物介绍), ``bid_records``; missing parts are left out."""
-    nodes = by_id(detail_page(body)[1], _LAZY_SELECTORS, _LAZY_QUERY)
+    nodes = detail_nodes(detail_page.page(body))
     links: dict[str, str] = {}
     for element_id, name in LAZY_PARTS.items():
         node = nodes[element_id]

@@ -538,8 +538,8 @@ def test_interstitial_marker_of_ascii_and_other_texts_is_the_plain_scan(text: st
 ])
 def test_by_id_finds_what_each_selector_finds(html: str) -> None:
     tree = LexborHTMLParser(html)
-    for selectors, query in ((alibaba._BY_ID, alibaba._BY_ID_QUERY),
-                             (alibaba._LAZY_SELECTORS, alibaba._LAZY_QUERY)):  # the detail page's lazy parts
+    for selectors, query in ((alibaba._BY_ID, alibaba._BY_ID_QUERY),  # parse_detail's and the lazy parts' ids
+                             (alibaba._DETAIL_IDS, alibaba._DETAIL_IDS_QUERY)):
         found = alibaba.by_id(tree, selectors, query)
         for key, selector in selectors.items():
             expected = tree.css_first(selector)
