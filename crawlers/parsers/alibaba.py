@@ -168,7 +168,8 @@ _LOGIN_TITLE_RE = re.compile(r"<title>[^<]*登录[^<]*</title>", re.I)
 _CONTENT_MARKERS = ("sf-item-list-data", "J_HoverShow", "没有您要找的标的物", "sf-price")
 _DETAIL_CONTENT_MARKERS = ("J_HoverShow", "sf-price", "sf-item-list-data", "没有您要找的标的物")  # a detail page's first
 assert sorted(_DETAIL_CONTENT_MARKERS) == sorted(_CONTENT_MARKERS)
-_CONTENT_MARKERS_ASCII = tuple(m.encode() for m in _CONTENT_MARKERS if m.isascii())
+# (in a detail page's order: most pages a crawl checks are detail pages, and a marker missing is a scan of the page)
+_CONTENT_MARKERS_ASCII = tuple(m.encode() for m in _DETAIL_CONTENT_MARKERS if m.isascii())
 
 
 # For an ASCII text (a JSON fragment: one byte a character, where one character is found by memchr in 0.1 us and a word
