@@ -262,6 +262,7 @@ def forget() -> None:
 
     alibaba.fragment_text.cache_clear()
     alibaba.json_value.cache_clear()  # (the JSON a description's decode read for fragment_text)
+    alibaba.detail_page.cache_clear()  # (the last detail page's text and tree, for detail_links)
     gwamc_notice.money_total.cache_clear()  # (Great Wall's MoneyTotal texts: only a page's own repeats count)
 
 

@@ -33,6 +33,7 @@ answers every request from that WARC, with no network.
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import hashlib
 import json
@@ -85,8 +86,46 @@ class MemberWriter(WARCWriter):
     def write_record(self, record: Any, params: Any = None) -> None:
         raw = BytesIO()
         self._write_warc_record(raw, record)
+        self.write_member(raw.getbuffer())
+
+    def write_member(self, record: Any) -> None:
+        """One whole record's uncompressed bytes, deflated as one gzip member."""
         member = isal_zlib.compressobj(self.level, isal_zlib.DEFLATED, 31)  # 31: a gzip header and trailer
-        self.out.write(member.compress(raw.getbuffer()) + member.flush())
+        self.out.write(member.compress(record) + member.flush())
+
+    def write_response(self, request: Request, response: Response, fetched: datetime) -> None:
+        """The record of `response_record`, the same bytes (its own record id and date), built in one go: warcio
+        formats both header blocks (`StatusAndHeaders`, its record id and date), the digests are one ``hashlib``
+        call over the body each, where warcio's record builder streams the body through its digesters in 16 kB
+        pieces, twice, and copies it into a second buffer (measured on the Alibaba replica's pages: 105 us a page
+        where that took 130, of which hashing and deflating are 85). tests/crawlers/test_archive_writer.py holds
+        it to warcio's own record."""
+        body = response.body
+        http = _http_headers(response)
+        http.compute_headers_buffer(self.header_filter)
+        head = http.headers_buff
+        block = hashlib.sha1(head)
+        block.update(body)
+        warc = StatusAndHeaders("", [
+            # in warcio's order: the headers given, then those create_warc_record and write_record add
+            (H_FETCHED, fetched.isoformat()), (H_METHOD, request.method), (H_BODY, _body_digest(request)),
+            ("WARC-Type", "response"), ("WARC-Record-ID", self._make_warc_id()), ("WARC-Target-URI", response.url),
+            ("WARC-Date", self.curr_warc_date()), ("WARC-Payload-Digest", _sha1_label(hashlib.sha1(body))),
+            ("WARC-Block-Digest", _sha1_label(block)), ("Content-Type", self.WARC_RECORDS["response"]),
+            ("Content-Length", str(len(head) + len(body))),
+        ], protocol=self.warc_version)
+        self.write_member(b"".join((warc.to_bytes(encoding="utf-8"), head, body, b"\r\n\r\n")))
+
+
+def _sha1_label(digest: Any) -> str:
+    """A digest as warcio writes it (``Digester.__str__``): ``sha1:`` and the base32 of the digest."""
+    return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
+
+
+def _http_headers(response: Response) -> StatusAndHeaders:
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
+    reason = "OK" if response.status == 200 else "-"
+    return StatusAndHeaders(f"{response.status} {reason}", headers, protocol="HTTP/1.1")
 
 
 def archive_path(runs: str | Path, source: str, run_id: str) -> Path:
@@ -195,11 +234,9 @@ def response_record(writer: WARCWriter, request: Request, response: Response, fe
     """The WARC record of ``response`` (as fetched for ``request`` at ``fetched``). The body's length is given, so
     warcio hashes the body where it lies instead of first copying it to a temporary file and hashing it twice (the
     record's bytes are the same: tests/crawlers/test_archive_writer.py)."""
-    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
-    reason = "OK" if response.status == 200 else "-"
-    http = StatusAndHeaders(f"{response.status} {reason}", headers, protocol="HTTP/1.1")
     return writer.create_warc_record(
-        response.url, "response", payload=BytesIO(response.body), length=len(response.body), http_headers=http,
+        response.url, "response", payload=BytesIO(response.body), length=len(response.body),
+        http_headers=_http_headers(response),
         warc_headers_dict={H_FETCHED: fetched.isoformat(), H_METHOD: request.method, H_BODY: _body_digest(request)})
 
 
@@ -292,7 +329,7 @@ class WarcArchiveMiddleware:
         request.meta[FETCHED_AT] = fetched
         if self._writer is None:
             return response
-        self._writer.write_record(response_record(self._writer, request, response, fetched))
+        self._writer.write_response(request, response, fetched)
         self._handle.flush()  # whole records reach the OS: a kill loses at most the one being written
         self.crawler.stats.inc_value("salvage/archived")
         return response

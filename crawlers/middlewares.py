@@ -114,14 +114,15 @@ class WholePageMiddleware:
     # Scrapy (2.19) deprecates a required ``spider`` argument on spider-middleware methods and will stop passing
     # it: the spider is read from the crawler given to from_crawler instead.
     def __init__(self, crawler: Crawler) -> None:
+        from crawlers.parsers import check_whole  # (imported here, once: the parsers are not this module's import)
+
         self.crawler = crawler
+        self.check_whole = check_whole
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WholePageMiddleware:
         return cls(crawler)
 
     def process_spider_input(self, response: Response) -> None:
-        from crawlers.parsers import check_whole
-
         if response.status == 200 and response.body:
-            check_whole(getattr(self.crawler.spider, "name", "?"), response.body, response.url)
+            self.check_whole(getattr(self.crawler.spider, "name", "?"), response.body, response.url)

@@ -7,6 +7,7 @@ changed and a person must map it; guessing would file lots under the wrong statu
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -266,6 +267,7 @@ _ROUND_WORD = re.compile(
 _BRACKETS = re.compile(r"[【\[〔](?P<inner>[^】\]〕]*)[】\]〕]")
 
 
+@functools.lru_cache(maxsize=1024)  # round labels and 【】 groups repeat lot after lot; cn2an is slow
 def _round_word(text: str) -> Round | None:
     m = _ROUND_WORD.fullmatch(re.sub(r"\s+", "", text))
     if m is None:

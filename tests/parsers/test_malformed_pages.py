@@ -31,3 +31,20 @@ def test_a_list_row_without_an_id_is_refused_naming_the_list_page(source: str, c
         parse_page(source, body, url, datetime(2026, 11, 20, tzinfo=UTC))
     message = str(refused.value)
     assert url in message and "None" not in message and "source_lot_id" not in message
+
+
+def test_check_whole_refuses_pages_cut_short_or_of_too_many_tags_whatever_their_end_looks_like():
+    from crawlers.parsers import MAX_PAGE_TAGS, check_whole
+
+    url = "https://sf-item.taobao.com/sf_item/1.htm"
+    head = b"<!DOCTYPE html><html><body>"
+    for end in (b"</html>", b"</HTML>", b"</html >", b"</Html\n>"):  # written any way: whole
+        check_whole("alibaba_sf", head + b"<p>x</p>" + end, url)
+    for cut in (head + b"<p>x</p></ht", head + b"<p>x</p></body>", head + b"</htm>"):
+        with pytest.raises(ParseError, match="ends before </html>"):
+            check_whole("alibaba_sf", cut, url)
+    check_whole("alibaba_sf", b"<" * MAX_PAGE_TAGS, url)  # as many tags as allowed (and no HTML start)
+    with pytest.raises(ParseError, match="tags, more than"):
+        check_whole("alibaba_sf", b"<" * (MAX_PAGE_TAGS + 1), url)
+    with pytest.raises(ParseError, match="tags, more than"):
+        check_whole("alibaba_sf", head + b"<br>" * MAX_PAGE_TAGS + b"</html>", url)
