@@ -36,8 +36,8 @@ from urllib.parse import urljoin
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawlers.parsers.base import (_JSON_MARKER, _STRIPPED_CHARS, ListPage, ParseError, RawRecord, clean_text,
-                                   require)
+from crawlers.parsers.base import (_STRIPPED_CHARS, ListPage, ParseError, RawRecord, bytes_clean, clean_text,
+                                   require, utf8_clean)
 from normalizers.dates import notice_period
 
 SOURCE = "rmfysszc"
@@ -52,26 +52,24 @@ _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 
 # `clean_text` without its cost on a clean page. Its test of each stripped character on the decoded text costs
 # about 20 us a kB of Chinese text (a list answer is 10-15 kB), nearly all of it for the ASCII controls
-# (bench/bench_rmfysszc.py). In UTF-8 and GB18030 a control character can only come from its own single byte (no
-# multi-byte sequence holds a byte below 0x20 or 0x7F), so the controls are looked for in the bytes (a few us);
-# the others, which are few, in the text. A page with none of them (nor a JSON escape or an HTML reference of one)
-# is what `clean_text` would return; any other page goes through it.
-_CONTROL_BYTES = bytes(ord(c) for c in _STRIPPED_CHARS if ord(c) < 0x80)
+# (bench/bench_rmfysszc.py). A UTF-8 page is checked by `base.utf8_clean`. In GB18030 too a control character can
+# only come from its own single byte (no multi-byte sequence holds a byte below 0x20 or 0x7F; the digits in its
+# four-byte sequences can only make `base.bytes_clean` see a reference that is not there, and then `clean_text` runs),
+# so the controls, escapes and references are looked for in the bytes; the other stripped characters, which are few,
+# in the text, unless no byte that leads their four-byte sequences is there. A page with none of them is what
+# `clean_text` would return; any other page goes through it.
 _WIDE_STRIPPED = tuple(c for c in _STRIPPED_CHARS if ord(c) >= 0x80)
 # GB18030 has the wide ones as four-byte sequences led by 0x81 (U+0080-U+9FFF) or 0x84 (U+FEFF) only
 _GB_WIDE_LEADS = tuple(sorted({c.encode("gb18030")[:1] for c in _WIDE_STRIPPED}))
-_REFERENCE = re.compile(rb"&#")  # (a regular expression finds a two-byte literal faster than bytes.find)
 
 
 def _unchanged(text: str, raw: bytes, codec: str) -> bool:
     """True when `clean_text` would return ``text`` as it is; ``raw`` is its ``codec`` (UTF-8 or GB18030) bytes."""
-    if len(raw.translate(None, _CONTROL_BYTES)) != len(raw) or _REFERENCE.search(raw):
+    if codec != "gb18030":
+        return utf8_clean(raw, text)
+    if not bytes_clean(raw):
         return False
-    if b"\\" in raw and _JSON_MARKER.search(raw):  # (ASCII in both codecs: read in the bytes)
-        return False
-    if codec == "gb18030" and not any(lead in raw for lead in _GB_WIDE_LEADS):
-        return True
-    return not any(c in text for c in _WIDE_STRIPPED)
+    return not any(lead in raw for lead in _GB_WIDE_LEADS) or not any(c in text for c in _WIDE_STRIPPED)
 
 
 def decode(body: Body) -> str:
