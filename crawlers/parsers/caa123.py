@@ -277,9 +277,11 @@ def _text(node: Any) -> str:
 
 # One selector for every node a list page's parse reads, matched once over the page: lexbor compiles a selector at
 # each call, so one query in document order (an item's ``li`` before its own nodes) costs a fraction of a query per
-# field per item.
-_PM_LIST_NODES = ("ul.auction-list-wrap, li.lot-item, p.lot-name a, span.label, em.price, span.lot-status, "
-                  "span.lot-time, span.bid, span.look, span.count, div.page-wrap, div.page-wrap a.next")
+# field per item. Each selector of a list walks the tree again (2-3 us on a 10 kB list page, whatever it tests): the
+# spans' classes are one ``span:is(…)`` (the same nodes in the same order: 24 us for the query where six span
+# selectors took 30).
+_PM_LIST_NODES = ("ul.auction-list-wrap, li.lot-item, p.lot-name a, em.price, "
+                  "span:is(.label, .lot-status, .lot-time, .bid, .look, .count), div.page-wrap, div.page-wrap a.next")
 
 
 def parse_pm_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
@@ -351,7 +353,7 @@ _PM_COUNTS = {"bid_count", "applicant_count", "view_count"}
 _NOT_GIVEN = {"", "无", "暂无", "待定", "-", "--"}
 
 
-_PM_DETAIL_NODES = "div.lot-detail, h2.lot-title, span.lot-status, span.price-label, em.now-price, span.key, span.value"
+_PM_DETAIL_NODES = "div.lot-detail, h2.lot-title, span:is(.lot-status, .price-label, .key, .value), em.now-price"
 
 
 def parse_pm_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
