@@ -269,6 +269,7 @@ def list_record(lot_id: str, parts: list[tuple[str, LexborNode]], url: str, fetc
 
 _LABELED = re.compile(r"^(?P<label>[^:：]{2,12})[:：]\s*(?P<value>.*)$")
 _CASE = re.compile(r"[（(〔\[]\s*\d{4}\s*[）)〕\]]\s*[\u4e00-\u9fff]{1,4}\d{0,6}[\u4e00-\u9fff]{1,6}\d+号")
+_ENTRUSTED_BY = re.compile(r"受?([\u4e00-\u9fff]{2,20}人民法院)委托")
 _ANNOUNCED = re.compile(r"(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})")
 
 
@@ -389,8 +390,9 @@ def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     case = _CASE.search(notice_text)
     if case:
         record["case_number"] = case.group(0)
-    if "disposal_unit" not in record:
-        court = re.search(r"受?([\u4e00-\u9fff]{2,20}人民法院)委托", notice_text)
+    # (a match ends with 人民法院委托: the search, 5 us on a notice without it, is skipped there)
+    if "disposal_unit" not in record and "人民法院委托" in notice_text:
+        court = _ENTRUSTED_BY.search(notice_text)
         if court:
             record["disposal_unit"] = court.group(1)
     for field_name in ("reserve_price", "appraisal_price", "deposit"):
