@@ -267,11 +267,14 @@ _PRICE_FIELDS = {"起拍价": ("reserve_price",), "当前价": ("current_price",
 
 
 def _text(node: Any) -> str:
-    """A node's text, stripped: read from its one text child when it has just that (a C attribute, a hundred times
-    cheaper than selectolax's ``text()``, which walks the subtree), else ``text(strip=True)``."""
+    """A node's text, stripped: read from its one text child when it has just that (``text_content``, None for any
+    other node: 0.5 us a node where ``text(strip=True)`` and a test of the child's tag cost 0.6), else
+    ``text(strip=True)``."""
     child = node.first_child
-    if child is not None and child.next is None and child.tag == "-text":
-        return child.text_content.strip()
+    if child is not None and child.next is None:
+        text = child.text_content
+        if text is not None:
+            return text.strip()
     return node.text(strip=True)
 
 
