@@ -56,14 +56,11 @@ _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 # only come from its own single byte (no multi-byte sequence holds a byte below 0x20 or 0x7F; the digits in its
 # four-byte sequences can only make `base.bytes_clean` see a reference that is not there, and then `clean_text` runs),
 # so the controls, escapes and references are looked for in the bytes; the other stripped characters, which are few,
-# in the text, unless none of the byte pairs that start their four-byte sequences is there. A page with none of them is
-# what `clean_text` would return; any other page goes through it.
+# in the text, unless no byte that leads their four-byte sequences is there. A page with none of them is what
+# `clean_text` would return; any other page goes through it.
 _WIDE_STRIPPED = tuple(c for c in _STRIPPED_CHARS if ord(c) >= 0x80)
-# GB18030 has the wide ones as four-byte sequences only (no one- or two-byte code decodes to one), which start with
-# 81 30 (C1), 81 36 (U+200B-U+2060) or 84 31 (U+FEFF). A two-byte character's trail is 0x40 or above, so such a pair
-# is nearly always a four-byte sequence (or a trail 0x81 before an ASCII digit: then the text is searched), where the
-# lead 0x81 alone, a common GBK lead and trail byte, sent almost every page to the 37 searches of its text (4 us).
-_GB_WIDE_STARTS = tuple(sorted({c.encode("gb18030")[:2] for c in _WIDE_STRIPPED}))
+# GB18030 has the wide ones as four-byte sequences led by 0x81 (U+0080-U+9FFF) or 0x84 (U+FEFF) only
+_GB_WIDE_LEADS = tuple(sorted({c.encode("gb18030")[:1] for c in _WIDE_STRIPPED}))
 
 
 def _unchanged(text: str, raw: bytes, codec: str) -> bool:
@@ -72,7 +69,7 @@ def _unchanged(text: str, raw: bytes, codec: str) -> bool:
         return utf8_clean(raw, text)
     if not bytes_clean(raw):
         return False
-    return not any(start in raw for start in _GB_WIDE_STARTS) or not any(c in text for c in _WIDE_STRIPPED)
+    return not any(lead in raw for lead in _GB_WIDE_LEADS) or not any(c in text for c in _WIDE_STRIPPED)
 
 
 def decode(body: Body) -> str:

@@ -99,16 +99,3 @@ def test_any_byte_put_into_a_gb18030_page_is_read_as_clean_text_reads_it():
             text = rmfysszc._decode(dirty)[0]
             assert rmfysszc.decode(dirty) == clean_text(text), (hex(byte), at)
             assert rmfysszc._unchanged(text, dirty, "gb18030") <= (clean_text(text) == text), (hex(byte), at)
-
-
-def test_gb18030_writes_the_wide_stripped_characters_only_as_four_bytes_starting_with_the_pairs_looked_for():
-    """What rmfysszc's check of a GB18030 page rests on: no one- or two-byte code decodes to a wide stripped character
-    (C1, zero-width, BOM), and each one's four bytes start with a pair of `_GB_WIDE_STARTS`."""
-    wide = set(rmfysszc._WIDE_STRIPPED)
-    for lead in range(0x80, 0x100):
-        assert not wide & set(bytes([lead]).decode("gb18030", "replace")), hex(lead)
-        for trail in range(0x40, 0x100):
-            assert not wide & set(bytes([lead, trail]).decode("gb18030", "replace")), (hex(lead), hex(trail))
-    for char in wide:
-        encoded = char.encode("gb18030")
-        assert len(encoded) == 4 and encoded[:2] in rmfysszc._GB_WIDE_STARTS, hex(ord(char))
