@@ -287,6 +287,10 @@ _PM_LIST_NODES = ("ul.auction-list-wrap, li.lot-item, p.lot-name a, em.price, "
                   "span:is(.label, .lot-status, .lot-time, .bid, .look, .count), div.page-wrap, div.page-wrap a.next")
 
 
+# lexbor's tag ids of the elements a list page's query returns
+_UL, _LI, _A, _DIV, _EM = (LexborHTMLParser(f"<{tag}>x</{tag}>").css_first(tag).tag_id for tag in ("ul", "li", "a", "div", "em"))
+
+
 def parse_pm_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     """A commercial list page → one record per ``li.lot-item``, the next page and the total."""
     tree = LexborHTMLParser(_markup(body))
@@ -297,32 +301,32 @@ def parse_pm_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     wrapped = False
     label = total = total_pages = next_url = None
     for node in tree.css(_PM_LIST_NODES):
-        tag, attrs = node.tag, node.attributes
+        tag, attrs = node.tag_id, node.attributes  # (an int: the tag name is a new str at each read)
         kind = attrs.get("class") or ""
-        if tag == "ul":
+        if tag == _UL:
             wrapped = True
-        elif tag == "li":
+        elif tag == _LI:
             _close_item(record, url)
             record = _pm_identity(attrs.get("data-lotid") or "", attrs.get("data-meetid") or "", url, fetched_at)
             if standard:
                 record["category"] = category
             records.append(record)
             label = None
-        elif tag == "a" and "next" in kind:
+        elif tag == _A and "next" in kind:
             href = attrs.get("href")
             if href:
                 next_url = href if "://" in href else f"https://{PM_HOST}{href if href[:1] == '/' else '/' + href}"
-        elif tag == "div":
+        elif tag == _DIV:
             total_pages = attrs.get("data-total-pages")
         elif kind == "count":
             total = _text(node)
         elif record is None:
             continue
-        elif tag == "a":
+        elif tag == _A:
             record["title"] = _text(node)
         elif kind == "label":
             label = _text(node)
-        elif tag == "em":
+        elif tag == _EM:
             text = _text(node)
             for field in _PRICE_FIELDS.get(label, ()):
                 record[field] = text
