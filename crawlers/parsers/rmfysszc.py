@@ -281,6 +281,11 @@ _IDS = ("Title", "price", "bg1", "pmgg", "bdjs", "zzsc")
 _CONTAINERS = ", ".join(f"#{name}" for name in _IDS) + ", div.tcl"  # and the headings (相关附件) in the same walk
 
 
+# lexbor's tag ids (an int test: a node's tag name is a new str at each read)
+_SPAN, _TH, _IMG = (LexborHTMLParser(f"<table><tr><{tag}>x</{tag}></tr></table>").css_first(tag).tag_id
+                    for tag in ("span", "th", "img"))
+
+
 def _sections(tree: LexborHTMLParser, text: str) -> dict[str, Any]:
     """The detail page's parts: its containers found by id in one query, then each read within itself (small
     subtrees: far cheaper than descendant selectors over the whole page; bench/bench_rmfysszc.py)."""
@@ -294,10 +299,10 @@ def _sections(tree: LexborHTMLParser, text: str) -> dict[str, Any]:
     # the two smallest boxes are walked (a few nodes: cheaper than compiling a selector)
     return {
         "title": box.get("Title"), "notice": box.get("pmgg"), "price_box": price,
-        "price": [n.text(strip=True) for n in price.traverse() if n.tag == "span"] if price is not None else [],
+        "price": [n.text(strip=True) for n in price.traverse() if n.tag_id == _SPAN] if price is not None else [],
         "bg1": [n.text(strip=True) for n in bg1.css("td > span")] if bg1 is not None else [],
-        "cells": [(n.tag, n.text(strip=True)) for n in bdjs.css("th, td")] if bdjs is not None else [],
-        "images": [src for n in zzsc.traverse() if n.tag == "img" and (src := n.attributes.get("src"))]
+        "cells": [(n.tag_id == _TH, n.text(strip=True)) for n in bdjs.css("th, td")] if bdjs is not None else [],
+        "images": [src for n in zzsc.traverse() if n.tag_id == _IMG and (src := n.attributes.get("src"))]
         if zzsc is not None else [],
         "tcl": headings,
     }
@@ -320,12 +325,12 @@ def _bg1(texts: list[str]) -> dict[str, str]:
     return found
 
 
-def _objtab(cells: list[tuple[str, str]]) -> dict[str, str]:
-    """The 标的介绍 table (``th`` label, ``td`` value pairs, several a row)."""
+def _objtab(cells: list[tuple[bool, str]]) -> dict[str, str]:
+    """The 标的介绍 table (``th`` label, ``td`` value pairs, several a row; each cell as (is a th, its text))."""
     found: dict[str, str] = {}
     head = None
-    for tag, text in cells:
-        if tag == "th":
+    for is_th, text in cells:
+        if is_th:
             head = _squash(text)
         elif head is not None:
             found.setdefault(head, text)
