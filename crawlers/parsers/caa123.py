@@ -288,7 +288,8 @@ _PM_LIST_NODES = ("ul.auction-list-wrap, li.lot-item, p.lot-name a, em.price, "
 
 
 # lexbor's tag ids of the elements a list page's query returns
-_UL, _LI, _A, _DIV, _EM = (LexborHTMLParser(f"<{tag}>x</{tag}>").css_first(tag).tag_id for tag in ("ul", "li", "a", "div", "em"))
+_UL, _LI, _A, _DIV, _EM = (LexborHTMLParser(f"<{tag}>x</{tag}>").css_first(tag).tag_id
+                            for tag in ("ul", "li", "a", "div", "em"))
 
 
 def parse_pm_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
