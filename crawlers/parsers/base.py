@@ -209,14 +209,17 @@ def bytes_clean(raw: bytes) -> bool:
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 
 
-def utf8_clean(raw: bytes, text: str) -> bool:
+def utf8_clean(raw: bytes, text: str | None = None) -> bool:
     """Whether ``text``, the strict UTF-8 decoding of ``raw``, is what `clean_text` returns: `bytes_clean` checks the
     C0 controls, DEL, escapes and references in the bytes, a C1 control is found by its two bytes, and the five
     zero-width characters are looked for in the text (their bytes' lead, 0xE2 or 0xEF, also starts the common Chinese
     punctuation, which makes a search of the bytes slower). On a 34 kB UTF-8 list page, 24 us against 59 for
-    `clean_text`."""
+    `clean_text`. Without ``text`` (a reader of the bytes themselves, such as orjson, which refuses bytes that are not
+    UTF-8), bytes holding a 0xE2 or 0xEF are taken as not clean."""
     if not bytes_clean(raw) or (b"\xc2" in raw and _C1_UTF8.search(raw)):
         return False
+    if text is None:
+        return b"\xe2" not in raw and b"\xef" not in raw
     return not any(char in text for char in _STRIPPED_WIDE)
 
 
