@@ -32,7 +32,7 @@ from typing import Any
 import orjson
 from selectolax.lexbor import LexborHTMLParser
 
-from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text
+from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text, utf8_clean, utf8_text
 from normalizers.codes import CAA123_TIMES
 
 SOURCE = "caa123"
@@ -42,60 +42,21 @@ PM_LOT_URL = "https://paimai.caa123.org.cn/pages/financeassets/financelotdetail.
 Body = bytes | str
 
 
-def _utf8(body: Body) -> str:
-    if isinstance(body, str):
-        return body
-    return body.decode("utf-8-sig" if body.startswith(b"\xef\xbb\xbf") else "utf-8", errors="replace")
-
-
-_cleaned = page_text(_utf8)
-# What `clean_text` removes, looked for in the bytes first (own code: no library tests a UTF-8 body for a set of
-# characters faster). A single byte is found by memchr in about 0.5 us on a 34 kB page, while `clean_text`'s
-# fast path (one `in` per stripped character over the decoded text) takes about 200 us there, as long as the whole
-# parse of a judicial list page: C0 controls and DEL are single bytes that UTF-8 never uses inside a character;
-# every C1 character starts with 0xC2 (rare in these pages, then checked exactly); the JSON and HTML spellings need
-# a backslash or "&#"; the five zero-width characters are looked for in the text.
-_C0_BYTES = tuple(bytes([c]) for c in (*range(0x20), 0x7F) if c not in (0x09, 0x0A, 0x0D))
-_C1_BYTES = re.compile(rb"\xc2[\x80-\x9f]")
-_HTML_REFERENCE = re.compile(rb"&#")
-_ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
-
-
-_NOT_C0 = bytes(c for c in range(256) if c in (0x09, 0x0A, 0x0D) or 0x20 <= c < 0x7F or c >= 0x80)
-_SMALL = 65536  # translate: about 1 ns a byte; below this it beats 29 memchr calls
-DIRTY, CLEAN, CLEAN_BUT_ZERO_WIDTH = 0, 1, 2
-
-
-def _bytes_state(body: bytes) -> int:
-    """What `clean_text` would find in ``body``: `DIRTY` (something to remove, or maybe), `CLEAN` (nothing), or
-    `CLEAN_BUT_ZERO_WIDTH` (nothing but maybe zero-width characters, looked for in the text: a multi-byte search of
-    the bytes is slower than a search of the decoded text). Small bodies are scanned once by `bytes.translate` (what
-    is left is the C0 and DEL bytes), large ones by one memchr per byte value."""
-    small = len(body) < _SMALL
-    if small:
-        if body.translate(None, _NOT_C0):
-            return DIRTY
-    elif any(byte in body for byte in _C0_BYTES):
-        return DIRTY
-    if b"\\" in body or (b"&" in body and _HTML_REFERENCE.search(body)) or (
-            b"\xc2" in body and _C1_BYTES.search(body)):
-        return DIRTY
-    # the zero-width characters start with 0xE2 or 0xEF, as do common Chinese punctuation marks (“” ，：)
-    return CLEAN_BUT_ZERO_WIDTH if b"\xe2" in body or b"\xef" in body else CLEAN
-
-
-def decode(body: Body) -> str:
+@page_text
+def decode(body: Body) -> str | tuple[str, bool]:
     """Both hosts answer UTF-8 (the JSON API and the pages). The text is `crawlers.parsers.base.clean_text`'s (no
-    control or zero-width character in any spelling); a body that holds none is decoded without running it."""
-    if isinstance(body, bytes):
-        state = _bytes_state(body)
-        if state == CLEAN:
-            return _utf8(body)
-        if state == CLEAN_BUT_ZERO_WIDTH:
-            text = _utf8(body)
-            if not any(char in text for char in _ZERO_WIDTH):
-                return text
-    return _cleaned(body)
+    control or zero-width character in any spelling); a body whose bytes show none (`base.utf8_text`) is decoded
+    without running it."""
+    return body if isinstance(body, str) else utf8_text(body)
+
+
+def _markup(body: Body) -> Body:
+    """What a page's tree is parsed from: its bytes when they are exactly its text (`base.utf8_text`; selectolax
+    would encode the text back to them: 10 us of a 10 kB list page's 80 us tree), else `decode`'s text (a text given
+    is cleaned as `decode` cleans it)."""
+    if isinstance(body, bytes) and utf8_text(body)[1]:
+        return body
+    return decode(body)
 
 
 def is_interstitial(body: Body) -> str | None:
@@ -161,11 +122,14 @@ def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
 
 def _payload(body: Body, url: str, field: str) -> dict[str, Any]:
     try:
-        try:  # a small clean body goes to orjson as it is (what `decode` would give, without making the text)
-            payload = orjson.loads(body if type(body) is bytes and len(body) < _SMALL and _bytes_state(body) == CLEAN
-                                   and not body.startswith(b"\xef\xbb\xbf") else decode(body))
+        # a body that is exactly its text goes to orjson as it is (orjson would encode the text back to it); one with
+        # no byte that leads a zero-width character is told so by its bytes alone (`utf8_clean` without the text: the
+        # API's answers write no “” ，：, and decoding them cost a tenth of their parse)
+        exact = type(body) is bytes and (utf8_clean(body) or utf8_text(body)[1])
+        try:
+            payload = orjson.loads(body if exact else decode(body))
         except orjson.JSONDecodeError:
-            payload = orjson.loads(decode(body))  # invalid UTF-8: `decode` replaces it
+            payload = orjson.loads(decode(body))  # (the error as the text gives it)
     except orjson.JSONDecodeError as exc:
         raise ParseError(SOURCE, field, url, f"the answer is not JSON: {exc}") from None
     if type(payload) is not dict:
@@ -307,24 +271,34 @@ _PRICE_FIELDS = {"起拍价": ("reserve_price",), "当前价": ("current_price",
 
 
 def _text(node: Any) -> str:
-    """A node's text, stripped: read from its one text child when it has just that (a C attribute, a hundred times
-    cheaper than selectolax's ``text()``, which walks the subtree), else ``text(strip=True)``."""
+    """A node's text, stripped: read from its one text child when it has just that (``text_content``, None for any
+    other node: 0.5 us a node where ``text(strip=True)`` and a test of the child's tag cost 0.6), else
+    ``text(strip=True)``."""
     child = node.first_child
-    if child is not None and child.next is None and child.tag == "-text":
-        return child.text_content.strip()
+    if child is not None and child.next is None:
+        text = child.text_content
+        if text is not None:
+            return text.strip()
     return node.text(strip=True)
 
 
 # One selector for every node a list page's parse reads, matched once over the page: lexbor compiles a selector at
 # each call, so one query in document order (an item's ``li`` before its own nodes) costs a fraction of a query per
-# field per item.
-_PM_LIST_NODES = ("ul.auction-list-wrap, li.lot-item, p.lot-name a, span.label, em.price, span.lot-status, "
-                  "span.lot-time, span.bid, span.look, span.count, div.page-wrap, div.page-wrap a.next")
+# field per item. Each selector of a list walks the tree again (2-3 us on a 10 kB list page, whatever it tests): the
+# spans' classes are one ``span:is(…)`` (the same nodes in the same order: 24 us for the query where six span
+# selectors took 30).
+_PM_LIST_NODES = ("ul.auction-list-wrap, li.lot-item, p.lot-name a, em.price, "
+                  "span:is(.label, .lot-status, .lot-time, .bid, .look, .count), div.page-wrap, div.page-wrap a.next")
+
+
+# lexbor's tag ids of the elements a list page's query returns
+_UL, _LI, _A, _DIV, _EM = (LexborHTMLParser(f"<{tag}>x</{tag}>").css_first(tag).tag_id
+                            for tag in ("ul", "li", "a", "div", "em"))
 
 
 def parse_pm_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     """A commercial list page → one record per ``li.lot-item``, the next page and the total."""
-    tree = LexborHTMLParser(decode(body))
+    tree = LexborHTMLParser(_markup(body))
     standard = _param(_split(url)[2], "standardType")
     category = f"pm:{standard}"
     records: list[RawRecord] = []
@@ -332,32 +306,32 @@ def parse_pm_list(body: Body, url: str, fetched_at: datetime) -> ListPage:
     wrapped = False
     label = total = total_pages = next_url = None
     for node in tree.css(_PM_LIST_NODES):
-        tag, attrs = node.tag, node.attributes
+        tag, attrs = node.tag_id, node.attributes  # (an int: the tag name is a new str at each read)
         kind = attrs.get("class") or ""
-        if tag == "ul":
+        if tag == _UL:
             wrapped = True
-        elif tag == "li":
+        elif tag == _LI:
             _close_item(record, url)
             record = _pm_identity(attrs.get("data-lotid") or "", attrs.get("data-meetid") or "", url, fetched_at)
             if standard:
                 record["category"] = category
             records.append(record)
             label = None
-        elif tag == "a" and "next" in kind:
+        elif tag == _A and "next" in kind:
             href = attrs.get("href")
             if href:
                 next_url = href if "://" in href else f"https://{PM_HOST}{href if href[:1] == '/' else '/' + href}"
-        elif tag == "div":
+        elif tag == _DIV:
             total_pages = attrs.get("data-total-pages")
         elif kind == "count":
             total = _text(node)
         elif record is None:
             continue
-        elif tag == "a":
+        elif tag == _A:
             record["title"] = _text(node)
         elif kind == "label":
             label = _text(node)
-        elif tag == "em":
+        elif tag == _EM:
             text = _text(node)
             for field in _PRICE_FIELDS.get(label, ()):
                 record[field] = text
@@ -391,12 +365,12 @@ _PM_COUNTS = {"bid_count", "applicant_count", "view_count"}
 _NOT_GIVEN = {"", "无", "暂无", "待定", "-", "--"}
 
 
-_PM_DETAIL_NODES = "div.lot-detail, h2.lot-title, span.lot-status, span.price-label, em.now-price, span.key, span.value"
+_PM_DETAIL_NODES = "div.lot-detail, h2.lot-title, span:is(.lot-status, .price-label, .key, .value), em.now-price"
 
 
 def parse_pm_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     """A commercial lot page → the lot's record (one selector query over the page, as `parse_pm_list`)."""
-    tree = LexborHTMLParser(decode(body))
+    tree = LexborHTMLParser(_markup(body))
     nodes = tree.css(_PM_DETAIL_NODES)
     if not nodes or nodes[0].tag != "div":
         raise ParseError(SOURCE, "div.lot-detail", url, "not a lot page")

@@ -33,7 +33,7 @@ import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawlers.parsers import amc
-from crawlers.parsers.base import ListPage, ParseError, RawRecord, clean_text
+from crawlers.parsers.base import ListPage, ParseError, RawRecord, clean_text, utf8_text
 from normalizers.amounts import NONE_TEXTS
 
 SOURCE = "cbex"
@@ -86,22 +86,12 @@ def squash(text: str | None) -> str:
     return text
 
 
-# What `clean_text` may remove, looked for cheaply: C0 controls and DEL by `bytes.translate`; C1 controls (lead byte
-# C2, shared with U+00A0–U+00BF), a backslash (JSON \u escapes) and an ampersand (HTML references) by single-byte
-# searches (memchr); zero-width characters and the BOM in the decoded text.
-_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in (9, 10, 13) or b == 0x7F))
-_ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
-
-
 def _decoded(body: bytes) -> tuple[str, bool]:
-    """The text of UTF-8 ``body`` and whether it went through `clean_text` (called only when the page holds something
-    it would remove: a byte scan is several times cheaper than its per-character checks on a page of Chinese text)."""
-    # "utf-8-sig" decodes through a Python-level codec wrapper: the BOM is cut here and the C decoder does the rest
-    text = (body[3:] if body.startswith(b"\xef\xbb\xbf") else body).decode("utf-8", errors="replace")
-    if (body.translate(None, _NOT_CONTROL) or b"\xc2" in body or b"\\" in body or b"&" in body
-            or any(char in text for char in _ZERO_WIDTH)):
-        return clean_text(text), True
-    return text, False
+    """The text of UTF-8 ``body`` (`clean_text`'s, a BOM dropped with it) and whether ``body`` is exactly that text
+    (`base.utf8_text`: valid UTF-8 whose bytes show nothing for `clean_text` to remove, which is then not run: a byte
+    scan is several times cheaper than its per-character checks on a page of Chinese text)."""
+    text, exact = utf8_text(body)
+    return (text, True) if exact else (clean_text(text), False)
 
 
 def decode(body: bytes | str) -> str:
@@ -204,8 +194,8 @@ def _load_answer(body: bytes | str, url: str) -> Any:
     would otherwise encode the decoded text back to UTF-8); any other answer, or one this shortcut cannot read, is
     read from the text as `_loads` reads it (so its errors are the same)."""
     if isinstance(body, bytes):
-        text, cleaned = _decoded(body)
-        if not cleaned and not body.startswith(b"\xef\xbb\xbf"):
+        text, exact = _decoded(body)
+        if exact:
             match = _JSONP_BYTES.match(body)
             try:
                 return orjson.loads(match.group(1) if match else body.strip().removeprefix(b"/**/"))
@@ -503,11 +493,10 @@ def _date(text: str) -> str | None:
 
 def parse_detail(body: bytes | str, url: str, fetched_at: datetime) -> RawRecord:
     if isinstance(body, bytes):
-        page, cleaned = _decoded(body)
+        page, exact = _decoded(body)
         # selectolax parses bytes as UTF-8 and would encode a str back to them: the page's own bytes are given when
-        # they are what that would make (nothing cleaned, no BOM, nothing replaced)
-        tree = LexborHTMLParser(body if not cleaned and not body.startswith(b"\xef\xbb\xbf") and "\ufffd" not in page
-                                else page)
+        # they are what that would make
+        tree = LexborHTMLParser(body if exact else page)
     else:
         page = decode(body)
         tree = LexborHTMLParser(page)

@@ -36,7 +36,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text, require, utf8_clean
+from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text, require, utf8_page, utf8_text
 from normalizers.dates import notice_period
 
 SOURCE = "gpai"
@@ -69,33 +69,16 @@ _TABLE_FIELDS = {"加价幅度": "increment", "起拍价": "reserve_price", "保
                  "处置法院": "disposal_unit", "拍卖次数": "round"}
 
 
-def _utf8(body: bytes) -> tuple[str, bool]:
-    """``body`` read as UTF-8, and whether that text is its exact decoding with nothing `clean_text` strips."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body.decode("utf-8", "replace"), False
-    return text, utf8_clean(body, text)
-
-
 @page_text
 def decode(body: Body) -> str | tuple[str, bool]:
     """The page as text: the site serves UTF-8 (``<meta charset="UTF-8"/>``)."""
-    return body if isinstance(body, str) else _utf8(body)
+    return body if isinstance(body, str) else utf8_text(body)
 
 
 def _page(body: Body) -> tuple[str, Body]:
-    """A page's text (`decode`) and what its tree is parsed from: the bytes themselves when the text is their exact
-    decoding (valid UTF-8 that cleaning leaves as it is; selectolax encodes a text back to UTF-8 before parsing it,
-    20 us of a 34 kB list page's 170 us tree), else the text. A text is taken as the caller's decoding of the page
-    (`parse_page` hands one)."""
-    if isinstance(body, str):
-        return body, body
-    text, exact = _utf8(body)
-    if exact:
-        return text, body
-    text = decode(body)
-    return text, text
+    """A page's text (`decode`) and what its tree is parsed from (`base.utf8_page`: its bytes when they are exactly
+    its text)."""
+    return utf8_page(body, decode)
 
 
 def page_kind(text: str) -> str | None:

@@ -36,8 +36,8 @@ from urllib.parse import urljoin
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawlers.parsers.base import (_JSON_MARKER, _STRIPPED_CHARS, ListPage, ParseError, RawRecord, clean_text,
-                                   require)
+from crawlers.parsers.base import (_STRIPPED_CHARS, ListPage, ParseError, RawRecord, bytes_clean, clean_text,
+                                   require, utf8_clean)
 from normalizers.dates import notice_period
 
 SOURCE = "rmfysszc"
@@ -52,26 +52,24 @@ _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 
 # `clean_text` without its cost on a clean page. Its test of each stripped character on the decoded text costs
 # about 20 us a kB of Chinese text (a list answer is 10-15 kB), nearly all of it for the ASCII controls
-# (bench/bench_rmfysszc.py). In UTF-8 and GB18030 a control character can only come from its own single byte (no
-# multi-byte sequence holds a byte below 0x20 or 0x7F), so the controls are looked for in the bytes (a few us);
-# the others, which are few, in the text. A page with none of them (nor a JSON escape or an HTML reference of one)
-# is what `clean_text` would return; any other page goes through it.
-_CONTROL_BYTES = bytes(ord(c) for c in _STRIPPED_CHARS if ord(c) < 0x80)
+# (bench/bench_rmfysszc.py). A UTF-8 page is checked by `base.utf8_clean`. In GB18030 too a control character can
+# only come from its own single byte (no multi-byte sequence holds a byte below 0x20 or 0x7F; the digits in its
+# four-byte sequences can only make `base.bytes_clean` see a reference that is not there, and then `clean_text` runs),
+# so the controls, escapes and references are looked for in the bytes; the other stripped characters, which are few,
+# in the text, unless no byte that leads their four-byte sequences is there. A page with none of them is what
+# `clean_text` would return; any other page goes through it.
 _WIDE_STRIPPED = tuple(c for c in _STRIPPED_CHARS if ord(c) >= 0x80)
 # GB18030 has the wide ones as four-byte sequences led by 0x81 (U+0080-U+9FFF) or 0x84 (U+FEFF) only
 _GB_WIDE_LEADS = tuple(sorted({c.encode("gb18030")[:1] for c in _WIDE_STRIPPED}))
-_REFERENCE = re.compile(rb"&#")  # (a regular expression finds a two-byte literal faster than bytes.find)
 
 
 def _unchanged(text: str, raw: bytes, codec: str) -> bool:
     """True when `clean_text` would return ``text`` as it is; ``raw`` is its ``codec`` (UTF-8 or GB18030) bytes."""
-    if len(raw.translate(None, _CONTROL_BYTES)) != len(raw) or _REFERENCE.search(raw):
+    if codec != "gb18030":
+        return utf8_clean(raw, text)
+    if not bytes_clean(raw):
         return False
-    if b"\\" in raw and _JSON_MARKER.search(raw):  # (ASCII in both codecs: read in the bytes)
-        return False
-    if codec == "gb18030" and not any(lead in raw for lead in _GB_WIDE_LEADS):
-        return True
-    return not any(c in text for c in _WIDE_STRIPPED)
+    return not any(lead in raw for lead in _GB_WIDE_LEADS) or not any(c in text for c in _WIDE_STRIPPED)
 
 
 def decode(body: Body) -> str:
@@ -271,6 +269,7 @@ def list_record(lot_id: str, parts: list[tuple[str, LexborNode]], url: str, fetc
 
 _LABELED = re.compile(r"^(?P<label>[^:：]{2,12})[:：]\s*(?P<value>.*)$")
 _CASE = re.compile(r"[（(〔\[]\s*\d{4}\s*[）)〕\]]\s*[\u4e00-\u9fff]{1,4}\d{0,6}[\u4e00-\u9fff]{1,6}\d+号")
+_ENTRUSTED_BY = re.compile(r"受?([\u4e00-\u9fff]{2,20}人民法院)委托")
 _ANNOUNCED = re.compile(r"(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})")
 
 
@@ -280,6 +279,11 @@ def _squash(text: str) -> str:
 
 _IDS = ("Title", "price", "bg1", "pmgg", "bdjs", "zzsc")
 _CONTAINERS = ", ".join(f"#{name}" for name in _IDS) + ", div.tcl"  # and the headings (相关附件) in the same walk
+
+
+# lexbor's tag ids (an int test: a node's tag name is a new str at each read)
+_SPAN, _TH, _IMG = (LexborHTMLParser(f"<table><tr><{tag}>x</{tag}></tr></table>").css_first(tag).tag_id
+                    for tag in ("span", "th", "img"))
 
 
 def _sections(tree: LexborHTMLParser, text: str) -> dict[str, Any]:
@@ -295,10 +299,10 @@ def _sections(tree: LexborHTMLParser, text: str) -> dict[str, Any]:
     # the two smallest boxes are walked (a few nodes: cheaper than compiling a selector)
     return {
         "title": box.get("Title"), "notice": box.get("pmgg"), "price_box": price,
-        "price": [n.text(strip=True) for n in price.traverse() if n.tag == "span"] if price is not None else [],
+        "price": [n.text(strip=True) for n in price.traverse() if n.tag_id == _SPAN] if price is not None else [],
         "bg1": [n.text(strip=True) for n in bg1.css("td > span")] if bg1 is not None else [],
-        "cells": [(n.tag, n.text(strip=True)) for n in bdjs.css("th, td")] if bdjs is not None else [],
-        "images": [src for n in zzsc.traverse() if n.tag == "img" and (src := n.attributes.get("src"))]
+        "cells": [(n.tag_id == _TH, n.text(strip=True)) for n in bdjs.css("th, td")] if bdjs is not None else [],
+        "images": [src for n in zzsc.traverse() if n.tag_id == _IMG and (src := n.attributes.get("src"))]
         if zzsc is not None else [],
         "tcl": headings,
     }
@@ -321,12 +325,12 @@ def _bg1(texts: list[str]) -> dict[str, str]:
     return found
 
 
-def _objtab(cells: list[tuple[str, str]]) -> dict[str, str]:
-    """The 标的介绍 table (``th`` label, ``td`` value pairs, several a row)."""
+def _objtab(cells: list[tuple[bool, str]]) -> dict[str, str]:
+    """The 标的介绍 table (``th`` label, ``td`` value pairs, several a row; each cell as (is a th, its text))."""
     found: dict[str, str] = {}
     head = None
-    for tag, text in cells:
-        if tag == "th":
+    for is_th, text in cells:
+        if is_th:
             head = _squash(text)
         elif head is not None:
             found.setdefault(head, text)
@@ -391,8 +395,9 @@ def parse_detail(body: Body, url: str, fetched_at: datetime) -> RawRecord:
     case = _CASE.search(notice_text)
     if case:
         record["case_number"] = case.group(0)
-    if "disposal_unit" not in record:
-        court = re.search(r"受?([\u4e00-\u9fff]{2,20}人民法院)委托", notice_text)
+    # (a match ends with 人民法院委托: the search, 5 us on a notice without it, is skipped there)
+    if "disposal_unit" not in record and "人民法院委托" in notice_text:
+        court = _ENTRUSTED_BY.search(notice_text)
         if court:
             record["disposal_unit"] = court.group(1)
     for field_name in ("reserve_price", "appraisal_price", "deposit"):
