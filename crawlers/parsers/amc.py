@@ -53,7 +53,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crawlers.parsers.base import ParseError, RawRecord, page_text
+from crawlers.parsers.base import ParseError, RawRecord, page_text, tag_ids
 from normalizers.amounts import CURRENCIES, NONE_TEXTS, parse_amount
 from normalizers.dates import DateParseError, parse_date, parse_datetime
 
@@ -215,8 +215,7 @@ class Cell(NamedTuple):
     parts: tuple[str, ...] = ()  # the cell's lines when it has several (<br>, paragraphs): one name or item each
 
 
-_CELL_TAGS = frozenset(LexborHTMLParser("<table><tr><td>a</td><th>b</th></tr></table>").css_first(tag).tag_id
-                       for tag in ("td", "th"))  # lexbor's tag ids of td and th: an int test per child of a row
+_CELL_TAGS = frozenset(tag_ids("td", "th"))  # an int test per child of a row
 _SECTIONS = ("tbody", "thead", "tfoot")
 
 

@@ -34,6 +34,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from selectolax.lexbor import LexborHTMLParser
+
 RawRecord = dict[str, Any]
 
 
@@ -277,3 +279,10 @@ def page_text(decode: Callable[[Any], str | tuple[str, bool]]) -> Callable[[Any]
         return text
 
     return wrapper
+
+
+def tag_ids(*names: str) -> tuple[int, ...]:
+    """lexbor's tag id of each tag name: a parser tests ``node.tag_id`` (an int) where ``node.tag`` would make a new
+    str at each read."""
+    tree = LexborHTMLParser("")
+    return tuple(tree.create_node(name).tag_id for name in names)

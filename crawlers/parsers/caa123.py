@@ -32,7 +32,7 @@ from typing import Any
 import orjson
 from selectolax.lexbor import LexborHTMLParser
 
-from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text, utf8_clean, utf8_text
+from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text, tag_ids, utf8_clean, utf8_text
 from normalizers.codes import CAA123_TIMES
 
 SOURCE = "caa123"
@@ -291,9 +291,7 @@ _PM_LIST_NODES = ("ul.auction-list-wrap, li.lot-item, p.lot-name a, em.price, "
                   "span:is(.label, .lot-status, .lot-time, .bid, .look, .count), div.page-wrap, div.page-wrap a.next")
 
 
-# lexbor's tag ids of the elements a list page's query returns
-_UL, _LI, _A, _DIV, _EM = (LexborHTMLParser(f"<{tag}>x</{tag}>").css_first(tag).tag_id
-                            for tag in ("ul", "li", "a", "div", "em"))
+_UL, _LI, _A, _DIV, _EM = tag_ids("ul", "li", "a", "div", "em")  # the elements a list page's query returns
 
 
 def parse_pm_list(body: Body, url: str, fetched_at: datetime) -> ListPage:

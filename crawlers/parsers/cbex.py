@@ -33,7 +33,7 @@ import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawlers.parsers import amc
-from crawlers.parsers.base import ListPage, ParseError, RawRecord, clean_text, utf8_text
+from crawlers.parsers.base import ListPage, ParseError, RawRecord, clean_text, tag_ids, utf8_text
 from normalizers.amounts import NONE_TEXTS
 
 SOURCE = "cbex"
@@ -316,8 +316,7 @@ def _cells(tr: LexborNode) -> list[LexborNode]:
 GridCell = amc.Cell  # a cell of a table's grid, read by the AMC claim-table functions
 
 
-_CELL_TAGS = frozenset(LexborHTMLParser("<table><tr><td>a</td><th>b</th></tr></table>").css_first(tag).tag_id
-                       for tag in ("td", "th"))  # lexbor's tag ids of td and th (an int test per child of a row)
+_CELL_TAGS = frozenset(tag_ids("td", "th"))  # (an int test per child of a row)
 
 
 @lru_cache(maxsize=512)

@@ -37,7 +37,7 @@ import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crawlers.parsers.base import (_STRIPPED_CHARS, ListPage, ParseError, RawRecord, bytes_clean, clean_text,
-                                   require, utf8_clean)
+                                   require, tag_ids, utf8_clean)
 from normalizers.dates import notice_period
 
 SOURCE = "rmfysszc"
@@ -281,9 +281,7 @@ _IDS = ("Title", "price", "bg1", "pmgg", "bdjs", "zzsc")
 _CONTAINERS = ", ".join(f"#{name}" for name in _IDS) + ", div.tcl"  # and the headings (相关附件) in the same walk
 
 
-# lexbor's tag ids (an int test: a node's tag name is a new str at each read)
-_SPAN, _TH, _IMG = (LexborHTMLParser(f"<table><tr><{tag}>x</{tag}></tr></table>").css_first(tag).tag_id
-                    for tag in ("span", "th", "img"))
+_SPAN, _TH, _IMG = tag_ids("span", "th", "img")
 
 
 def _sections(tree: LexborHTMLParser, text: str) -> dict[str, Any]:
