@@ -27,7 +27,7 @@ import json
 import re
 from datetime import datetime
 from html.entities import html5 as _HTML5
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import orjson
@@ -841,7 +841,11 @@ def by_id(tree: LexborHTMLParser, index: tuple[dict[str, str], dict[str, str | N
     return {key: found.get(key) for key in selectors}
 
 
-_Page = tuple[Body, str, LexborHTMLParser, dict[str, "LexborNode | None"]]
+class _Page(NamedTuple):
+    body: Body
+    text: str
+    tree: LexborHTMLParser
+    nodes: dict[str, LexborNode | None]  # the elements by id: filled by `detail_nodes`
 
 
 class _LastPage:
@@ -854,19 +858,14 @@ class _LastPage:
         self._last: _Page | None = None
 
     def page(self, body: Body) -> _Page:
-        """(body, text, tree, elements by id: filled by `detail_nodes`)."""
         last = self._last  # (one read: a page, its tree and its elements are replaced together)
-        if last is not None and last[0] is body:
+        if last is not None and last.body is body:
             return last
         text = decode(body)
-        page = (body, text, LexborHTMLParser(text), {})
+        page = _Page(body, text, LexborHTMLParser(text), {})
         if isinstance(body, (bytes, str)):
             self._last = page
         return page
-
-    def __call__(self, body: Body) -> tuple[str, LexborHTMLParser]:
-        _, text, tree, _ = self.page(body)
-        return text, tree
 
     def cache_clear(self) -> None:
         self._last = None
@@ -875,10 +874,9 @@ class _LastPage:
 def detail_nodes(page: _Page) -> dict[str, LexborNode | None]:
     """The elements of `_DETAIL_IDS` of a `detail_page`: those `parse_detail` reads and the lazy parts
     `detail_links` reads, by one query of its tree for both (each query walks the whole tree)."""
-    found = page[3]
-    if not found:
-        found.update(by_id(page[2], _DETAIL_IDS_INDEX))
-    return found
+    if not page.nodes:
+        page.nodes.update(by_id(page.tree, _DETAIL_IDS_INDEX))
+    return page.nodes
 
 
 detail_page = _LastPage()
@@ -887,7 +885,7 @@ detail_page = _LastPage()
 def parse_detail(source: str, body: Body, url: str, fetched_at: datetime) -> RawRecord:
     """A lot's detail page → one raw record (the spider lays it over the list record)."""
     page = detail_page.page(body)
-    text, tree = page[1], page[2]
+    text, tree = page.text, page.tree
     raise_if_interstitial(source, text, url, _DETAIL_CONTENT_MARKERS)
     nodes = detail_nodes(page)
     countdown = nodes["sf-countdown"]
