@@ -94,12 +94,12 @@ class MemberWriter(WARCWriter):
         self.out.write(member.compress(record) + member.flush())
 
     def write_response(self, request: Request, response: Response, fetched: datetime) -> None:
-        """The record of `response_record`, the same bytes (its own record id and date), built in one go: warcio
-        formats both header blocks (`StatusAndHeaders`, its record id and date), the digests are one ``hashlib``
-        call over the body each, where warcio's record builder streams the body through its digesters in 16 kB
-        pieces, twice, and copies it into a second buffer (measured on the Alibaba replica's pages: 105 us a page
-        where that took 130, of which hashing and deflating are 85). tests/crawlers/test_archive_writer.py holds
-        it to warcio's own record."""
+        """The record warcio's record builder makes of ``response``, the same bytes (its own record id and date),
+        built in one go: warcio formats both header blocks (`StatusAndHeaders`, its record id and date), the digests
+        are one ``hashlib`` call over the body each, where warcio's record builder streams the body through its
+        digesters in 16 kB pieces, twice, and copies it into a second buffer (measured on the Alibaba replica's pages:
+        105 us a page where that took 130, of which hashing and deflating are 85). tests/crawlers/test_archive_writer.py
+        holds it to warcio's own record."""
         body = response.body
         http = _http_headers(response)
         http.compute_headers_buffer(self.header_filter)
@@ -228,16 +228,6 @@ def _body_digest(request: Request) -> str:
 
 def _key(method: str, url: str, digest: str) -> tuple[str, str, str]:
     return method.upper(), url, digest
-
-
-def response_record(writer: WARCWriter, request: Request, response: Response, fetched: datetime) -> Any:
-    """The WARC record of ``response`` (as fetched for ``request`` at ``fetched``). The body's length is given, so
-    warcio hashes the body where it lies instead of first copying it to a temporary file and hashing it twice (the
-    record's bytes are the same: tests/crawlers/test_archive_writer.py)."""
-    return writer.create_warc_record(
-        response.url, "response", payload=BytesIO(response.body), length=len(response.body),
-        http_headers=_http_headers(response),
-        warc_headers_dict={H_FETCHED: fetched.isoformat(), H_METHOD: request.method, H_BODY: _body_digest(request)})
 
 
 class WarcArchiveMiddleware:
