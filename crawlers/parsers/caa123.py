@@ -32,7 +32,7 @@ from typing import Any
 import orjson
 from selectolax.lexbor import LexborHTMLParser
 
-from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text, tag_ids, utf8_clean, utf8_text
+from crawlers.parsers.base import ListPage, ParseError, RawRecord, page_text, tag_ids, utf8_clean, utf8_page, utf8_text
 from normalizers.codes import CAA123_TIMES
 
 SOURCE = "caa123"
@@ -51,12 +51,10 @@ def decode(body: Body) -> str | tuple[str, bool]:
 
 
 def _markup(body: Body) -> Body:
-    """What a page's tree is parsed from: its bytes when they are exactly its text (`base.utf8_text`; selectolax
-    would encode the text back to them: 10 us of a 10 kB list page's 80 us tree), else `decode`'s text (a text given
-    is cleaned as `decode` cleans it)."""
-    if isinstance(body, bytes) and utf8_text(body)[1]:
-        return body
-    return decode(body)
+    """What a page's tree is parsed from: `base.utf8_page`'s (its bytes when they are exactly its text: selectolax
+    would encode the text back to them, 10 us of a 10 kB list page's 80 us tree), or for a text given, `decode`'s
+    (cleaned as `decode` cleans it)."""
+    return utf8_page(body, decode)[1] if isinstance(body, bytes) else decode(body)
 
 
 def is_interstitial(body: Body) -> str | None:
