@@ -36,8 +36,8 @@
   it is read in the one unit that makes it a possible claim (``normalizers.amounts.CLAIM_BOUNDS``: ``16.58`` for a
   natural person's debt is 165,800 yuan, ``515,296,623.88`` for 82 debtors is yuan), at most 100亿 where the title names
   one debtor (``3,151,446.05`` for one company is yuan; `MANY_DEBTORS`: 等, 户, 笔, 包, 、 or 批 in the title make it
-  a package, whose claim may reach 1000亿), or as Great Wall writes 万元 where both units could be (more than two
-  decimals; no separators below 100,000: ``82337.29``); the unit is said in ``raw["MoneyTotal"]["unit_inferred"]``
+  a package, whose claim may reach 1000亿), or as Great Wall writes 万元 where both units could be (digits below
+  the fen: ``11089.007312``; no separators below 100,000: ``82337.29``); the unit is said in ``raw["MoneyTotal"]["unit_inferred"]``
   and the lot's ``raw["units_inferred"]``, and the number refused where both units (or neither) remain possible
   (``87,729.45``, ``0``). Of the dump's bare numbers 402 are read and 19 refused.
 """
