@@ -13,7 +13,8 @@
   (Cinda) is 12,345,000 yuan. A label naming 本金 or 利息 also fills ``principal`` / ``interest``. A note in
   parentheses (``（含税）``, ``(约18亿美元)``) is dropped; 东方's ``【10,924.22】万元`` is read.
 - ``split``: a claim written as its parts: ``本金3754.02万元，利息5393.29万元``, ``…（其中本金…，利息…）``,
-  ``本金…、利息…，合计…``, ``3000万元本金及相应利息`` (interest not stated). ``principal`` and ``interest`` hold the
+  ``本金…、利息…，合计…``, ``本金…元 利息…元`` (spaces alone between the parts), ``3000万元本金及相应利息``
+  (interest not stated). ``principal`` and ``interest`` hold the
   parts, ``value`` the total only where the text states one (notices often have fees beside the two).
 - ``range``: ``100-300万元``, ``50万元-100万元``, ``100万-300万``, ``100～300万元``, ``100至300万元``
   (``low``/``high``; the left side takes the right side's unit); open ranges ``500万元以下`` /
@@ -22,7 +23,8 @@
 - ``none``: None, blank, ``无``, ``-``, ``—``, ``暂无``, ``不详``, ``面议``, ``/``.
 - ``unparseable``: anything else, with ``error`` saying why: unknown unit text, per-unit prices
   (``12元/㎡``), negative numbers, a bare number when ``unit=None``, malformed digit grouping, estimates and
-  bounds (``1800多万元``, ``1亿余元``, ``约100万元``, ``不超过30亿元``), two unlabelled numbers in one claim.
+  bounds (``1800多万元``, ``1亿余元``, ``约100万元``, ``不超过30亿元``), two unlabelled numbers in one claim, two
+  amounts with nothing between them (``本金：100万元利息：20万元``: the last is never taken for the whole).
 
 The label, breakdown and as-of reading is this module's own (regular expressions over the NFKC text): no
 library reads Chinese notice wording; numbers in Chinese numerals go through cn2an.
@@ -254,6 +256,11 @@ _AREA = re.compile(r"平方米|㎡|m2|亩|公顷")
 _CLAIM_WORDS = re.compile(r"本金|利息|欠息|本息|罚息")
 _JOINED = re.compile(r"本金(?:及|和|与|、|加)(?:相应)?利息(?=合计|共计|总计|总额|余额|为|是|:|共|人民币|\d)")
 _PARTS = re.compile(r"(?<!\d),|,(?!\d{3}(?:\D|$))|[;、。]|其中|以及|及|和|与|另|加")  # not a thousands comma
+# Parts set apart by spaces alone (本金1,500,000.00元 利息56,789.12元, 债权本金：9,998.00万元 利息：3,456.12万元): the
+# space is their separator, not nothing.
+_SPACED_PART = re.compile(rf"(?<=[元\d])\s+(?=其中|合计|共计|总计|债权|{_CLAIM_WORDS.pattern})")
+# An amount with its unit inside a label: two amounts the text does not separate, one of which would be lost.
+_AMOUNT_IN_LABEL = re.compile(r"\d(?:[万亿千])?元")
 
 
 def _paren(text: str, found: dict) -> str:
@@ -299,6 +306,8 @@ def _single(text: str, unit: str | None, outside_mult: Decimal | None, units: st
     """One quantity (or range, or shares) with its label; ``outside_mult`` is a unit found in parentheses."""
     raw = text
     label, text = _strip_label(text)
+    if _AMOUNT_IN_LABEL.search(label):
+        raise _Unparseable(f"two amounts not set apart ({raw})")
     label += units
     if text in NONE_TEXTS:
         return Amount(raw, "none")
@@ -497,7 +506,7 @@ def _parse_text(text: str, unit: str | None) -> Amount:
 def _parse_words(text: str, unit: str | None) -> Amount:
     raw = text
     as_of, text = split_as_of(html.unescape(text))  # also NFKC: full-width digits, ￥ → ¥, （） → ()
-    text = re.sub(r"\s+", "", text).strip(",;。、")
+    text = re.sub(r"\s+", "", _SPACED_PART.sub(",", text)).strip(",;。、")
     if text in NONE_TEXTS:
         return Amount(raw, "none", as_of=as_of)
     if unit in EITHER_UNITS and as_of is None and _PLAIN_NUMBER.fullmatch(text):  # full-width: 109，701，750.15

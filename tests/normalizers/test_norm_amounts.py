@@ -392,6 +392,10 @@ def test_every_as_of_form(text, as_of):
         ("基准日2023年3月20日债权本金200,000,000元、利息0元", None, D("200000000"), D("0")),
         ("截至2023年6月30日，本金余额100万元，欠息20万元", None, D("1000000"), D("200000")),
         ("债权本金1000万元，利息截至2023年6月30日为200万元", None, D("10000000"), D("2000000")),
+        # parts set apart by a space alone (a table cell's text joined with spaces)
+        ("债权本金：9,998.00万元 利息：3,456.12万元", None, D("99980000"), D("34561200")),
+        ("本金1,500,000.00元　利息56,789.12元", None, D("1500000"), D("56789.12")),
+        ("本金1,000万元 利息200万元 合计1,200万元", D("12000000"), D("10000000"), D("2000000")),
     ],
 )
 def test_claims_written_as_their_parts(text, value, principal, interest):
@@ -408,6 +412,9 @@ def test_claims_written_as_their_parts(text, value, principal, interest):
         ("不超过30亿元(含)", "a bound"),
         ("本金100万元，200万元", "unlabelled amount"),  # which part is 200万元?
         ("本金100万元，本金200万元", "two amounts for the principal"),
+        ("本金100万元利息20万元", "unrecognized amount text"),
+        ("本金：100万元利息：20万元", "two amounts not set apart"),  # never the last one alone as the claim
+        ("债权本金：9,998.00万元/利息：3,456.12万元", "two amounts not set apart"),
     ],
 )
 def test_refused_claim_texts_say_why(text, error):
