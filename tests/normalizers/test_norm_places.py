@@ -21,7 +21,9 @@ from normalizers.places import Place, parse_place
         ("500230", Place("重庆市", "重庆市", "丰都县")),
         ("440399", Place("广东省", "深圳市", None)),  # unknown / retired district: 4-digit prefix
         ("341400", Place("安徽省", None, None)),  # 巢湖市, abolished 2011: 2-digit prefix
-        ("350182", Place("福建省", "福州市", None)),  # 长乐市, a district (350112) since 2017: not in the table
+        ("350182", Place("福建省", "福州市", "长乐区")),  # 长乐市, a district (350112) since 2017: its successor
+        ("510124", Place("四川省", "成都市", "郫都区")),  # 郫县 (2016)
+        ("130421", Place("河北省", "邯郸市", None)),  # 邯郸县, split between districts (2016): its city only
         ("990000", Place()),
         ("abc", Place()),
         ("12", Place()),
@@ -49,6 +51,53 @@ def test_code(code, expected):
 )
 def test_text(text, expected):
     assert parse_place(text).names == expected.names
+
+
+@pytest.mark.parametrize(
+    ("text", "district_code"),
+    [
+        ("四川省成都市郫县犀浦镇", "510117"),  # 郫县 → 郫都区 (2016)
+        ("陕西省西安市户县", "610118"),  # → 鄠邑区
+        ("浙江省杭州市下城区", "330105"),  # → 拱墅区 (2021)
+        ("北京市崇文区", "110101"),  # → 东城区 (2010)
+        ("天津市蓟县", "120119"),  # → 蓟州区
+        ("吉林省四平市公主岭市", "220184"),  # moved from 四平 to 长春 (2020)
+        ("重庆市江北区观音桥", "500157"),  # → 两江新区 (2025)
+        ("重庆 渝北", "500157"),
+        ("重庆市渝北区统景镇", "500109"),  # one of the five towns of 渝北 to 北碚
+        ("重庆市北碚区蔡家岗街道", "500157"),  # a town of 北碚 to 两江新区
+        ("重庆市北碚区天生街道", "500109"),
+        ("浙江省杭州市江干区下沙街道", "330114"),  # → 钱塘区
+        ("浙江省杭州市江干区凯旋街道", "330102"),  # → 上城区
+        ("杭州市余杭区临平街道", "330113"),  # → 临平区
+        ("杭州市余杭区五常街道", "330110"),
+        ("浙江省宁波市江北区", "330205"),  # a current 江北区 stays
+        ("河北省邯郸市邯郸县", None),  # split: no one successor
+    ],
+)
+def test_a_former_division_gives_the_one_that_took_its_area(text, district_code):
+    assert parse_place(text).district_code == district_code
+
+
+def test_every_former_division_in_the_file_is_found_by_its_old_full_name():
+    import csv
+    from pathlib import Path
+
+    import normalizers.places as places
+
+    rows = list(csv.DictReader((Path(places.__file__).with_name("former_divisions.csv")).open(encoding="utf-8")))
+    names = places._names()
+    assert len(rows) >= 150
+    wrong = []
+    for row in rows:
+        province = names[row["old_code"][:2] + "0000"]
+        text = province + ("" if row["old_city"] == province else row["old_city"]) + row["old_name"]
+        found = parse_place(text).district_code
+        moved = places.TOWNS_MOVED.get(row["code"])
+        if found != row["code"] and not (moved and found == moved[1]) and row["old_code"] != "542421":  # 那曲地区
+            wrong.append((text, found, row["code"]))
+        assert parse_place(code=row["old_code"]).district_code == row["code"]
+    assert wrong == []
 
 
 def test_code_wins_and_text_fills_the_district():
