@@ -672,8 +672,10 @@ _PRINCIPAL_LABELLED = rf"本金(?:余额)?(?:合计|总额|共计)?(?:为|约)?\
 _PROSE_TOTALS = {
     "principal": re.compile(rf"{_PRINCIPAL_LABELLED}|({_MONEY_TEXT})\s*本金及(?:相应|其)?利息"),  # …万元本金及相应利息
     "interest": re.compile(rf"(?<!本)利息(?:余额)?(?:合计|总额|共计)?(?:为)?\s*[:：]?\s*({_MONEY_TEXT})"),
-    # 债权合计…万元（截止…） and 债权总额10748.33万元: labels of real 长城 strings (the issue report)
-    "total_claim": re.compile(rf"(?:本息(?:合计|总额|余额)|债权(?:总额|合计|金额合计))(?:为)?\s*[:：]?\s*({_MONEY_TEXT})"),
+    # 债权合计…万元（截止…） and 债权总额10748.33万元: labels of real 长城 strings (the issue report); 包含债权4户…总金额为
+    # 9500.20万元, a real package's summary sentence (not a 评估 / 成交 / 转让 / 保证金 total)
+    "total_claim": re.compile(rf"(?:本息(?:合计|总额|余额)|债权(?:总额|合计|金额合计)|(?<!评估)(?<!成交)(?<!转让)(?<!保证金)"
+                              rf"总金额)(?:为)?\s*[:：]?\s*({_MONEY_TEXT})"),
 }
 _APPRAISAL = re.compile(rf"评估(?:价值|价格|值|价)(?:为)?\s*[:：]?\s*({_MONEY_TEXT})")
 _HOUSEHOLDS = re.compile(r"(\d{1,5})\s*户")

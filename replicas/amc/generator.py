@@ -251,6 +251,9 @@ class Asset:
 MONEY_FORMS = (
     "yuan_as_of", "wan", "bare_commas", "range", "below", "above", "shares", "prefixed", "bare",
     "split", "book_value", "and_interest",
+    # forms of the real asset list (tests/golden/real/gwamc_notice): a foreign-currency claim, an area, 待定, 无,
+    # an empty string, a band with its unit on both ends
+    "foreign", "area", "pending", "nil", "empty", "band",
 )
 
 
@@ -506,7 +509,7 @@ class AmcGenerator:
             published = (self.base_date - timedelta(days=rng.randint(1, 300))) if night == 1 else self.base_date
             if form == "shares":
                 type_name = "股权资产"
-            elif i % 7 == 3 and form != "split":
+            elif (i % 7 == 3 and form not in ("split", "foreign")) or form == "area":
                 type_name = "物权资产"
             else:
                 type_name = "债权资产"
@@ -556,12 +559,33 @@ class AmcGenerator:
             elif form == "and_interest":  # the real 本金1887万元及相应利息: the principal, interest not stated
                 principal = Decimal(rng.randint(200, 20000)) * WAN
                 text, meaning = f"本金{principal / WAN:.0f}万元及相应利息", "split"
+            elif form == "foreign":  # the real 债权总额：305.15万美元（利息截至日期2016年4月20日）: not a CNY claim
+                as_of = published - timedelta(days=rng.randint(30, 900))
+                wan = q(amount / WAN / 7)
+                text = f"债权总额：{wan}万美元（利息截至日期{cn_date(as_of)}）"
+                value = wan * WAN
+            elif form == "area":  # the real 房产面积：32703.28平方米 (an area where money is expected)
+                text, meaning = f"房产面积：{q(amount / 1000)}平方米", "unparseable"
+            elif form == "pending":  # the real 待定
+                text, meaning = "待定", "unparseable"
+            elif form == "nil":  # the real 无
+                text, meaning = "无", "none"
+            elif form == "empty":  # the real empty MoneyTotal (ID 13546): nothing to read, nothing kept
+                text, meaning = "", "none"
+            elif form == "band":  # the 2006–2013 bands with a unit on both ends: 1000万元-5000万元, 5000万元-1亿
+                a = rng.choice((500, 1000, 5000))
+                high = Decimal(10**8) if a == 5000 else Decimal(a * 5) * WAN
+                text = f"{a}万元-1亿" if a == 5000 else f"{a}万元-{a * 5}万元"
+                meaning, low = "range", Decimal(a) * WAN
             else:  # bare: the real 2009.82 / 1184 of the 吉林 branch, 万元 (as yuan no claim: under 10,000)
                 n = rng.randint(100, 9999)
                 text, meaning, value = str(n), "amount", Decimal(n) * WAN
             owner = self._company(rng, city)
             if type_name == "股权资产":
                 name = f"{owner}股权"
+            elif type_name == "物权资产" and i % 14 == 3:
+                # the real rows whose type contradicts the title (物权资产 titled …等14户债权资产营销公告)
+                name = f"{owner}等{rng.randint(2, 30)}户债权资产营销公告"
             elif type_name == "物权资产":
                 name = f"{city}市{rng.choice(_ROADS)}{rng.randint(1, 999)}号房产"
             else:

@@ -240,12 +240,26 @@ def period_text(notice: Notice) -> str:
     return "本公告有效期为自公告发布之日起20个工作日。"
 
 
+def _variant(notice: Notice) -> int:
+    """0, 1 or 2 from the notice's id: which of a form's real variants the notice uses."""
+    return sum(map(ord, notice.notice_id)) % 3
+
+
 def _totals_sentence(notice: Notice) -> str:
     unit = prose_unit(notice)
     p, i = notice.package_principal, notice.package_interest
     if p is None:
         return ""
     total = p + (i or 0)
+    if notice.amc == "coamc" and notice.kind != "single":
+        # 东方's template: the figures in 【】 blanks (未偿本金人民币【…】万元, 未偿利息人民币【…】万元, idx:62662865461);
+        # the 债权总额 blank before them is this replica's invention
+        return (f"债权总额人民币【{fmt(total, unit)}】万元，其中未偿本金人民币【{fmt(p, unit)}】万元，"
+                f"未偿利息人民币【{fmt(i or Decimal(0), unit)}】万元")
+    if notice.kind != "single" and _variant(notice) == 1:
+        # the real summary sentence (cases 519/520): 包含债权4户…总金额为9500.20万元…本金3754.02万元，利息5393.29万元
+        return (f"该资产包包含债权{notice.households}户，总金额为{fmt(total, unit, commas=False)}万元，其中本金"
+                f"{fmt(p, unit, commas=False)}万元，利息{fmt(i or Decimal(0), unit, commas=False)}万元")
     word = "资产包债权" if notice.kind != "single" else "债权"
     joint = "合计" if notice.kind != "single" else ""
     return (f"{word}本金{joint}{money_text(p, unit)}，利息{joint}{money_text(i or Decimal(0), unit)}，"
@@ -257,6 +271,9 @@ def body_html(notice: Notice, base: str = "") -> str:
     out: list[str] = []
     branch = escape(notice.branch)
     kind = notice.kind
+    if notice.amc in ("citic", "gwamc") and _variant(notice) == 2:
+        # the real bodies (cases 519/520) that repeat the branch name and the title twice at the top
+        out += [_p(branch, bold=True), _p(escape(notice.title), bold=True)] * 2
     as_of = f"截至{cn_date(notice.as_of)}" if notice.as_of else ""
     if kind in ("package", "large", "foreign"):
         first = next(x.debtor for x in notice.loans if x.odd != "no_debtor")

@@ -91,7 +91,7 @@ def expected_asset(asset: Asset) -> Expected:
     breakdown its ``principal`` / ``interest``; the as-of date ``claim_as_of``; the rest stays raw. The place is the
     province only (CityName): the list names no city."""
     debt = asset.type_name == "债权资产"
-    claim = debt and asset.meaning == "amount" and asset.form != "book_value"
+    claim = debt and asset.meaning == "amount" and asset.form not in ("book_value", "foreign")  # (CNY claims only)
     f: dict = {
         "title": asset.name,
         "seller_type": "amc",

@@ -13,6 +13,7 @@ from crawlers.parsers import amc, cinda_notice, citic_amc_notice, coamc_notice, 
 from crawlers.parsers.base import ParseError
 from normalizers.lot import to_lot
 from replicas.amc import AmcGenerator
+from replicas.amc.generator import MONEY_FORMS
 from replicas.amc.notices import body_html
 from replicas.amc.sites import HIRING_SHELL, amc_sites, mojibake
 from replicas.amc.truth import expected_asset, expected_notice
@@ -356,12 +357,22 @@ def test_every_replica_asset_row_is_read_as_the_generator_made_it():
             lots[record["source_lot_id"]] = (record, to_lot(record))
     assets = generator.assets(2)
     assert len(lots) == len(assets) and {a.meaning for a in assets} == {"amount", "range", "shares", "unparseable",
-                                                                         "split"}
+                                                                         "split", "none"}
+    assert {a.form for a in assets} == set(MONEY_FORMS)
     for asset in assets:
         want = expected_asset(asset)
         record, lot = lots[want.source_lot_id]
         assert {k: getattr(lot, k) for k in want.fields} == want.fields, asset.money_total
-        assert record["raw"]["MoneyTotal"]["kind"] == asset.meaning
+        if asset.type_name == "物权资产" and "户债权资产" in asset.name:  # type and title disagree: typed by the
+            assert (lot.asset_type, lot.total_claim) == ("debt", None)  # title, the amount kept raw
+        if asset.money_total == "":  # nothing stated: nothing kept
+            assert "MoneyTotal" not in record["raw"]
+            continue
+        money = record["raw"]["MoneyTotal"]
+        assert (money["kind"], money["raw"]) == (asset.meaning, asset.money_total)
+        if asset.form == "foreign":  # kept whole, in its currency, out of the CNY money fields
+            assert (money["currency"], Decimal(str(money["value"])), money["as_of"]) == (
+                "USD", asset.value, asset.as_of.isoformat())
         if asset.form == "book_value":
             assert Decimal(record["raw"]["book_value"]) == asset.value
         if asset.meaning == "range":
@@ -384,6 +395,10 @@ def test_every_replica_asset_row_is_read_as_the_generator_made_it():
         ("债权总额10748.33万元", {"total_claim": "10748.33万元"}),
         ("债权合计7,816,582.53元（截止2018年5月21日）", {"total_claim": "7,816,582.53元"}),
         ("对其享有的1,200万元本金及相应利息的债权", {"principal": "1,200万元"}),
+        # the summary sentence of a real package notice (REPLICA_NOTES.md, cases 519/520): 总金额 with the fees
+        ("包含债权4户，总金额为9500.20万元，其中本金3754.02万元，利息5393.29万元",
+         {"total_claim": "9500.20万元", "principal": "3754.02万元", "interest": "5393.29万元"}),
+        ("评估总金额为100万元", {}),  # an appraisal, not the claim
     ],
 )
 def test_prose_totals_read_the_labels_real_notices_use(sentence, expected):

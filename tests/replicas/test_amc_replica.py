@@ -6,12 +6,14 @@ from __future__ import annotations
 import http.client
 import json
 import re
+from html import escape
 from urllib.parse import urlencode
 
 import pytest
 
 from replicas.amc import AmcGenerator
 from replicas.amc.generator import GW_PROVINCE_IDS, GW_TRADES, GW_TYPES, MONEY_FORMS, NIGHT2_KINDS
+from replicas.amc.notices import body_html
 from replicas.amc.sites import CINDA_API, CINDA_DETAIL, COAMC_API, CiticSite, amc_sites, coamc_url
 from replicas.server import ReplicaServer
 
@@ -58,6 +60,16 @@ def test_every_table_quirk_is_served(gen):
     assert {n.mojibake for n in gen.notices("coamc", 1)} == {"", "fields", "page"}
 
 
+def test_the_real_prose_forms_are_served(gen):
+    """The forms real notice bodies showed: 东方's 【】 blanks, a 总金额为 summary sentence, a body that repeats the
+    branch name and the title twice at its top."""
+    bodies = {amc: [(n, body_html(n)) for n in gen.notices(amc, 1)] for amc in ("gwamc", "citic", "coamc")}
+    assert any(re.search(r"未偿本金人民币【[\d,.]+】万元，未偿利息人民币【[\d,.]+】万元", b) for _, b in bodies["coamc"])
+    assert any("总金额为" in b for amc in ("gwamc", "citic") for _, b in bodies[amc])
+    assert any(b.count(escape(n.title)) >= 2 and b.count(escape(n.branch)) >= 3 for amc in ("gwamc", "citic")
+               for n, b in bodies[amc])
+
+
 # ------------------------------------------------------------------ Great Wall
 
 
@@ -100,10 +112,12 @@ def test_great_wall_asset_list_pages_and_money_total_forms(sites, gen):
         "prefixed": r"债权总额：[\d,.]+万元", "bare": r"\d+",
         "split": r"债权本金\d+\.\d\d万元，债权利息\d+\.\d\d万元，基准日\d{4}-\d\d-\d\d",
         "book_value": r"抵债资产账面值：[\d,]+\.\d\d元", "and_interest": r"本金\d+万元及相应利息",
+        "foreign": r"债权总额：[\d.]+万美元（利息截至日期\d{4}年\d+月\d+日）", "area": r"房产面积：[\d.]+平方米",
+        "pending": "待定", "nil": "无", "empty": "", "band": r"\d+万元-(\d+万元|1亿)",
     }
     assert set(patterns) == set(MONEY_FORMS)
-    for form, pattern in patterns.items():
-        assert sum(bool(re.fullmatch(pattern, t)) for t in texts) >= 8, form
+    for form, pattern in patterns.items():  # every form on the list, in turn
+        assert sum(bool(re.fullmatch(pattern, t)) for t in texts) >= len(texts) // len(MONEY_FORMS), form
 
 
 # ------------------------------------------------------------------ CITIC
