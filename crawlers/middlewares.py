@@ -10,6 +10,9 @@
   error naming it (and the counter shows up in the run's stats). A spider's ``block_statuses`` (HTTP statuses its
   site's WAF refuses a client with, e.g. the AMCs' 403) are treated the same way, except on a request that has an
   errback of its own; without it, Scrapy would drop such an answer quietly and the run would look whole.
+- `HeadMetaRefreshMiddleware`: Scrapy's `MetaRefreshMiddleware` (it stands in its place), reading only the head of
+  a page whose encoding is declared. Scrapy's looks for the tag in the first 4096 characters of ``response.text``,
+  and so decodes every page whole (about 180 µs for a 50 kB GBK detail page) before the parser decodes it again.
 - `WholePageMiddleware` (a spider middleware): a page cut short in transfer or too large to be one
   (`crawlers.parsers.check_whole`) is refused before the spider's parser reads it; the refusal, like any error a
   parser raises, becomes a reject row with the source, the URL and the reason (`pipelines.stage.StagePipeline`).
@@ -22,8 +25,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +112,26 @@ class InterstitialMiddleware:
         retry = request.replace(dont_filter=True, priority=request.priority - 1)
         retry.meta["salvage_interstitial_tries"] = tries
         return retry
+
+
+class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """`MetaRefreshMiddleware` given the page's first `HEAD` bytes where the response declares its encoding (by a
+    BOM, its Content-Type header or a ``<meta>`` charset in its first 4 kB): they decode to the same first 4096
+    characters, and those are all that Scrapy reads for the tag and for the page's ``<base>``. The first 8 kB are
+    tried, then `HEAD` (no character takes more than four bytes); a head that decodes to fewer than 4097 characters
+    (its last may be cut) is not enough. A page that declares no encoding is read whole, as Scrapy reads it (its
+    encoding is then inferred from all its bytes)."""
+
+    HEAD = 4 * 4096
+
+    def process_response(self, request: Request, response: Response, spider: object = None) -> Request | Response:
+        if isinstance(response, HtmlResponse) and len(response.body) > self.HEAD and response._declared_encoding():
+            for size in (2 * 4096, self.HEAD):
+                head = response.replace(body=response.body[:size])
+                if len(head.text) > 4096 or size == self.HEAD:
+                    found = super().process_response(request, head)
+                    return response if found is head else found
+        return super().process_response(request, response)
 
 
 class WholePageMiddleware:

@@ -62,6 +62,9 @@ DOWNLOADER_MIDDLEWARES = {
     # a re-parse answers every request from the archive, before robots.txt, cookies or the network
     "crawlers.archive.WarcReplayMiddleware": 50,
     "crawlers.middlewares.InterstitialMiddleware": 560,
+    # Scrapy's meta-refresh redirects, reading a page's head only (the whole page is decoded once, by its parser)
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawlers.middlewares.HeadMetaRefreshMiddleware": 580,
     # sees each response as it came off the wire (compressed, anti-bot pages, 5xx), under its real URL
     "crawlers.archive.WarcArchiveMiddleware": 900,
     # the per-site budget shared by all workers (off unless SALVAGE_REDIS_URL is set), under the real site's host

@@ -137,3 +137,55 @@ def test_a_page_cut_short_is_refused_before_a_parser_reads_it_and_becomes_a_reje
     (rejects,) = tmp_path.rglob("*.rejects.jsonl*")
     (row,) = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
     assert (row["source"], row["url"]) == ("alibaba_sf", url) and "</html>" in row["reason"]
+
+
+# ------------------------------------------------------------------ meta refresh from the page's head
+
+
+def _page(head: str, filler: int, charset: str | None = "gbk", headers: dict | None = None) -> HtmlResponse:
+    meta = f'<meta charset="{charset}">' if charset else ""
+    text = f"<html><head>{meta}{head}</head><body>{'拍卖标的物' * filler}</body></html>"
+    return HtmlResponse("https://sf-item.taobao.com/sf_item/1.htm", body=text.encode(charset or "utf-8"),
+                        headers=headers or {}, request=Request("https://sf-item.taobao.com/sf_item/1.htm"))
+
+
+@pytest.mark.parametrize("filler", [10, 20_000])  # a small page, and one larger than the head read
+@pytest.mark.parametrize("charset", ["gbk", "utf-8", None])
+def test_meta_refresh_from_the_head_finds_what_scrapy_finds(filler, charset):
+    """The same answer as Scrapy's own middleware: a redirect where the head asks for one (to the same URL), the
+    very response otherwise, and a delay beyond the limit ignored."""
+    from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+
+    from crawlers.middlewares import HeadMetaRefreshMiddleware
+
+    crawler = crawler_for(METAREFRESH_MAXDELAY=100)
+    ours, scrapys = HeadMetaRefreshMiddleware.from_crawler(crawler), MetaRefreshMiddleware.from_crawler(crawler)
+    refresh = '<meta http-equiv="refresh" content="0; url=/login.htm?from=1">'
+    for head in (refresh, '<meta http-equiv="refresh" content="500; url=/later.htm">', "<title>标的物</title>",
+                 f"<!--{'x' * 3900}-->{refresh}", f"<!--{'标' * 3900}-->{refresh}"):  # (near character 4096)
+        response = _page(head, filler, charset)
+        found, expected = (mw.process_response(response.request, response) for mw in (ours, scrapys))
+        if isinstance(expected, Request):
+            assert isinstance(found, Request) and found.url == expected.url == "https://sf-item.taobao.com/login.htm?from=1"
+        else:
+            assert found is response and expected is response
+
+
+def test_a_large_page_with_a_declared_encoding_is_not_decoded_whole_for_its_meta_refresh():
+    from crawlers.middlewares import HeadMetaRefreshMiddleware
+
+    mw = HeadMetaRefreshMiddleware.from_crawler(crawler_for())
+    response = _page("<title>标的物</title>", 20_000)
+    assert len(response.body) > 10 * mw.HEAD
+    assert mw.process_response(response.request, response) is response
+    assert getattr(response, "_cached_ubody", None) is None  # (Scrapy caches the text once it decodes it)
+    undeclared = _page("<title>标的物</title>", 20_000, charset=None)
+    assert mw.process_response(undeclared.request, undeclared) is undeclared
+    assert undeclared._cached_ubody is not None  # no declared encoding: read whole, as Scrapy does
+
+
+def test_scrapys_meta_refresh_is_replaced_by_the_head_reader():
+    from crawlers import settings
+
+    assert settings.DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
+    assert settings.DOWNLOADER_MIDDLEWARES["crawlers.middlewares.HeadMetaRefreshMiddleware"] == 580
