@@ -20,7 +20,9 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request
@@ -119,13 +121,22 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
     BOM, its Content-Type header or a ``<meta>`` charset in its first 4 kB): they decode to the same first 4096
     characters, and those are all that Scrapy reads for the tag and for the page's ``<base>``. The first 8 kB are
     tried, then `HEAD` (no character takes more than four bytes); a head that decodes to fewer than 4097 characters
-    (its last may be cut) is not enough. A page that declares no encoding is read whole, as Scrapy reads it (its
+    (its last may be cut) is not enough. In an encoding that writes ASCII as ASCII, a head without the bytes of
+    ``refresh`` is passed on undecoded. A page that declares no encoding is read whole, as Scrapy reads it (its
     encoding is then inferred from all its bytes)."""
 
     HEAD = 4 * 4096
+    # Encodings that write ASCII as ASCII, one byte each: in them a head without the bytes ``refresh`` (in any case)
+    # has no refresh tag in its text, and the page needs no decoding at all to be passed on.
+    ASCII_SUPERSETS = frozenset({"ascii", "utf-8", "gb18030", "gbk", "gb2312", "big5", "cp1252", "iso8859-1"})
+    _REFRESH = re.compile(rb"refresh", re.I)
 
     def process_response(self, request: Request, response: Response, spider: object = None) -> Request | Response:
-        if isinstance(response, HtmlResponse) and len(response.body) > self.HEAD and response._declared_encoding():
+        encoding = response._declared_encoding() if isinstance(response, HtmlResponse) else None
+        if encoding and codecs.lookup(encoding).name in self.ASCII_SUPERSETS and not self._REFRESH.search(
+                response.body, 0, self.HEAD):
+            return response
+        if encoding and len(response.body) > self.HEAD:
             for size in (2 * 4096, self.HEAD):
                 head = response.replace(body=response.body[:size])
                 if len(head.text) > 4096 or size == self.HEAD:

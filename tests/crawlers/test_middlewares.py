@@ -150,7 +150,7 @@ def _page(head: str, filler: int, charset: str | None = "gbk", headers: dict | N
 
 
 @pytest.mark.parametrize("filler", [10, 20_000])  # a small page, and one larger than the head read
-@pytest.mark.parametrize("charset", ["gbk", "utf-8", None])
+@pytest.mark.parametrize("charset", ["gbk", "utf-8", "utf-16", None])  # (UTF-16: not ASCII bytes, its BOM declares it)
 def test_meta_refresh_from_the_head_finds_what_scrapy_finds(filler, charset):
     """The same answer as Scrapy's own middleware: a redirect where the head asks for one (to the same URL), the
     very response otherwise, and a delay beyond the limit ignored."""
@@ -166,7 +166,9 @@ def test_meta_refresh_from_the_head_finds_what_scrapy_finds(filler, charset):
         response = _page(head, filler, charset)
         found, expected = (mw.process_response(response.request, response) for mw in (ours, scrapys))
         if isinstance(expected, Request):
-            assert isinstance(found, Request) and found.url == expected.url == "https://sf-item.taobao.com/login.htm?from=1"
+            assert isinstance(found, Request) and found.url == expected.url
+            assert charset == "utf-16" or found.url == "https://sf-item.taobao.com/login.htm?from=1"  # (Scrapy's
+            # own reading of a UTF-16 page's refresh URL keeps its zero bytes: the same answer is all that counts)
         else:
             assert found is response and expected is response
 
@@ -179,6 +181,8 @@ def test_a_large_page_with_a_declared_encoding_is_not_decoded_whole_for_its_meta
     assert len(response.body) > 10 * mw.HEAD
     assert mw.process_response(response.request, response) is response
     assert getattr(response, "_cached_ubody", None) is None  # (Scrapy caches the text once it decodes it)
+    small = _page("<title>标的物</title>", 10)  # no "refresh" in its bytes: passed on undecoded, however small
+    assert mw.process_response(small.request, small) is small and small._cached_ubody is None
     undeclared = _page("<title>标的物</title>", 20_000, charset=None)
     assert mw.process_response(undeclared.request, undeclared) is undeclared
     assert undeclared._cached_ubody is not None  # no declared encoding: read whole, as Scrapy does
