@@ -13,7 +13,7 @@
   (Cinda) is 12,345,000 yuan. A label naming 本金 or 利息 also fills ``principal`` / ``interest``. A note in
   parentheses (``（含税）``, ``(约18亿美元)``) is dropped; 东方's ``【10,924.22】万元`` is read.
 - ``split``: a claim written as its parts: ``本金3754.02万元，利息5393.29万元``, ``…（其中本金…，利息…）``,
-  ``本金…、利息…，合计…``, ``本金…元 利息…元`` (spaces alone between the parts), ``3000万元本金及相应利息``
+  ``本金…、利息…，合计…``, ``本金…元 利息…元`` (spaces alone between the parts), ``（本金…＋利息…）``, ``3000万元本金及相应利息``
   (interest not stated). ``principal`` and ``interest`` hold the
   parts, ``value`` the total only where the text states one (notices often have fees beside the two).
 - ``range``: ``100-300万元``, ``50万元-100万元``, ``100万-300万``, ``100～300万元``, ``100至300万元``
@@ -251,11 +251,11 @@ _AND_EXTRAS = re.compile(
     r"(?P<amount>.+?)(?:以及|及|和|并)(?:其)?(?:相应|相关)?(?:的)?"
     r"(?P<extras>(?:利息|欠息|罚息|复利|违约金|逾期资金占用费|资金占用费|相应费用|费用|孳息|[、,等])+)"
 )
-_SEPARATOR = re.compile(r"(?<!\d),|,(?!\d)|[、;]|及|其中")  # between parts (a comma between digits groups them)
+_SEPARATOR = re.compile(r"(?<!\d),|,(?!\d)|[、;+]|及|其中")  # between parts (a comma between digits groups them)
 _AREA = re.compile(r"平方米|㎡|m2|亩|公顷")
 _CLAIM_WORDS = re.compile(r"本金|利息|欠息|本息|罚息")
 _JOINED = re.compile(r"本金(?:及|和|与|、|加)(?:相应)?利息(?=合计|共计|总计|总额|余额|为|是|:|共|人民币|\d)")
-_PARTS = re.compile(r"(?<!\d),|,(?!\d{3}(?:\D|$))|[;、。]|其中|以及|及|和|与|另|加")  # not a thousands comma
+_PARTS = re.compile(r"(?<!\d),|,(?!\d{3}(?:\D|$))|[;、。+]|其中|以及|及|和|与|另|加")  # not a thousands comma
 # Parts set apart by spaces alone (本金1,500,000.00元 利息56,789.12元, 债权本金：9,998.00万元 利息：3,456.12万元): the
 # space is their separator, not nothing.
 _SPACED_PART = re.compile(rf"(?<=[元\d])\s+(?=其中|合计|共计|总计|债权|{_CLAIM_WORDS.pattern})")
