@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import codecs
 import logging
-import re
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request
